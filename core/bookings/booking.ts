@@ -1,0 +1,93 @@
+import { Result } from 'effect'
+import type { BookingMode } from '../listings/listing.js'
+import type { CancellationPolicy } from '../policies/cancellation.js'
+import type { Quote } from '../pricing/quote.js'
+import type { Stay } from '../shared/dates.js'
+import type { InvalidTransition } from '../shared/errors.js'
+import type { BookingId, ListingId, PaymentId, UserId } from '../shared/ids.js'
+import type { Instant } from '../shared/time.js'
+import {
+  type Actor,
+  type BookingState,
+  checkTransition,
+  nextTimer,
+  type TimePoints,
+  type TransitionName,
+} from './lifecycle.js'
+
+export interface TransitionRecord {
+  readonly transition: TransitionName
+  readonly from: BookingState
+  readonly to: BookingState
+  readonly actor: Actor
+  readonly at: Instant
+}
+
+export interface Cancellation {
+  readonly by: Actor
+  readonly at: Instant
+  readonly reason: string
+  readonly refundAmount: number
+}
+
+export interface Modification {
+  readonly at: Instant
+  readonly from: { readonly stay: Stay; readonly guests: number; readonly total: number }
+  readonly to: { readonly stay: Stay; readonly guests: number; readonly total: number }
+}
+
+export interface Booking {
+  readonly id: BookingId
+  readonly listingId: ListingId
+  readonly hostId: UserId
+  readonly guestId: UserId
+  readonly stay: Stay
+  readonly guests: number
+  readonly state: BookingState
+  readonly bookingMode: BookingMode
+  /** The price agreed, as a snapshot: later pricing changes never touch it. */
+  readonly quote: Quote
+  /** The policy in force when booked, as a snapshot. */
+  readonly cancellationPolicy: CancellationPolicy
+  readonly timezone: string
+  readonly points: TimePoints
+  readonly paymentIds: readonly PaymentId[]
+  /** Amount captured minus amount refunded, across the booking's payments. */
+  readonly paidAmount: number
+  readonly refundedAmount: number
+  readonly cancellation: Cancellation | null
+  readonly modifications: readonly Modification[]
+  readonly history: readonly TransitionRecord[]
+  readonly message: string
+  /** When the next timed transition is due, kept with the record so repositories can index it. */
+  readonly dueAt: Instant | null
+  readonly createdAt: Instant
+  readonly updatedAt: Instant
+  readonly version: number
+}
+
+export const computeDueAt = (state: BookingState, points: TimePoints): Instant | null =>
+  nextTimer(state, points)?.at ?? null
+
+/** Applies a transition through the table, recording it; returns the new booking or `InvalidTransition`. */
+export const applyTransition = (
+  b: Booking,
+  name: TransitionName,
+  actor: Actor,
+  now: Instant,
+  patch: Partial<
+    Pick<Booking, 'points' | 'cancellation' | 'paidAmount' | 'refundedAmount' | 'paymentIds'>
+  > = {},
+): Result.Result<Booking, InvalidTransition> =>
+  Result.map(checkTransition({ state: b.state, name, actor, now, points: b.points }), (t) => {
+    const points = patch.points ?? b.points
+    return {
+      ...b,
+      ...patch,
+      state: t.to,
+      points,
+      dueAt: computeDueAt(t.to, points),
+      history: [...b.history, { transition: name, from: b.state, to: t.to, actor, at: now }],
+      updatedAt: now,
+    }
+  })

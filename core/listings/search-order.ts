@@ -1,0 +1,26 @@
+import type { ListingFilter, ListingSort } from '../../ports/repositories.js'
+import type { Listing } from './listing.js'
+
+/** The sort key a listing has under `sort` (smaller first); `distance` needs the search point. */
+export const sortKey = (l: Listing, sort: ListingSort, near: ListingFilter['near']): number => {
+  switch (sort) {
+    case 'price_asc':
+      return l.pricing.baseNightly
+    case 'price_desc':
+      return -l.pricing.baseNightly
+    case 'rating':
+      return l.rating.count === 0 ? 0 : -(l.rating.overallSum / l.rating.count)
+    case 'newest':
+      return -l.createdAt
+    case 'distance':
+      return near === null ? 0 : haversineKm(near.lat, near.lng, l.location.lat, l.location.lng)
+  }
+}
+
+export const haversineKm = (lat1: number, lng1: number, lat2: number, lng2: number): number => {
+  const rad = Math.PI / 180
+  const dLat = (lat2 - lat1) * rad
+  const dLng = (lng2 - lng1) * rad
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)))
+}

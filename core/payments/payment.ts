@@ -1,0 +1,72 @@
+import type { BookingId, PaymentId, RefundId, UserId } from '../shared/ids.js'
+import type { Currency } from '../shared/money.js'
+import type { Instant } from '../shared/time.js'
+
+/** Follows Stripe's PaymentIntent: requires_payment → authorized (manual capture) → captured. */
+export type PaymentStatus =
+  | 'requires_payment'
+  | 'authorized'
+  | 'captured'
+  | 'failed'
+  | 'voided'
+  | 'partially_refunded'
+  | 'refunded'
+
+export type PaymentPurpose = 'booking' | 'modification'
+
+export interface Refund {
+  readonly id: RefundId
+  readonly amount: number
+  readonly reason: string
+  readonly providerRef: string
+  readonly createdAt: Instant
+}
+
+export interface Payment {
+  readonly id: PaymentId
+  readonly bookingId: BookingId
+  readonly payerId: UserId
+  readonly amount: number
+  readonly currency: Currency
+  readonly method: 'card'
+  readonly purpose: PaymentPurpose
+  readonly provider: string
+  readonly providerRef: string
+  /** Handed to the client to confirm the payment with the provider. */
+  readonly clientSecret: string
+  readonly captureMethod: 'automatic' | 'manual'
+  readonly status: PaymentStatus
+  readonly capturedAmount: number
+  readonly refundedAmount: number
+  readonly refunds: readonly Refund[]
+  /** Provider event ids already applied: duplicates are ignored. */
+  readonly processedEventIds: readonly string[]
+  readonly failureReason: string | null
+  readonly createdAt: Instant
+  readonly updatedAt: Instant
+  readonly version: number
+}
+
+/**
+ * How far along a payment is. Provider events only ever move a payment forward in this order, so
+ * duplicates and out-of-order delivery converge on the same state.
+ */
+const rank: Readonly<Record<PaymentStatus, number>> = {
+  requires_payment: 0,
+  failed: 1,
+  authorized: 2,
+  voided: 3,
+  captured: 3,
+  partially_refunded: 4,
+  refunded: 5,
+}
+export const paymentRank = (s: PaymentStatus): number => rank[s]
+
+export const netPaid = (p: Payment): number => p.capturedAmount - p.refundedAmount
+
+export const statusAfterRefund = (p: Pick<Payment, 'capturedAmount' | 'refundedAmount'>): PaymentStatus =>
+  p.refundedAmount <= 0
+    ? 'captured'
+    : p.refundedAmount >= p.capturedAmount
+      ? 'refunded'
+      : 'partially_refunded'

@@ -1,0 +1,30 @@
+import type { ReviewCategory } from '../listings/listing.js'
+import type { BookingId, ListingId, ReviewId, UserId } from '../shared/ids.js'
+import type { Instant } from '../shared/time.js'
+
+/** guest → listing (the guest reviews the stay) and host → guest. */
+export type ReviewDirection = 'guest_to_listing' | 'host_to_guest'
+
+export interface Review {
+  readonly id: ReviewId
+  readonly bookingId: BookingId
+  readonly listingId: ListingId
+  readonly authorId: UserId
+  /** The reviewed user: the host for guest → listing, the guest for host → guest. */
+  readonly subjectId: UserId
+  readonly direction: ReviewDirection
+  /** 1–5. */
+  readonly rating: number
+  readonly categories: Partial<Readonly<Record<ReviewCategory, number>>>
+  readonly comment: string
+  readonly response: { readonly comment: string; readonly at: Instant } | null
+  readonly hidden: boolean
+  /** Double-blind: null until both sides reviewed or the window closed. */
+  readonly revealedAt: Instant | null
+  readonly windowClosesAt: Instant
+  readonly createdAt: Instant
+  readonly version: number
+}
+
+/** Whether the public may see a review now: revealed and not hidden by an admin. */
+export const isVisible = (r: Review): boolean => r.revealedAt !== null && !r.hidden

@@ -1,0 +1,166 @@
+import { Data } from 'effect'
+import type { LocalDate } from './dates.js'
+
+/**
+ * Expected failures of the core. Each is a fact (no `Error` suffix) with a stable `code` that the
+ * HTTP adapter maps to a status and clients may switch on. Codes never change once released.
+ */
+
+export interface FieldIssue {
+  readonly path: string
+  readonly message: string
+}
+
+export class ValidationFailed extends Data.TaggedError('ValidationFailed')<{
+  readonly issues: readonly FieldIssue[]
+}> {
+  readonly code = 'validation_failed' as const
+  override get message(): string {
+    return this.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')
+  }
+}
+
+export class UserNotFound extends Data.TaggedError('UserNotFound')<{ readonly userId: string }> {
+  readonly code = 'user_not_found' as const
+}
+export class ListingNotFound extends Data.TaggedError('ListingNotFound')<{ readonly listingId: string }> {
+  readonly code = 'listing_not_found' as const
+}
+export class BookingNotFound extends Data.TaggedError('BookingNotFound')<{ readonly bookingId: string }> {
+  readonly code = 'booking_not_found' as const
+}
+export class PaymentNotFound extends Data.TaggedError('PaymentNotFound')<{ readonly paymentId: string }> {
+  readonly code = 'payment_not_found' as const
+}
+export class ReviewNotFound extends Data.TaggedError('ReviewNotFound')<{ readonly reviewId: string }> {
+  readonly code = 'review_not_found' as const
+}
+export class GuestProfileNotFound extends Data.TaggedError('GuestProfileNotFound')<{
+  readonly guestProfileId: string
+}> {
+  readonly code = 'guest_profile_not_found' as const
+}
+
+export class EmailAlreadyRegistered extends Data.TaggedError('EmailAlreadyRegistered')<{
+  readonly email: string
+}> {
+  readonly code = 'email_already_registered' as const
+}
+/** Unknown e-mail and wrong password are the same fact to the caller. */
+export class InvalidCredentials extends Data.TaggedError('InvalidCredentials')<Record<never, never>> {
+  readonly code = 'invalid_credentials' as const
+}
+export class UserSuspended extends Data.TaggedError('UserSuspended')<{ readonly userId: string }> {
+  readonly code = 'user_suspended' as const
+}
+/** The actor may not do this (role or ownership). */
+export class Forbidden extends Data.TaggedError('Forbidden')<{ readonly reason: string }> {
+  readonly code = 'forbidden' as const
+}
+
+export class ListingNotBookable extends Data.TaggedError('ListingNotBookable')<{
+  readonly listingId: string
+  readonly reason: string
+}> {
+  readonly code = 'listing_not_bookable' as const
+}
+export type StayRule =
+  | 'min_nights'
+  | 'max_nights'
+  | 'advance_notice'
+  | 'booking_window'
+  | 'check_in_weekday'
+  | 'check_out_weekday'
+  | 'max_guests'
+  | 'past_date'
+export class StayRestrictionViolated extends Data.TaggedError('StayRestrictionViolated')<{
+  readonly rule: StayRule
+  readonly detail: string
+}> {
+  readonly code = 'stay_restriction_violated' as const
+}
+export class NightsUnavailable extends Data.TaggedError('NightsUnavailable')<{
+  readonly listingId: string
+  readonly nights: readonly LocalDate[]
+}> {
+  readonly code = 'nights_unavailable' as const
+}
+export class TooManyPendingBookings extends Data.TaggedError('TooManyPendingBookings')<{
+  readonly limit: number
+}> {
+  readonly code = 'too_many_pending_bookings' as const
+}
+export class InvalidTransition extends Data.TaggedError('InvalidTransition')<{
+  readonly from: string
+  readonly transition: string
+  readonly reason: string
+}> {
+  readonly code = 'invalid_transition' as const
+}
+/** Someone else changed the record first (optimistic concurrency); retry with fresh state. */
+export class ConcurrentModification extends Data.TaggedError('ConcurrentModification')<{
+  readonly entity: string
+  readonly id: string
+}> {
+  readonly code = 'concurrent_modification' as const
+}
+export class PaymentDeclined extends Data.TaggedError('PaymentDeclined')<{ readonly reason: string }> {
+  readonly code = 'payment_declined' as const
+}
+export class InvalidProviderEvent extends Data.TaggedError('InvalidProviderEvent')<{
+  readonly reason: string
+}> {
+  readonly code = 'invalid_provider_event' as const
+}
+export class ReviewNotAllowed extends Data.TaggedError('ReviewNotAllowed')<{ readonly reason: string }> {
+  readonly code = 'review_not_allowed' as const
+}
+export class ReviewAlreadyPosted extends Data.TaggedError('ReviewAlreadyPosted')<{
+  readonly bookingId: string
+}> {
+  readonly code = 'review_already_posted' as const
+}
+export class ResponseAlreadyPosted extends Data.TaggedError('ResponseAlreadyPosted')<{
+  readonly reviewId: string
+}> {
+  readonly code = 'response_already_posted' as const
+}
+export class RefreshTokenInvalid extends Data.TaggedError('RefreshTokenInvalid')<Record<never, never>> {
+  readonly code = 'refresh_token_invalid' as const
+}
+/** A rotated refresh token was presented again: its whole family has been revoked. */
+export class RefreshTokenReused extends Data.TaggedError('RefreshTokenReused')<{
+  readonly familyId: string
+}> {
+  readonly code = 'refresh_token_reused' as const
+}
+
+export type NotFoundError =
+  | UserNotFound
+  | ListingNotFound
+  | BookingNotFound
+  | PaymentNotFound
+  | ReviewNotFound
+  | GuestProfileNotFound
+
+/** Every expected failure of the core, for adapters that map errors exhaustively. */
+export type InnkeeperError =
+  | ValidationFailed
+  | NotFoundError
+  | EmailAlreadyRegistered
+  | InvalidCredentials
+  | UserSuspended
+  | Forbidden
+  | ListingNotBookable
+  | StayRestrictionViolated
+  | NightsUnavailable
+  | TooManyPendingBookings
+  | InvalidTransition
+  | ConcurrentModification
+  | PaymentDeclined
+  | InvalidProviderEvent
+  | ReviewNotAllowed
+  | ReviewAlreadyPosted
+  | ResponseAlreadyPosted
+  | RefreshTokenInvalid
+  | RefreshTokenReused

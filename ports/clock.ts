@@ -1,0 +1,8 @@
+import type { Instant } from '../core/shared/time.js'
+import { token } from './tokens.js'
+
+/** The only source of "now" for the core. */
+export interface Clock {
+  now(): Instant
+}
+export const Clock = token<Clock>('Clock')

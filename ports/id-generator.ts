@@ -1,0 +1,8 @@
+import type { IdKind, IdOf } from '../core/shared/ids.js'
+import { token } from './tokens.js'
+
+/** The only source of new ids for the core. Ids are `prefix_…` strings (see `idPrefixes`). */
+export interface IdGenerator {
+  next<K extends IdKind>(kind: K): IdOf[K]
+}
+export const IdGenerator = token<IdGenerator>('IdGenerator')

@@ -1,0 +1,33 @@
+import type { Effect } from 'effect'
+import type { JsonValue } from '../core/events/events.js'
+import { token } from './tokens.js'
+
+export type NotificationChannel = 'email' | 'sms'
+export type NotificationTemplate =
+  | 'welcome'
+  | 'email_verification'
+  | 'password_reset'
+  | 'booking_requested'
+  | 'booking_awaiting_host'
+  | 'booking_confirmed'
+  | 'booking_declined'
+  | 'booking_cancelled'
+  | 'booking_expired'
+  | 'payment_failed'
+  | 'review_received'
+
+export interface Notification {
+  readonly channel: NotificationChannel
+  /** E-mail address or phone number. */
+  readonly to: string
+  readonly template: NotificationTemplate
+  readonly data: { readonly [k: string]: JsonValue }
+  /** Senders de-duplicate by this key (e.g. the event id that caused it). */
+  readonly dedupeKey: string
+}
+
+/** E-mail and SMS out. */
+export interface Notifier {
+  send(notification: Notification): Effect.Effect<void>
+}
+export const Notifier = token<Notifier>('Notifier')

@@ -1,0 +1,30 @@
+import type { Effect } from 'effect'
+import type { RefreshTokenInvalid, RefreshTokenReused } from '../core/shared/errors.js'
+import type { UserId } from '../core/shared/ids.js'
+import type { Instant } from '../core/shared/time.js'
+import { token } from './tokens.js'
+
+/**
+ * Refresh tokens, stored only as hashes, in families: each use rotates the token; presenting a
+ * rotated (already used) token again revokes the whole family (reuse detection).
+ */
+export interface SessionStore {
+  issue(session: {
+    readonly familyId: string
+    readonly userId: UserId
+    readonly tokenHash: string
+    readonly expiresAt: Instant
+  }): Effect.Effect<void>
+  /** Atomically swaps a live token for a new one; of concurrent rotations of one token, one wins. */
+  rotate(
+    presentedHash: string,
+    next: { readonly tokenHash: string; readonly expiresAt: Instant },
+    now: Instant,
+  ): Effect.Effect<
+    { readonly userId: UserId; readonly familyId: string },
+    RefreshTokenInvalid | RefreshTokenReused
+  >
+  revokeFamily(familyId: string): Effect.Effect<void>
+  revokeUser(userId: UserId): Effect.Effect<void>
+}
+export const SessionStore = token<SessionStore>('SessionStore')
