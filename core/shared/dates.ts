@@ -126,16 +126,23 @@ const offsetAt = (t: number, timeZone: string): number => {
   const parts = formatterFor(timeZone).formatToParts(new Date(t))
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0)
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
-  return asUtc - (t - (t % 1000))
+  // Floor to the whole second the formatter shows (`%` truncates toward zero, wrong before 1970).
+  return asUtc - (t - (((t % 1000) + 1000) % 1000))
 }
 
-/** The instant at which the local wall-clock time `date hour:minute` happens in `timeZone`. */
+/**
+ * The instant at which the local wall-clock time `date hour:minute` happens in `timeZone`.
+ * Around DST changes it behaves like Temporal's `compatible` disambiguation, in every zone: a time
+ * that happens twice (clocks set back) gives the earlier instant; a time that never happens
+ * (clocks set forward) is moved forward by the length of the gap (02:30 → 03:30).
+ */
 export const zonedInstant = (date: LocalDate, hour: number, minute: number, timeZone: string): Instant => {
   const wall = toEpochDay(date) * 86_400_000 + hour * 3_600_000 + minute * 60_000
-  // Two passes settle the offset around DST changes.
-  let guess = wall - offsetAt(wall, timeZone)
-  guess = wall - offsetAt(guess, timeZone)
-  return instant(guess)
+  // The offsets a day either side bracket the change, if any, near this wall time.
+  const before = offsetAt(wall - 86_400_000, timeZone)
+  const after = offsetAt(wall + 86_400_000, timeZone)
+  const valid = [wall - before, wall - after].filter((t) => t + offsetAt(t, timeZone) === wall)
+  return instant(valid.length > 0 ? Math.min(...valid) : wall - before)
 }
 
 /** The local calendar date in `timeZone` at instant `t`. */
