@@ -4,7 +4,7 @@ import type { CancellationPolicy } from '../policies/cancellation.js'
 import type { Quote } from '../pricing/quote.js'
 import type { Stay } from '../shared/dates.js'
 import type { InvalidTransition } from '../shared/errors.js'
-import type { BookingId, ListingId, PaymentId, UserId } from '../shared/ids.js'
+import type { BookingId, ListingId, UserId } from '../shared/ids.js'
 import type { Instant } from '../shared/time.js'
 import {
   type Actor,
@@ -27,7 +27,10 @@ export interface Cancellation {
   readonly by: Actor
   readonly at: Instant
   readonly reason: string
+  /** What the cancellation refunds (by policy for a guest, everything for a host or admin). */
   readonly refundAmount: number
+  /** What the platform keeps of what was paid when cancelled: paid − refund. */
+  readonly retainedAmount: number
 }
 
 export interface Modification {
@@ -51,7 +54,6 @@ export interface Booking {
   readonly cancellationPolicy: CancellationPolicy
   readonly timezone: string
   readonly points: TimePoints
-  readonly paymentIds: readonly PaymentId[]
   /** Amount captured minus amount refunded, across the booking's payments. */
   readonly paidAmount: number
   readonly refundedAmount: number
@@ -75,9 +77,7 @@ export const applyTransition = (
   name: TransitionName,
   actor: Actor,
   now: Instant,
-  patch: Partial<
-    Pick<Booking, 'points' | 'cancellation' | 'paidAmount' | 'refundedAmount' | 'paymentIds'>
-  > = {},
+  patch: Partial<Pick<Booking, 'points' | 'cancellation' | 'paidAmount' | 'refundedAmount'>> = {},
 ): Result.Result<Booking, InvalidTransition> =>
   Result.map(checkTransition({ state: b.state, name, actor, now, points: b.points }), (t) => {
     const points = patch.points ?? b.points

@@ -70,3 +70,39 @@ export const statusAfterRefund = (p: Pick<Payment, 'capturedAmount' | 'refundedA
     : p.refundedAmount >= p.capturedAmount
       ? 'refunded'
       : 'partially_refunded'
+
+/** The provider's view of a payment: cumulative amounts, as in intents and their events. */
+export interface ProviderState {
+  readonly amountCapturable: number
+  readonly amountReceived: number
+  readonly amountRefunded: number
+  readonly canceled: boolean
+  readonly failureMessage: string | null
+}
+
+/**
+ * Folds the provider's view into a payment. Amounts only grow and the status only moves forward
+ * (see `paymentRank`), so applying the same facts twice, or in another order, gives the same result.
+ */
+export const mergeProviderState = (
+  p: Payment,
+  s: ProviderState,
+): Pick<Payment, 'status' | 'capturedAmount' | 'refundedAmount' | 'failureReason'> => {
+  const capturedAmount = Math.max(p.capturedAmount, s.amountReceived)
+  const refundedAmount = Math.max(p.refundedAmount, Math.min(s.amountRefunded, capturedAmount))
+  const candidate: PaymentStatus =
+    refundedAmount > 0
+      ? statusAfterRefund({ capturedAmount, refundedAmount })
+      : capturedAmount > 0
+        ? 'captured'
+        : s.canceled
+          ? 'voided'
+          : s.amountCapturable > 0
+            ? 'authorized'
+            : s.failureMessage !== null
+              ? 'failed'
+              : 'requires_payment'
+  const status = paymentRank(candidate) >= paymentRank(p.status) ? candidate : p.status
+  const failureReason = status === 'failed' ? (s.failureMessage ?? p.failureReason) : p.failureReason
+  return { status, capturedAmount, refundedAmount, failureReason }
+}

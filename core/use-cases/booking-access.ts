@@ -1,0 +1,33 @@
+import { Effect } from 'effect'
+import type { BookingRepository } from '../../ports/repositories.js'
+import type { Booking } from '../bookings/booking.js'
+import type { Actor } from '../bookings/lifecycle.js'
+import { BookingNotFound } from '../shared/errors.js'
+import type { BookingId } from '../shared/ids.js'
+import { type Caller, isAdmin } from './caller.js'
+import { findBooking } from './load.js'
+
+/** The caller's part in a booking, or null when it is none of theirs. */
+export const actorFor = (caller: Caller, b: Booking): Actor | null => {
+  if (caller.kind === 'system') return 'system'
+  if (caller.userId === b.guestId) return 'guest'
+  if (caller.userId === b.hostId) return 'host'
+  if (isAdmin(caller)) return 'admin'
+  return null
+}
+
+/**
+ * Loads a booking the caller takes part in (guest, host, admin). Anyone else gets BookingNotFound:
+ * never a hint that the booking exists.
+ */
+export const loadBookingFor = (
+  repo: BookingRepository,
+  caller: Caller,
+  id: BookingId,
+): Effect.Effect<{ booking: Booking; actor: Actor }, BookingNotFound> =>
+  Effect.flatMap(findBooking(repo, id), (booking) => {
+    const actor = actorFor(caller, booking)
+    return actor === null
+      ? Effect.fail(new BookingNotFound({ bookingId: id }))
+      : Effect.succeed({ booking, actor })
+  })

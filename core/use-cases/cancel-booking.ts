@@ -1,0 +1,71 @@
+import { Effect, Result, Schema } from 'effect'
+import { applyTransition, type Booking } from '../bookings/booking.js'
+import { netPaid } from '../payments/payment.js'
+import { computeRefund } from '../policies/cancellation.js'
+import type {
+  BookingNotFound,
+  ConcurrentModification,
+  InvalidTransition,
+  ValidationFailed,
+} from '../shared/errors.js'
+import type { BookingId } from '../shared/ids.js'
+import { sumAmounts } from '../shared/money.js'
+import { decodeInput } from '../shared/validation.js'
+import { loadBookingFor } from './booking-access.js'
+import { bookingEvent } from './booking-events.js'
+import type { Caller } from './caller.js'
+import { retryOnConflict } from './retry.js'
+import { BoundedString } from './schemas.js'
+import { type SettleDeps, thenSettle } from './settle-booking.js'
+
+export const CancelBookingInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(1000)) })
+
+/**
+ * Guest, host or admin cancels a booking that is pending, awaiting the host, confirmed or in
+ * progress. A guest is refunded by the booking's policy snapshot (tiers by time before check-in);
+ * a host or admin cancellation refunds everything. The nights are released at once; refunds and
+ * voids are made by settling the booking, never more than was paid.
+ */
+export class CancelBooking {
+  constructor(private readonly deps: SettleDeps) {}
+
+  execute(
+    caller: Caller,
+    bookingId: BookingId,
+    raw: unknown = {},
+  ): Effect.Effect<Booking, ValidationFailed | BookingNotFound | InvalidTransition | ConcurrentModification> {
+    const deps = this.deps
+    return Effect.gen(function* () {
+      const input = yield* decodeInput(CancelBookingInput, raw)
+      const cancel = Effect.gen(function* () {
+        const { booking, actor } = yield* loadBookingFor(deps.bookings, caller, bookingId)
+        const now = deps.clock.now()
+        // What was really captured, from the payments themselves, not a cached total.
+        const paid = sumAmounts((yield* deps.payments.byBooking(booking.id)).map(netPaid))
+        const refund = computeRefund({
+          quote: booking.quote,
+          policy: booking.cancellationPolicy,
+          cancelledBy: actor,
+          cancelledAt: now,
+          checkInAt: booking.points.checkInAt ?? now,
+          paid,
+        })
+        const r = applyTransition(booking, 'cancel', actor, now, {
+          cancellation: {
+            by: actor,
+            at: now,
+            reason: input.reason ?? '',
+            refundAmount: refund.total,
+            retainedAmount: paid - refund.total,
+          },
+        })
+        if (Result.isFailure(r)) return yield* Effect.fail(r.failure)
+        const next: Booking = { ...r.success, version: booking.version + 1 }
+        yield* deps.bookings.save(next, [bookingEvent(deps.ids, now, next)])
+        yield* deps.availability.release(booking.listingId, booking.id)
+        return next
+      })
+      return yield* thenSettle(deps, bookingId, retryOnConflict(cancel, deps.settings.concurrencyRetries))
+    })
+  }
+}

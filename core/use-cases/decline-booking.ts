@@ -1,0 +1,33 @@
+import { Effect, Result } from 'effect'
+import { applyTransition, type Booking } from '../bookings/booking.js'
+import type { BookingNotFound, ConcurrentModification, InvalidTransition } from '../shared/errors.js'
+import type { BookingId } from '../shared/ids.js'
+import { loadBookingFor } from './booking-access.js'
+import { bookingEvent } from './booking-events.js'
+import type { Caller } from './caller.js'
+import { retryOnConflict } from './retry.js'
+import { type SettleDeps, thenSettle } from './settle-booking.js'
+
+/** The host declines a request: the nights are released and the authorization voided. */
+export class DeclineBooking {
+  constructor(private readonly deps: SettleDeps) {}
+
+  execute(
+    caller: Caller,
+    bookingId: BookingId,
+    reason = '',
+  ): Effect.Effect<Booking, BookingNotFound | InvalidTransition | ConcurrentModification> {
+    const deps = this.deps
+    const decline = Effect.gen(function* () {
+      const { booking, actor } = yield* loadBookingFor(deps.bookings, caller, bookingId)
+      const now = deps.clock.now()
+      const r = applyTransition(booking, 'decline', actor, now)
+      if (Result.isFailure(r)) return yield* Effect.fail(r.failure)
+      const next: Booking = { ...r.success, message: reason || booking.message, version: booking.version + 1 }
+      yield* deps.bookings.save(next, [bookingEvent(deps.ids, now, next)])
+      yield* deps.availability.release(booking.listingId, booking.id)
+      return next
+    })
+    return thenSettle(deps, bookingId, retryOnConflict(decline, deps.settings.concurrencyRetries))
+  }
+}

@@ -1,0 +1,139 @@
+import { Effect, Schema } from 'effect'
+import type { Booking } from '../bookings/booking.js'
+import { computeDueAt } from '../bookings/booking.js'
+import { PAYMENT_WINDOW_MS } from '../bookings/lifecycle.js'
+import { cancellationPolicies } from '../policies/cancellation.js'
+import { zonedInstant } from '../shared/dates.js'
+import {
+  Forbidden,
+  ListingNotBookable,
+  type ListingNotFound,
+  type NightsUnavailable,
+  type StayRestrictionViolated,
+  TooManyPendingBookings,
+  type UserNotFound,
+  UserSuspended,
+  type ValidationFailed,
+} from '../shared/errors.js'
+import type { ListingId } from '../shared/ids.js'
+import { addMs } from '../shared/time.js'
+import { decodeInput } from '../shared/validation.js'
+import { type Caller, requireUser } from './caller.js'
+import type { CoreDeps } from './deps.js'
+import { dieOnConflict, findListing, findUser } from './load.js'
+import { newEvent } from './new-event.js'
+import { parseStay, priceStay } from './price-stay.js'
+import { BoundedString, Guests, LocalDateString } from './schemas.js'
+
+export const RequestBookingInput = Schema.Struct({
+  listingId: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(64)),
+  checkIn: LocalDateString,
+  checkOut: LocalDateString,
+  guests: Guests,
+  /** A note to the host (request-to-book). */
+  message: Schema.optionalKey(BoundedString(2000)),
+})
+export type RequestBookingInput = typeof RequestBookingInput.Type
+
+/**
+ * A guest asks for a stay. The nights are held at once (all or none) for 15 minutes while the guest
+ * pays; an instant-book listing confirms on payment, a request-to-book listing waits for the host
+ * once the payment is authorized. The price is quoted by the server and stored as a snapshot.
+ */
+export class RequestBooking {
+  constructor(
+    private readonly deps: Pick<
+      CoreDeps,
+      'users' | 'listings' | 'bookings' | 'availability' | 'clock' | 'ids' | 'settings'
+    >,
+  ) {}
+
+  execute(
+    caller: Caller,
+    raw: unknown,
+  ): Effect.Effect<
+    Booking,
+    | ValidationFailed
+    | Forbidden
+    | UserNotFound
+    | UserSuspended
+    | ListingNotFound
+    | ListingNotBookable
+    | StayRestrictionViolated
+    | NightsUnavailable
+    | TooManyPendingBookings
+  > {
+    const { users, listings, bookings, availability, clock, ids, settings } = this.deps
+    return Effect.gen(function* () {
+      const { userId } = yield* requireUser(caller)
+      const input = yield* decodeInput(RequestBookingInput, raw)
+      const stay = yield* parseStay(input.checkIn, input.checkOut)
+      const guest = yield* findUser(users, userId)
+      if (guest.status !== 'active') return yield* Effect.fail(new UserSuspended({ userId }))
+      const listing = yield* findListing(listings, input.listingId as ListingId)
+      if (listing.status !== 'active')
+        return yield* Effect.fail(
+          new ListingNotBookable({ listingId: listing.id, reason: `the listing is ${listing.status}` }),
+        )
+      if (listing.hostId === userId)
+        return yield* Effect.fail(new Forbidden({ reason: 'hosts cannot book their own listing' }))
+      const pending = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
+      if (pending >= settings.maxPendingBookingsPerGuest)
+        return yield* Effect.fail(new TooManyPendingBookings({ limit: settings.maxPendingBookingsPerGuest }))
+
+      const now = clock.now()
+      const quote = yield* priceStay(availability, listing, stay, input.guests, now)
+      const id = ids.next('booking')
+      const tz = listing.location.timezone
+      const points = {
+        requestedAt: now,
+        authorizedAt: null,
+        checkInAt: zonedInstant(stay.checkIn, listing.checkInHour, 0, tz),
+        checkOutAt: zonedInstant(stay.checkOut, listing.checkOutHour, 0, tz),
+      }
+      // The hold is the reservation: all nights or none, whatever else runs concurrently.
+      yield* availability.hold(listing.id, id, stay, addMs(now, PAYMENT_WINDOW_MS))
+      const booking: Booking = {
+        id,
+        listingId: listing.id,
+        hostId: listing.hostId,
+        guestId: userId,
+        stay,
+        guests: input.guests,
+        state: 'pending_payment',
+        bookingMode: listing.bookingMode,
+        quote,
+        cancellationPolicy: cancellationPolicies[listing.cancellationPolicy],
+        timezone: tz,
+        points,
+        paidAmount: 0,
+        refundedAmount: 0,
+        cancellation: null,
+        modifications: [],
+        history: [],
+        message: input.message ?? '',
+        dueAt: computeDueAt('pending_payment', points),
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      }
+      yield* dieOnConflict(
+        bookings.save(booking, [
+          newEvent(ids, now, 'innkeeper.booking.requested.v1', id, {
+            bookingId: id,
+            listingId: listing.id,
+            guestId: userId,
+            hostId: listing.hostId,
+            checkIn: stay.checkIn,
+            checkOut: stay.checkOut,
+            guests: input.guests,
+            total: quote.guestTotal,
+            currency: quote.currency,
+            bookingMode: listing.bookingMode,
+          }),
+        ]),
+      ).pipe(Effect.onError(() => availability.release(listing.id, id)))
+      return booking
+    })
+  }
+}

@@ -1,0 +1,73 @@
+import { Effect, Result } from 'effect'
+import { applyTransition, type Booking } from '../bookings/booking.js'
+import { isReserving, nextTimer, type TransitionName } from '../bookings/lifecycle.js'
+import type { BookingNotFound, ConcurrentModification } from '../shared/errors.js'
+import type { BookingId } from '../shared/ids.js'
+import { bookingEvent } from './booking-events.js'
+import { findBooking } from './load.js'
+import { retryOnConflict } from './retry.js'
+import { type SettleDeps, thenSettle } from './settle-booking.js'
+
+export interface DueReport {
+  readonly applied: number
+  readonly byTransition: Partial<Record<TransitionName, number>>
+  /** Bookings a concurrent writer kept changing; they are picked up on the next run. */
+  readonly skipped: number
+}
+
+/**
+ * Applies every timed transition that is due: unpaid bookings expire after 15 minutes, unanswered
+ * requests after 24 hours (both release their nights and void or refund their payments), confirmed
+ * stays start on the check-in day and complete on the check-out day. Safe to run concurrently and
+ * repeatedly: a transition that is no longer possible is skipped.
+ */
+export class RunDueTransitions {
+  constructor(private readonly deps: SettleDeps) {}
+
+  execute(options: { readonly limit: number } = { limit: 500 }): Effect.Effect<DueReport> {
+    const deps = this.deps
+    return Effect.gen(function* () {
+      const due = yield* deps.bookings.due(deps.clock.now(), options.limit)
+      const byTransition: Partial<Record<TransitionName, number>> = {}
+      let applied = 0
+      let skipped = 0
+      for (const b of due) {
+        const r = yield* Effect.result(fireTimer(deps, b.id))
+        if (Result.isSuccess(r)) {
+          if (r.success !== null) {
+            applied++
+            byTransition[r.success] = (byTransition[r.success] ?? 0) + 1
+          }
+        } else skipped++
+      }
+      return { applied, byTransition, skipped }
+    })
+  }
+}
+
+/** Fires the booking's next timed transition if it is due; returns its name, or null if none was. */
+export const fireTimer = (
+  deps: SettleDeps,
+  bookingId: BookingId,
+): Effect.Effect<TransitionName | null, BookingNotFound | ConcurrentModification> => {
+  let fired: TransitionName | null = null
+  const fire = Effect.gen(function* () {
+    fired = null
+    const booking = yield* findBooking(deps.bookings, bookingId)
+    const now = deps.clock.now()
+    const timer = nextTimer(booking.state, booking.points)
+    if (timer === null || timer.at > now) return booking
+    const r = applyTransition(booking, timer.name, 'system', now)
+    if (Result.isFailure(r)) return booking
+    const next: Booking = { ...r.success, version: booking.version + 1 }
+    yield* deps.bookings.save(next, [bookingEvent(deps.ids, now, next)])
+    if (isReserving(booking.state) && !isReserving(next.state))
+      yield* deps.availability.release(booking.listingId, booking.id)
+    fired = timer.name
+    return next
+  })
+  return Effect.map(
+    thenSettle(deps, bookingId, retryOnConflict(fire, deps.settings.concurrencyRetries)),
+    () => fired,
+  )
+}

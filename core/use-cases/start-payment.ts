@@ -1,0 +1,115 @@
+import { Effect } from 'effect'
+import type { Booking } from '../bookings/booking.js'
+import type { Payment } from '../payments/payment.js'
+import {
+  type BookingNotFound,
+  type ConcurrentModification,
+  Forbidden,
+  InvalidTransition,
+  type PaymentDeclined,
+} from '../shared/errors.js'
+import type { BookingId } from '../shared/ids.js'
+import { loadBookingFor } from './booking-access.js'
+import type { Caller } from './caller.js'
+import type { CoreDeps } from './deps.js'
+import { dieOnConflict } from './load.js'
+import { newEvent } from './new-event.js'
+import { retryOnConflict } from './retry.js'
+
+export interface Checkout {
+  readonly booking: Booking
+  readonly payment: Payment
+  /** Handed to the payer's client to confirm the payment with the provider. */
+  readonly clientSecret: string
+}
+
+/**
+ * The guest starts paying for a pending booking: a PaymentIntent for the quoted total, captured at
+ * once for instant book, only authorized for request-to-book (captured when the host accepts).
+ * Calling it again returns the payment still in progress instead of creating another; after a
+ * failed attempt it creates a fresh one.
+ */
+export class StartPayment {
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings'>,
+  ) {}
+
+  execute(
+    caller: Caller,
+    bookingId: BookingId,
+  ): Effect.Effect<
+    Checkout,
+    BookingNotFound | Forbidden | InvalidTransition | PaymentDeclined | ConcurrentModification
+  > {
+    const { bookings, payments, gateway, clock, ids, settings } = this.deps
+    return retryOnConflict(
+      Effect.gen(function* () {
+        const { booking, actor } = yield* loadBookingFor(bookings, caller, bookingId)
+        if (actor !== 'guest')
+          return yield* Effect.fail(new Forbidden({ reason: 'only the guest pays for a booking' }))
+        if (booking.state !== 'pending_payment')
+          return yield* Effect.fail(
+            new InvalidTransition({
+              from: booking.state,
+              transition: 'checkout',
+              reason: 'the booking is not awaiting payment',
+            }),
+          )
+        const existing = yield* payments.byBooking(bookingId)
+        const open = existing.find(
+          (p) =>
+            p.purpose === 'booking' &&
+            p.status === 'requires_payment' &&
+            p.amount === booking.quote.guestTotal,
+        )
+        if (open) return { booking, payment: open, clientSecret: open.clientSecret }
+
+        const now = clock.now()
+        const attempt = existing.filter((p) => p.purpose === 'booking').length + 1
+        const paymentId = ids.next('payment')
+        const intent = yield* gateway.createIntent({
+          amount: booking.quote.guestTotal,
+          currency: booking.quote.currency,
+          captureMethod: booking.bookingMode === 'instant' ? 'automatic' : 'manual',
+          idempotencyKey: `checkout:${booking.id}:${attempt}`,
+          metadata: { bookingId: booking.id, paymentId, guestId: booking.guestId },
+        })
+        const payment: Payment = {
+          id: paymentId,
+          bookingId: booking.id,
+          payerId: booking.guestId,
+          amount: booking.quote.guestTotal,
+          currency: booking.quote.currency,
+          method: 'card',
+          purpose: 'booking',
+          provider: gateway.provider,
+          providerRef: intent.providerRef,
+          clientSecret: intent.clientSecret,
+          captureMethod: booking.bookingMode === 'instant' ? 'automatic' : 'manual',
+          status: 'requires_payment',
+          capturedAmount: 0,
+          refundedAmount: 0,
+          refunds: [],
+          processedEventIds: [],
+          failureReason: null,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+        }
+        yield* dieOnConflict(
+          payments.save(payment, [
+            newEvent(ids, now, 'innkeeper.payment.created.v1', payment.id, {
+              paymentId: payment.id,
+              bookingId: booking.id,
+              amount: payment.amount,
+              currency: payment.currency,
+              captureMethod: payment.captureMethod,
+            }),
+          ]),
+        )
+        return { booking, payment, clientSecret: intent.clientSecret }
+      }),
+      settings.concurrencyRetries,
+    )
+  }
+}

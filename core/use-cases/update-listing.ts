@@ -1,0 +1,75 @@
+import { Effect } from 'effect'
+import type { Listing } from '../listings/listing.js'
+import type {
+  ConcurrentModification,
+  Forbidden,
+  ListingNotFound,
+  ValidationFailed,
+} from '../shared/errors.js'
+import { InvalidTransition } from '../shared/errors.js'
+import type { ListingId } from '../shared/ids.js'
+import { decodeInput } from '../shared/validation.js'
+import type { Caller } from './caller.js'
+import { checkListingConsistency, mergePricing, mergeRestrictions } from './create-listing.js'
+import type { CoreDeps } from './deps.js'
+import { loadOwnListing } from './listing-access.js'
+import { UpdateListingInput } from './listing-input.js'
+import { newEvent } from './new-event.js'
+import { retryOnConflict } from './retry.js'
+
+/**
+ * The host (or an admin) edits a listing. Price and policy changes affect only future quotes:
+ * bookings keep their snapshots. Archived listings are read-only.
+ */
+export class UpdateListing {
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock' | 'ids' | 'settings'>,
+  ) {}
+
+  execute(
+    caller: Caller,
+    listingId: ListingId,
+    raw: unknown,
+  ): Effect.Effect<
+    Listing,
+    ValidationFailed | Forbidden | ListingNotFound | InvalidTransition | ConcurrentModification
+  > {
+    const { listings, availability, clock, ids, settings } = this.deps
+    return Effect.gen(function* () {
+      const patch = yield* decodeInput(UpdateListingInput, raw)
+      const attempt = Effect.gen(function* () {
+        const current = yield* loadOwnListing(listings, caller, listingId)
+        if (current.status === 'archived')
+          return yield* Effect.fail(
+            new InvalidTransition({
+              from: 'archived',
+              transition: 'update',
+              reason: 'archived listings are read-only',
+            }),
+          )
+        const now = clock.now()
+        const { pricing, restrictions, ...rest } = patch
+        const next = yield* checkListingConsistency({
+          ...current,
+          ...rest,
+          amenities: rest.amenities ? [...new Set(rest.amenities)] : current.amenities,
+          pricing: pricing ? mergePricing(current.pricing, pricing) : current.pricing,
+          restrictions: restrictions
+            ? mergeRestrictions(current.restrictions, restrictions)
+            : current.restrictions,
+          updatedAt: now,
+          version: current.version + 1,
+        })
+        yield* listings.save(next, [
+          newEvent(ids, now, 'innkeeper.listing.updated.v1', next.id, {
+            listingId: next.id,
+            fields: Object.keys(patch),
+          }),
+        ])
+        if (next.units !== current.units) yield* availability.setUnits(next.id, next.units)
+        return next
+      })
+      return yield* retryOnConflict(attempt, settings.concurrencyRetries)
+    })
+  }
+}
