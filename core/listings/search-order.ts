@@ -1,8 +1,15 @@
-import type { ListingFilter, ListingSort } from '../../ports/repositories.js'
 import type { Listing } from './listing.js'
 
+/** How a listing search is ordered. Core owns the type (core never imports ports); ports use it. */
+export type ListingSort = 'price_asc' | 'price_desc' | 'rating' | 'newest' | 'distance'
+/** The point a `distance` search is measured from (ports' `ListingFilter['near']` is one). */
+export interface SearchPoint {
+  readonly lat: number
+  readonly lng: number
+}
+
 /** The sort key a listing has under `sort` (smaller first); `distance` needs the search point. */
-export const sortKey = (l: Listing, sort: ListingSort, near: ListingFilter['near']): number => {
+export const sortKey = (l: Listing, sort: ListingSort, near: SearchPoint | null): number => {
   switch (sort) {
     case 'price_asc':
       return l.pricing.baseNightly
