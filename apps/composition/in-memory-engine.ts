@@ -1,0 +1,208 @@
+import 'reflect-metadata'
+import { Cause, Effect, Exit, Option } from 'effect'
+import { Container } from 'inversify'
+import {
+  InMemoryAvailabilityStore,
+  InMemoryBookingRepository,
+  InMemoryCache,
+  InMemoryEventPublisher,
+  InMemoryGuestProfileRepository,
+  InMemoryIdempotencyStore,
+  InMemoryListingRepository,
+  InMemoryOutbox,
+  InMemoryPaymentGateway,
+  InMemoryPaymentRepository,
+  InMemoryRateLimiter,
+  InMemoryReviewRepository,
+  InMemorySessionStore,
+  InMemoryUserRepository,
+  InMemoryWishlistRepository,
+  ManualClock,
+  RecordingNotifier,
+  SequentialIdGenerator,
+} from '../../adapters/memory/index.js'
+import { ScryptPasswordHasher } from '../../adapters/node/index.js'
+import type { Instant } from '../../core/shared/time.js'
+import { type CoreSettings, defaultSettings } from '../../core/use-cases/deps.js'
+import type { DueReport } from '../../core/use-cases/run-due-transitions.js'
+import {
+  AvailabilityStore,
+  BookingRepository,
+  Cache,
+  Clock,
+  EventPublisher,
+  GuestProfileRepository,
+  IdempotencyStore,
+  IdGenerator,
+  ListingRepository,
+  Notifier,
+  OutboxSource,
+  PasswordHasher,
+  PaymentGateway,
+  PaymentRepository,
+  RateLimiter,
+  ReviewRepository,
+  SessionStore,
+  UserRepository,
+  WishlistRepository,
+} from '../../ports/index.js'
+import { bindCore, resolveUseCases } from './bind-core.js'
+import { CoreSettingsToken } from './tokens.js'
+import type { UseCases } from './use-cases.js'
+
+export interface InMemoryEngineOptions {
+  /** Where the fake clock starts (default 2026-01-01T00:00Z). */
+  readonly start?: Instant | number
+  /** Namespaces the deterministic ids, so two engines never share one. */
+  readonly idNamespace?: string
+  readonly settings?: Partial<CoreSettings>
+  /** Secret the in-memory payment provider signs its webhooks with. */
+  readonly paymentWebhookSecret?: string
+  /**
+   * scrypt cost for password hashing. The default is OWASP's (N = 2^17); tests and simulations
+   * that register thousands of users may lower it.
+   */
+  readonly passwordHashCost?: number
+}
+
+/** The in-memory adapters of an engine, for tests and simulations to drive and inspect. */
+export interface InMemoryAdapters {
+  readonly clock: ManualClock
+  readonly ids: SequentialIdGenerator
+  readonly outbox: InMemoryOutbox
+  readonly users: InMemoryUserRepository
+  readonly listings: InMemoryListingRepository
+  readonly bookings: InMemoryBookingRepository
+  readonly payments: InMemoryPaymentRepository
+  readonly reviews: InMemoryReviewRepository
+  readonly wishlists: InMemoryWishlistRepository
+  readonly guestProfiles: InMemoryGuestProfileRepository
+  readonly availability: InMemoryAvailabilityStore
+  readonly gateway: InMemoryPaymentGateway
+  readonly publisher: InMemoryEventPublisher
+  readonly notifier: RecordingNotifier
+  readonly cache: InMemoryCache
+  readonly rateLimiter: InMemoryRateLimiter
+  readonly idempotency: InMemoryIdempotencyStore
+  readonly sessions: InMemorySessionStore
+}
+
+export interface TickReport {
+  readonly due: DueReport
+  readonly revealedReviews: number
+  readonly paymentEvents: number
+  readonly relayed: number
+}
+
+export interface InMemoryEngine {
+  readonly container: Container
+  readonly useCases: UseCases
+  readonly adapters: InMemoryAdapters
+  /** Runs a use case's Effect: resolves with its value, rejects with its typed error (which has a `code`). */
+  run<A, E>(effect: Effect.Effect<A, E>): Promise<A>
+  /** Delivers the webhooks the in-memory payment provider has queued, in order; returns how many. */
+  deliverPaymentEvents(): Promise<number>
+  /** One turn of the background work: payment webhooks, due transitions, review reveals, outbox relay. */
+  tick(): Promise<TickReport>
+}
+
+/** Unwraps an Exit: the value, or the expected error itself (not a wrapper), or the defect. */
+export const runToPromise = async <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
+  const exit = await Effect.runPromiseExit(effect)
+  if (Exit.isSuccess(exit)) return exit.value
+  const failure = Cause.findErrorOption(exit.cause)
+  if (Option.isSome(failure)) throw failure.value
+  throw Cause.squash(exit.cause)
+}
+
+/**
+ * The whole engine in one process: every port bound to its in-memory adapter, every use case
+ * bound with Inversify. Used by the tests, the simulator and the default `npm start`.
+ */
+export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMemoryEngine => {
+  const clock = new ManualClock(options.start)
+  const outbox = new InMemoryOutbox()
+  const adapters: InMemoryAdapters = {
+    clock,
+    ids: new SequentialIdGenerator(
+      options.idNamespace === undefined ? {} : { namespace: options.idNamespace },
+    ),
+    outbox,
+    users: new InMemoryUserRepository(outbox),
+    listings: new InMemoryListingRepository(outbox),
+    bookings: new InMemoryBookingRepository(outbox),
+    payments: new InMemoryPaymentRepository(outbox),
+    reviews: new InMemoryReviewRepository(outbox),
+    wishlists: new InMemoryWishlistRepository(),
+    guestProfiles: new InMemoryGuestProfileRepository(),
+    availability: new InMemoryAvailabilityStore(clock),
+    gateway: new InMemoryPaymentGateway({
+      clock,
+      secret: options.paymentWebhookSecret ?? 'whsec_innkeeper_memory',
+    }),
+    publisher: new InMemoryEventPublisher(),
+    notifier: new RecordingNotifier(),
+    cache: new InMemoryCache(clock),
+    rateLimiter: new InMemoryRateLimiter(clock),
+    idempotency: new InMemoryIdempotencyStore(clock),
+    sessions: new InMemorySessionStore(),
+  }
+  const hasher = new ScryptPasswordHasher(
+    options.passwordHashCost === undefined ? {} : { N: options.passwordHashCost },
+  )
+
+  const container = new Container({ defaultScope: 'Singleton' })
+  container.bind(Clock).toConstantValue(adapters.clock)
+  container.bind(IdGenerator).toConstantValue(adapters.ids)
+  container.bind(OutboxSource).toConstantValue(adapters.outbox)
+  container.bind(UserRepository).toConstantValue(adapters.users)
+  container.bind(ListingRepository).toConstantValue(adapters.listings)
+  container.bind(BookingRepository).toConstantValue(adapters.bookings)
+  container.bind(PaymentRepository).toConstantValue(adapters.payments)
+  container.bind(ReviewRepository).toConstantValue(adapters.reviews)
+  container.bind(WishlistRepository).toConstantValue(adapters.wishlists)
+  container.bind(GuestProfileRepository).toConstantValue(adapters.guestProfiles)
+  container.bind(AvailabilityStore).toConstantValue(adapters.availability)
+  container.bind(PaymentGateway).toConstantValue(adapters.gateway)
+  container.bind(EventPublisher).toConstantValue(adapters.publisher)
+  container.bind(Notifier).toConstantValue(adapters.notifier)
+  container.bind(Cache).toConstantValue(adapters.cache)
+  container.bind(RateLimiter).toConstantValue(adapters.rateLimiter)
+  container.bind(IdempotencyStore).toConstantValue(adapters.idempotency)
+  container.bind(SessionStore).toConstantValue(adapters.sessions)
+  container.bind(PasswordHasher).toConstantValue(hasher)
+  container.bind(CoreSettingsToken).toConstantValue({ ...defaultSettings, ...options.settings })
+  bindCore(container)
+  const useCases = resolveUseCases(container)
+
+  const deliverPaymentEvents = async (): Promise<number> => {
+    let delivered = 0
+    for (const d of adapters.gateway.takeDeliveries()) {
+      // A webhook that fails to apply is redelivered by the provider; here it is simply retried once.
+      const exit = await Effect.runPromiseExit(useCases.applyPaymentEvent.execute(d))
+      if (Exit.isFailure(exit)) await Effect.runPromiseExit(useCases.applyPaymentEvent.execute(d))
+      delivered++
+    }
+    return delivered
+  }
+
+  return {
+    container,
+    useCases,
+    adapters,
+    run: runToPromise,
+    deliverPaymentEvents,
+    tick: async () => {
+      const paymentEvents = await deliverPaymentEvents()
+      const due = await runToPromise(useCases.runDueTransitions.execute({ limit: 10_000 }))
+      const revealed = await runToPromise(useCases.revealDueReviews.execute({ limit: 1_000 }))
+      const relayed = await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))
+      return {
+        due,
+        revealedReviews: revealed,
+        paymentEvents,
+        relayed: relayed.published,
+      }
+    },
+  }
+}

@@ -1,0 +1,36 @@
+import { Effect, Schema } from 'effect'
+import type { Page } from '../../ports/pagination.js'
+import type { Booking } from '../bookings/booking.js'
+import type { Forbidden, ValidationFailed } from '../shared/errors.js'
+import { decodeInput } from '../shared/validation.js'
+import { type Caller, requireRole, requireUser } from './caller.js'
+import type { CoreDeps } from './deps.js'
+import { PageFields, toPageRequest } from './page-input.js'
+
+export const ListBookingsInput = Schema.Struct(PageFields)
+
+/** The caller's own bookings as a guest, newest first. */
+export class ListGuestBookings {
+  constructor(private readonly deps: Pick<CoreDeps, 'bookings'>) {}
+  execute(caller: Caller, raw: unknown): Effect.Effect<Page<Booking>, ValidationFailed | Forbidden> {
+    const { bookings } = this.deps
+    return Effect.gen(function* () {
+      const { userId } = yield* requireUser(caller)
+      const input = yield* decodeInput(ListBookingsInput, raw ?? {})
+      return yield* bookings.byGuest(userId, toPageRequest(input))
+    })
+  }
+}
+
+/** Bookings of the caller's listings, newest first. */
+export class ListHostBookings {
+  constructor(private readonly deps: Pick<CoreDeps, 'bookings'>) {}
+  execute(caller: Caller, raw: unknown): Effect.Effect<Page<Booking>, ValidationFailed | Forbidden> {
+    const { bookings } = this.deps
+    return Effect.gen(function* () {
+      const { userId } = yield* requireRole(caller, 'host')
+      const input = yield* decodeInput(ListBookingsInput, raw ?? {})
+      return yield* bookings.byHost(userId, toPageRequest(input))
+    })
+  }
+}

@@ -1,0 +1,167 @@
+import { Effect, Result, Schema } from 'effect'
+import type { ListingFilter, ListingSort, SearchPosition } from '../../ports/repositories.js'
+import type { Listing } from '../listings/listing.js'
+import { propertyTypes, roomTypes } from '../listings/listing.js'
+import { haversineKm, sortKey } from '../listings/search-order.js'
+import type { Quote } from '../pricing/quote.js'
+import type { Stay } from '../shared/dates.js'
+import { ValidationFailed } from '../shared/errors.js'
+import { decodeInput } from '../shared/validation.js'
+import type { CoreDeps } from './deps.js'
+import { PageFields } from './page-input.js'
+import { parseStay, priceStay } from './price-stay.js'
+import { Amount, Guests, LocalDateString, NonBlank } from './schemas.js'
+
+export const SearchListingsInput = Schema.Struct({
+  city: Schema.optionalKey(NonBlank(100)),
+  lat: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: -90, maximum: 90 }))),
+  lng: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: -180, maximum: 180 }))),
+  radiusKm: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 0.1, maximum: 500 }))),
+  checkIn: Schema.optionalKey(LocalDateString),
+  checkOut: Schema.optionalKey(LocalDateString),
+  guests: Schema.optionalKey(Guests),
+  /** Nightly price range, minor units: the average nightly price of the stay when dates are given. */
+  minPrice: Schema.optionalKey(Amount),
+  maxPrice: Schema.optionalKey(Amount),
+  amenities: Schema.optionalKey(Schema.Array(NonBlank(60)).check(Schema.isMaxLength(20))),
+  propertyTypes: Schema.optionalKey(Schema.Array(Schema.Literals(propertyTypes))),
+  roomTypes: Schema.optionalKey(Schema.Array(Schema.Literals(roomTypes))),
+  instantBook: Schema.optionalKey(Schema.Boolean),
+  minRating: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 1, maximum: 5 }))),
+  sort: Schema.optionalKey(Schema.Literals(['price_asc', 'price_desc', 'rating', 'newest', 'distance'])),
+  ...PageFields,
+})
+export type SearchListingsInput = typeof SearchListingsInput.Type
+
+export interface SearchHit {
+  readonly listing: Listing
+  /** The stay's quote when dates were given. */
+  readonly quote: Quote | null
+  readonly distanceKm: number | null
+}
+
+export interface SearchResult {
+  readonly items: readonly SearchHit[]
+  readonly nextCursor: string | null
+}
+
+/** How many candidates one page may examine before it returns what it has (bounded work per call). */
+export const MAX_EXAMINED_PER_PAGE = 5_000
+
+const encodeCursor = (p: SearchPosition): string => Buffer64.encode(JSON.stringify([p.key, p.id]))
+const decodeCursor = (c: string): SearchPosition | null => {
+  try {
+    const v: unknown = JSON.parse(Buffer64.decode(c))
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string')
+      return { key: v[0], id: v[1] }
+  } catch {}
+  return null
+}
+
+/** base64url without node:buffer (the core imports no node modules). */
+const Buffer64 = {
+  encode: (s: string): string =>
+    btoa(String.fromCharCode(...new TextEncoder().encode(s)))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, ''),
+  decode: (s: string): string =>
+    new TextDecoder().decode(
+      Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0)),
+    ),
+}
+
+/**
+ * Finds active listings: by city or by point and radius, with dates (every night free and the stay
+ * allowed by the listing's rules), guests, nightly price range, amenities, property and room types,
+ * instant book and minimum rating; sorted by price, rating, newest or distance; cursor-paginated.
+ * Static filters and order come from the repository (which may index them); dates and prices for
+ * the dates are checked here, candidate by candidate, until the page is full.
+ */
+export class SearchListings {
+  constructor(private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock'>) {}
+
+  execute(raw: unknown): Effect.Effect<SearchResult, ValidationFailed> {
+    const { listings, availability, clock } = this.deps
+    return Effect.gen(function* () {
+      const input = yield* decodeInput(SearchListingsInput, raw ?? {})
+      const issues: { path: string; message: string }[] = []
+      const hasPoint = input.lat !== undefined || input.lng !== undefined
+      if (hasPoint && (input.lat === undefined || input.lng === undefined))
+        issues.push({ path: input.lat === undefined ? 'lat' : 'lng', message: 'lat and lng go together' })
+      if ((input.checkIn === undefined) !== (input.checkOut === undefined))
+        issues.push({
+          path: input.checkIn === undefined ? 'checkIn' : 'checkOut',
+          message: 'checkIn and checkOut go together',
+        })
+      const sort: ListingSort = input.sort ?? (hasPoint ? 'distance' : 'price_asc')
+      if (sort === 'distance' && !hasPoint)
+        issues.push({ path: 'sort', message: 'distance sort needs lat and lng' })
+      if (input.minPrice !== undefined && input.maxPrice !== undefined && input.minPrice > input.maxPrice)
+        issues.push({ path: 'minPrice', message: 'must not exceed maxPrice' })
+      const after = input.cursor ? decodeCursor(input.cursor) : null
+      if (input.cursor && after === null)
+        issues.push({ path: 'cursor', message: 'not a cursor this search issued' })
+      if (issues.length > 0) return yield* Effect.fail(new ValidationFailed({ issues }))
+
+      let stay: Stay | null = null
+      if (input.checkIn !== undefined && input.checkOut !== undefined)
+        stay = yield* parseStay(input.checkIn, input.checkOut)
+      const near =
+        input.lat !== undefined && input.lng !== undefined
+          ? { lat: input.lat, lng: input.lng, radiusKm: input.radiusKm ?? 25 }
+          : null
+      const guests = input.guests ?? 1
+      const filter: ListingFilter = {
+        city: input.city ?? null,
+        near,
+        minGuests: guests,
+        // With dates the price range applies to the stay's own nightly average, checked below.
+        minPrice: stay === null ? (input.minPrice ?? null) : null,
+        maxPrice: stay === null ? (input.maxPrice ?? null) : null,
+        amenities: input.amenities ?? [],
+        propertyTypes: input.propertyTypes ?? [],
+        roomTypes: input.roomTypes ?? [],
+        bookingMode: input.instantBook === undefined ? null : input.instantBook ? 'instant' : 'request',
+        minRating: input.minRating ?? null,
+        statuses: ['active'],
+      }
+      const limit = input.limit ?? 20
+      const now = clock.now()
+      const candidates = yield* listings.search(filter, sort, after)
+      const items: SearchHit[] = []
+      let last: SearchPosition | null = null
+      let examined = 0
+      let exhausted = true
+      const iterator = candidates[Symbol.asyncIterator]()
+      while (true) {
+        if (items.length >= limit || examined >= MAX_EXAMINED_PER_PAGE) {
+          exhausted = false
+          break
+        }
+        const step = yield* Effect.promise(() => iterator.next())
+        if (step.done) break
+        const listing = step.value
+        examined++
+        last = { key: sortKey(listing, sort, near), id: listing.id }
+        let quote: Quote | null = null
+        if (stay !== null) {
+          const priced = yield* Effect.result(priceStay(availability, listing, stay, guests, now))
+          if (Result.isFailure(priced)) continue
+          quote = priced.success
+          const nightly = Math.round(
+            quote.nights.reduce((a, n) => a + n.amount, 0) / Math.max(1, quote.nights.length),
+          )
+          if (input.minPrice !== undefined && nightly < input.minPrice) continue
+          if (input.maxPrice !== undefined && nightly > input.maxPrice) continue
+        }
+        const distanceKm = near
+          ? haversineKm(near.lat, near.lng, listing.location.lat, listing.location.lng)
+          : null
+        items.push({ listing, quote, distanceKm })
+      }
+      if (!exhausted) yield* Effect.promise(async () => iterator.return?.())
+      return { items, nextCursor: !exhausted && last !== null ? encodeCursor(last) : null }
+    })
+  }
+}
