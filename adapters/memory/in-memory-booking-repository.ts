@@ -1,0 +1,90 @@
+import { Effect, Option } from 'effect'
+import type { Booking } from '../../core/bookings/booking.js'
+import type { BookingState } from '../../core/bookings/lifecycle.js'
+import type { DomainEvent } from '../../core/events/events.js'
+import { ConcurrentModification } from '../../core/shared/errors.js'
+import type { BookingId, ListingId, UserId } from '../../core/shared/ids.js'
+import type { Instant } from '../../core/shared/time.js'
+import type { Page, PageRequest } from '../../ports/pagination.js'
+import type { BookingRepository } from '../../ports/repositories.js'
+import type { InMemoryOutbox } from './in-memory-outbox.js'
+import { bucket, DueIndex, indexFor, pageOf, type SortedIndex, snapshot, versionFits } from './support.js'
+
+export class InMemoryBookingRepository implements BookingRepository {
+  private readonly bookings = new Map<string, Booking>()
+  private readonly byGuestIndex = new Map<string, SortedIndex>()
+  private readonly byHostIndex = new Map<string, SortedIndex>()
+  private readonly byListingIndex = new Map<string, Set<string>>()
+  private readonly dueIndex = new DueIndex()
+
+  constructor(private readonly outbox: InMemoryOutbox) {}
+
+  byId(id: BookingId): Effect.Effect<Option.Option<Booking>> {
+    return Effect.sync(() => Option.fromNullishOr(this.bookings.get(id)))
+  }
+
+  save(booking: Booking, events: readonly DomainEvent[]): Effect.Effect<void, ConcurrentModification> {
+    return Effect.suspend(() => {
+      const stored = this.bookings.get(booking.id)
+      if (!versionFits(stored, booking.version))
+        return Effect.fail(new ConcurrentModification({ entity: 'booking', id: booking.id }))
+      const copy = snapshot(booking)
+      if (stored !== undefined) {
+        if (stored.guestId !== booking.guestId) this.byGuestIndex.get(stored.guestId)?.remove(booking.id)
+        if (stored.hostId !== booking.hostId) this.byHostIndex.get(stored.hostId)?.remove(booking.id)
+        if (stored.listingId !== booking.listingId)
+          this.byListingIndex.get(stored.listingId)?.delete(booking.id)
+      }
+      this.bookings.set(booking.id, copy)
+      indexFor(this.byGuestIndex, booking.guestId).upsert(booking.id, booking.createdAt)
+      indexFor(this.byHostIndex, booking.hostId).upsert(booking.id, booking.createdAt)
+      bucket(this.byListingIndex, booking.listingId).add(booking.id)
+      this.dueIndex.set(booking.id, booking.dueAt)
+      this.outbox.append(events)
+      return Effect.void
+    })
+  }
+
+  byGuest(guestId: UserId, page: PageRequest): Effect.Effect<Page<Booking>> {
+    return Effect.sync(() => pageOf(this.byGuestIndex.get(guestId), page, (id) => this.bookings.get(id)))
+  }
+
+  byHost(hostId: UserId, page: PageRequest): Effect.Effect<Page<Booking>> {
+    return Effect.sync(() => pageOf(this.byHostIndex.get(hostId), page, (id) => this.bookings.get(id)))
+  }
+
+  byListing(listingId: ListingId, from: string, to: string): Effect.Effect<readonly Booking[]> {
+    return Effect.sync(() => {
+      const out: Booking[] = []
+      for (const id of this.byListingIndex.get(listingId) ?? []) {
+        const b = this.bookings.get(id)
+        if (b !== undefined && b.stay.checkIn < to && from < b.stay.checkOut) out.push(b)
+      }
+      return out.sort((a, b) =>
+        a.stay.checkIn !== b.stay.checkIn ? (a.stay.checkIn < b.stay.checkIn ? -1 : 1) : a.id < b.id ? -1 : 1,
+      )
+    })
+  }
+
+  due(now: Instant, limit: number): Effect.Effect<readonly Booking[]> {
+    return Effect.sync(() =>
+      this.dueIndex
+        .due(now, Math.max(0, limit))
+        .map((id) => this.bookings.get(id))
+        .filter((b): b is Booking => b !== undefined),
+    )
+  }
+
+  countByGuest(guestId: UserId, states: readonly BookingState[]): Effect.Effect<number> {
+    return Effect.sync(() => {
+      const index = this.byGuestIndex.get(guestId)
+      if (index === undefined) return 0
+      let n = 0
+      for (const id of index.ids()) {
+        const b = this.bookings.get(id)
+        if (b !== undefined && states.includes(b.state)) n++
+      }
+      return n
+    })
+  }
+}

@@ -1,0 +1,3 @@
+export * from './random-id-generator.js'
+export * from './scrypt-password-hasher.js'
+export * from './system-clock.js'

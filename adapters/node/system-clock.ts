@@ -1,0 +1,9 @@
+import { type Instant, instant } from '../../core/shared/time.js'
+import type { Clock } from '../../ports/clock.js'
+
+/** The machine's wall clock. */
+export class SystemClock implements Clock {
+  now(): Instant {
+    return instant(Date.now())
+  }
+}

@@ -1,0 +1,330 @@
+import { Effect, Option } from 'effect'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { localDate, type Stay } from '../../core/shared/dates.js'
+import { NightsUnavailable } from '../../core/shared/errors.js'
+import { asId, type BookingId, type ListingId } from '../../core/shared/ids.js'
+import { addMs, MINUTE } from '../../core/shared/time.js'
+import type { AvailabilityStore } from '../../ports/availability-store.js'
+import { type ClockControl, failure, run } from './fixtures.js'
+
+export interface AvailabilityStoreHarness {
+  readonly store: AvailabilityStore
+  readonly clock: ClockControl
+  readonly cleanup?: () => Promise<void>
+}
+
+const stay = (checkIn: string, checkOut: string): Stay => ({
+  checkIn: localDate(checkIn),
+  checkOut: localDate(checkOut),
+})
+
+let listingSeq = 0
+const bookingId = (n: number | string): BookingId => asId('booking', `bkg_${n}`)
+
+export const availabilityStoreContract = (name: string, make: () => Promise<AvailabilityStoreHarness>) =>
+  describe(`AvailabilityStore contract: ${name}`, () => {
+    let h: AvailabilityStoreHarness
+    let store: AvailabilityStore
+    let L: ListingId
+    const later = () => addMs(h.clock.now(), 15 * MINUTE)
+
+    beforeEach(async () => {
+      h = await make()
+      store = h.store
+      listingSeq += 1
+      L = asId('listing', `lst_contract_${listingSeq}`)
+    })
+    afterEach(async () => {
+      await h.cleanup?.()
+    })
+
+    const availableOn = async (from: string, to: string) =>
+      (await run(store.calendar(L, localDate(from), localDate(to)))).map((n) => n.available)
+
+    it('an unknown listing has no units and nothing available', async () => {
+      const nights = await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-03')))
+      expect(nights.map((n) => [n.date, n.units, n.available])).toEqual([
+        ['2026-03-01', 0, 0],
+        ['2026-03-02', 0, 0],
+      ])
+      const err = await failure(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-02'), later()))
+      expect(err).toBeInstanceOf(NightsUnavailable)
+    })
+
+    it('calendar returns every night of [from, to) in order with defaults', async () => {
+      await run(store.setUnits(L, 2))
+      const nights = await run(store.calendar(L, localDate('2026-02-27'), localDate('2026-03-02')))
+      expect(nights).toEqual([
+        ...['2026-02-27', '2026-02-28', '2026-03-01'].map((date) => ({
+          date,
+          units: 2,
+          held: 0,
+          booked: 0,
+          blocked: false,
+          priceOverride: null,
+          surgeBp: null,
+          available: 2,
+        })),
+      ])
+    })
+
+    it('a hold takes one unit on every night of the stay and nothing outside it', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-02', '2026-03-04'), later()))
+      const nights = await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-05')))
+      expect(nights.map((n) => [n.date, n.held, n.available])).toEqual([
+        ['2026-03-01', 0, 1],
+        ['2026-03-02', 1, 0],
+        ['2026-03-03', 1, 0],
+        ['2026-03-04', 0, 1],
+      ])
+      const alloc = Option.getOrThrow(await run(store.allocation(L, bookingId(1))))
+      expect(alloc).toMatchObject({ listingId: L, bookingId: bookingId(1), kind: 'held' })
+      expect(alloc.stay).toEqual(stay('2026-03-02', '2026-03-04'))
+    })
+
+    it('hold is all-or-nothing: one full night fails the whole stay and holds nothing', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-03', '2026-03-04'), later()))
+      const err = await failure(store.hold(L, bookingId(2), stay('2026-03-01', '2026-03-05'), later()))
+      expect(err).toBeInstanceOf(NightsUnavailable)
+      expect(err.nights).toEqual(['2026-03-03'])
+      expect(err.listingId).toBe(L)
+      expect(await availableOn('2026-03-01', '2026-03-05')).toEqual([1, 1, 0, 1])
+      expect(Option.isNone(await run(store.allocation(L, bookingId(2))))).toBe(true)
+    })
+
+    it('NightsUnavailable names every failing night, booked or blocked, in order', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-02'), later()))
+      await run(store.hold(L, bookingId(2), stay('2026-03-04', '2026-03-06'), later()))
+      await run(store.confirm(L, bookingId(2)))
+      await run(store.patchNights(L, localDate('2026-03-07'), localDate('2026-03-08'), { blocked: true }))
+      const err = await failure(store.hold(L, bookingId(3), stay('2026-03-01', '2026-03-09'), later()))
+      expect(err.nights).toEqual(['2026-03-01', '2026-03-04', '2026-03-05', '2026-03-07'])
+    })
+
+    it('blocked nights have nothing available and cannot be held, whatever the units', async () => {
+      await run(store.setUnits(L, 3))
+      await run(store.patchNights(L, localDate('2026-03-02'), localDate('2026-03-03'), { blocked: true }))
+      const [n] = await run(store.calendar(L, localDate('2026-03-02'), localDate('2026-03-03')))
+      expect(n).toMatchObject({ blocked: true, available: 0, units: 3 })
+      const err = await failure(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), later()))
+      expect(err.nights).toEqual(['2026-03-02'])
+    })
+
+    it('blocking never cancels existing allocations, and unblocking restores availability', async () => {
+      await run(store.setUnits(L, 2))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), later()))
+      await run(store.patchNights(L, localDate('2026-03-01'), localDate('2026-03-03'), { blocked: true }))
+      expect(Option.isSome(await run(store.allocation(L, bookingId(1))))).toBe(true)
+      await run(store.confirm(L, bookingId(1)))
+      const nights = await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-03')))
+      expect(nights.map((n) => [n.booked, n.blocked, n.available])).toEqual([
+        [1, true, 0],
+        [1, true, 0],
+      ])
+      await run(store.patchNights(L, localDate('2026-03-01'), localDate('2026-03-03'), { blocked: false }))
+      expect(await availableOn('2026-03-01', '2026-03-03')).toEqual([1, 1])
+    })
+
+    it('patchNights sets and clears price overrides and surge per night without touching other fields', async () => {
+      await run(store.setUnits(L, 1))
+      await run(
+        store.patchNights(L, localDate('2026-03-01'), localDate('2026-03-03'), {
+          priceOverride: 20_000,
+          surgeBp: 12_500,
+        }),
+      )
+      await run(
+        store.patchNights(L, localDate('2026-03-02'), localDate('2026-03-03'), { priceOverride: null }),
+      )
+      const nights = await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-04')))
+      expect(nights.map((n) => [n.priceOverride, n.surgeBp, n.blocked])).toEqual([
+        [20_000, 12_500, false],
+        [null, 12_500, false],
+        [null, null, false],
+      ])
+    })
+
+    it('a listing with k units accepts exactly k overlapping holds', async () => {
+      await run(store.setUnits(L, 3))
+      for (const i of [1, 2, 3])
+        await run(store.hold(L, bookingId(i), stay('2026-03-01', '2026-03-03'), later()))
+      const err = await failure(store.hold(L, bookingId(4), stay('2026-03-02', '2026-03-04'), later()))
+      expect(err.nights).toEqual(['2026-03-02'])
+      const nights = await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-04')))
+      expect(nights.map((n) => [n.held, n.available])).toEqual([
+        [3, 0],
+        [3, 0],
+        [0, 3],
+      ])
+    })
+
+    it('repeating a hold for the same booking and stay is a no-op', async () => {
+      await run(store.setUnits(L, 2))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), later()))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), later()))
+      expect(await availableOn('2026-03-01', '2026-03-03')).toEqual([1, 1])
+    })
+
+    it('expired holds stop counting at their expiry, before anyone releases them', async () => {
+      await run(store.setUnits(L, 1))
+      const expiresAt = addMs(h.clock.now(), 10 * MINUTE)
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), expiresAt))
+      h.clock.advance(10 * MINUTE - 1)
+      expect(await availableOn('2026-03-01', '2026-03-03')).toEqual([0, 0])
+      h.clock.advance(1)
+      expect(await availableOn('2026-03-01', '2026-03-03')).toEqual([1, 1])
+      expect(Option.isNone(await run(store.allocation(L, bookingId(1))))).toBe(true)
+      await run(store.hold(L, bookingId(2), stay('2026-03-01', '2026-03-03'), later()))
+    })
+
+    it('extendHold moves a live hold expiry so it keeps counting', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-02'), addMs(h.clock.now(), MINUTE)))
+      await run(store.extendHold(L, bookingId(1), addMs(h.clock.now(), 60 * MINUTE)))
+      h.clock.advance(30 * MINUTE)
+      expect(await availableOn('2026-03-01', '2026-03-02')).toEqual([0])
+      const alloc = Option.getOrThrow(await run(store.allocation(L, bookingId(1))))
+      expect(alloc.kind).toBe('held')
+      h.clock.advance(30 * MINUTE)
+      expect(await availableOn('2026-03-01', '2026-03-02')).toEqual([1])
+    })
+
+    it('confirm turns a hold into booked nights that never expire, and is idempotent', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), later()))
+      await run(store.confirm(L, bookingId(1)))
+      await run(store.confirm(L, bookingId(1)))
+      h.clock.advance(24 * 60 * MINUTE)
+      const nights = await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-03')))
+      expect(nights.map((n) => [n.held, n.booked, n.available])).toEqual([
+        [0, 1, 0],
+        [0, 1, 0],
+      ])
+      const alloc = Option.getOrThrow(await run(store.allocation(L, bookingId(1))))
+      expect(alloc).toMatchObject({ kind: 'booked', expiresAt: null })
+    })
+
+    it('confirm fails with NightsUnavailable when the hold expired or never existed', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), addMs(h.clock.now(), MINUTE)))
+      h.clock.advance(MINUTE)
+      expect(await failure(store.confirm(L, bookingId(1)))).toBeInstanceOf(NightsUnavailable)
+      expect(await failure(store.confirm(L, bookingId(99)))).toBeInstanceOf(NightsUnavailable)
+      expect(await availableOn('2026-03-01', '2026-03-03')).toEqual([1, 1])
+    })
+
+    it('release frees held or booked nights and is idempotent', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), later()))
+      await run(store.hold(L, bookingId(2), stay('2026-03-05', '2026-03-06'), later()))
+      await run(store.confirm(L, bookingId(2)))
+      await run(store.release(L, bookingId(1)))
+      await run(store.release(L, bookingId(1)))
+      await run(store.release(L, bookingId(2)))
+      await run(store.release(L, bookingId(2)))
+      await run(store.release(L, bookingId(404)))
+      expect(await availableOn('2026-03-01', '2026-03-06')).toEqual([1, 1, 1, 1, 1])
+      expect(Option.isNone(await run(store.allocation(L, bookingId(1))))).toBe(true)
+    })
+
+    it('release of a booking never touches another booking on the same nights', async () => {
+      await run(store.setUnits(L, 2))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), later()))
+      await run(store.hold(L, bookingId(2), stay('2026-03-01', '2026-03-03'), later()))
+      await run(store.release(L, bookingId(1)))
+      await run(store.release(L, bookingId(1)))
+      expect(await availableOn('2026-03-01', '2026-03-03')).toEqual([1, 1])
+    })
+
+    it('move onto an overlapping stay succeeds on a 1-unit listing: own nights count as free', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-04'), later()))
+      await run(store.move(L, bookingId(1), stay('2026-03-02', '2026-03-06')))
+      expect(await availableOn('2026-03-01', '2026-03-07')).toEqual([1, 0, 0, 0, 0, 1])
+      const alloc = Option.getOrThrow(await run(store.allocation(L, bookingId(1))))
+      expect(alloc.stay).toEqual(stay('2026-03-02', '2026-03-06'))
+      expect(alloc.kind).toBe('held')
+    })
+
+    it('move keeps the kind and the hold expiry', async () => {
+      await run(store.setUnits(L, 1))
+      const expiresAt = addMs(h.clock.now(), 5 * MINUTE)
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-02'), expiresAt))
+      await run(store.move(L, bookingId(1), stay('2026-03-10', '2026-03-12')))
+      expect(Option.getOrThrow(await run(store.allocation(L, bookingId(1))))).toMatchObject({
+        kind: 'held',
+        expiresAt,
+      })
+      await run(store.hold(L, bookingId(2), stay('2026-03-20', '2026-03-21'), later()))
+      await run(store.confirm(L, bookingId(2)))
+      await run(store.move(L, bookingId(2), stay('2026-03-22', '2026-03-23')))
+      const nights = await run(store.calendar(L, localDate('2026-03-20'), localDate('2026-03-24')))
+      expect(nights.map((n) => n.booked)).toEqual([0, 0, 1, 0])
+      h.clock.advance(5 * MINUTE)
+      expect(Option.isNone(await run(store.allocation(L, bookingId(1))))).toBe(true)
+    })
+
+    it('move onto taken nights fails naming them and changes nothing', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-03'), later()))
+      await run(store.hold(L, bookingId(2), stay('2026-03-04', '2026-03-05'), later()))
+      await run(store.patchNights(L, localDate('2026-03-06'), localDate('2026-03-07'), { blocked: true }))
+      const before = await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-08')))
+      const err = await failure(store.move(L, bookingId(1), stay('2026-03-02', '2026-03-08')))
+      expect(err.nights).toEqual(['2026-03-04', '2026-03-06'])
+      expect(await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-08')))).toEqual(before)
+      expect(Option.getOrThrow(await run(store.allocation(L, bookingId(1)))).stay).toEqual(
+        stay('2026-03-01', '2026-03-03'),
+      )
+    })
+
+    it('N concurrent holds on overlapping nights of a k-unit listing: exactly k succeed', async () => {
+      const k = 3
+      const n = 25
+      await run(store.setUnits(L, k))
+      const attempts = Array.from({ length: n }, (_, i) =>
+        Effect.result(
+          store.hold(
+            L,
+            bookingId(`c${i}`),
+            i % 2 === 0 ? stay('2026-04-01', '2026-04-05') : stay('2026-04-03', '2026-04-07'),
+            later(),
+          ),
+        ),
+      )
+      const results = await run(Effect.all(attempts, { concurrency: 'unbounded' }))
+      const ok = results.filter((r) => r._tag === 'Success').length
+      expect(ok).toBe(k)
+      const nights = await run(store.calendar(L, localDate('2026-04-01'), localDate('2026-04-07')))
+      for (const night of nights) {
+        expect(night.held).toBeLessThanOrEqual(k)
+        expect(night.available).toBeGreaterThanOrEqual(0)
+      }
+      expect(nights.find((x) => x.date === '2026-04-03')?.held).toBe(k)
+    })
+
+    it('concurrent moves and holds never oversell a night', async () => {
+      await run(store.setUnits(L, 2))
+      await run(store.hold(L, bookingId('a'), stay('2026-05-01', '2026-05-03'), later()))
+      await run(store.hold(L, bookingId('b'), stay('2026-05-05', '2026-05-07'), later()))
+      const ops = [
+        Effect.result(store.move(L, bookingId('a'), stay('2026-05-04', '2026-05-06'))),
+        Effect.result(store.move(L, bookingId('b'), stay('2026-05-04', '2026-05-06'))),
+        Effect.result(store.hold(L, bookingId('c'), stay('2026-05-04', '2026-05-06'), later())),
+        Effect.result(store.hold(L, bookingId('d'), stay('2026-05-05', '2026-05-06'), later())),
+      ]
+      await run(Effect.all(ops, { concurrency: 'unbounded' }))
+      const nights = await run(store.calendar(L, localDate('2026-05-01'), localDate('2026-05-08')))
+      for (const night of nights) expect(night.held + night.booked).toBeLessThanOrEqual(2)
+    })
+
+    it('setUnits changes availability of every night', async () => {
+      await run(store.setUnits(L, 1))
+      await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-02'), later()))
+      await run(store.setUnits(L, 4))
+      expect(await availableOn('2026-03-01', '2026-03-03')).toEqual([3, 4])
+    })
+  })

@@ -1,0 +1,77 @@
+import { Effect } from 'effect'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js'
+import { type ClockControl, run } from './fixtures.js'
+
+export interface IdempotencyStoreHarness {
+  readonly store: IdempotencyStore
+  readonly clock: ClockControl
+  readonly cleanup?: () => Promise<void>
+}
+
+const response: StoredResponse = {
+  status: 201,
+  body: '{"id":"bkg_1"}',
+  headers: { location: '/api/v1/bookings/bkg_1' },
+}
+const TTL = 60_000
+
+export const idempotencyStoreContract = (name: string, make: () => Promise<IdempotencyStoreHarness>) =>
+  describe(`IdempotencyStore contract: ${name}`, () => {
+    let h: IdempotencyStoreHarness
+    beforeEach(async () => {
+      h = await make()
+    })
+    afterEach(async () => {
+      await h.cleanup?.()
+    })
+
+    it('the first begin for a key is started; a second while running is in_progress', async () => {
+      expect(await run(h.store.begin('k', 'fp', TTL))).toEqual({ kind: 'started' })
+      expect(await run(h.store.begin('k', 'fp', TTL))).toEqual({ kind: 'in_progress' })
+    })
+
+    it('after complete, begin with the same body returns the stored response', async () => {
+      await run(h.store.begin('k', 'fp', TTL))
+      await run(h.store.complete('k', response, TTL))
+      expect(await run(h.store.begin('k', 'fp', TTL))).toEqual({ kind: 'completed', response })
+    })
+
+    it('the key with another request body is a mismatch, running or completed', async () => {
+      await run(h.store.begin('k', 'fp', TTL))
+      expect(await run(h.store.begin('k', 'other', TTL))).toEqual({ kind: 'mismatch' })
+      await run(h.store.complete('k', response, TTL))
+      expect(await run(h.store.begin('k', 'other', TTL))).toEqual({ kind: 'mismatch' })
+    })
+
+    it('abandon gives the key up so the next begin starts again', async () => {
+      await run(h.store.begin('k', 'fp', TTL))
+      await run(h.store.abandon('k'))
+      expect(await run(h.store.begin('k', 'fp', TTL))).toEqual({ kind: 'started' })
+    })
+
+    it('a completed response is kept for ttlMs, then the key is free again', async () => {
+      await run(h.store.begin('k', 'fp', TTL))
+      await run(h.store.complete('k', response, 10_000))
+      h.clock.advance(9_999)
+      expect((await run(h.store.begin('k', 'fp', TTL))).kind).toBe('completed')
+      h.clock.advance(1)
+      expect(await run(h.store.begin('k', 'fp', TTL))).toEqual({ kind: 'started' })
+    })
+
+    it('of concurrent begins for one key exactly one is started', async () => {
+      const results = await run(
+        Effect.all(
+          Array.from({ length: 16 }, () => h.store.begin('race', 'fp', TTL)),
+          { concurrency: 'unbounded' },
+        ),
+      )
+      expect(results.filter((r) => r.kind === 'started')).toHaveLength(1)
+      expect(results.filter((r) => r.kind === 'in_progress')).toHaveLength(15)
+    })
+
+    it('keys are independent', async () => {
+      await run(h.store.begin('a', 'fp', TTL))
+      expect(await run(h.store.begin('b', 'fp', TTL))).toEqual({ kind: 'started' })
+    })
+  })

@@ -1,0 +1,192 @@
+import { Option } from 'effect'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Listing } from '../../core/listings/listing.js'
+import { sortKey } from '../../core/listings/search-order.js'
+import { ConcurrentModification } from '../../core/shared/errors.js'
+import { asId } from '../../core/shared/ids.js'
+import type { OutboxSource } from '../../ports/events.js'
+import type { ListingFilter, ListingRepository, ListingSort } from '../../ports/repositories.js'
+import { anyFilter, at, collect, collectPages, event, failure, makeListing, rated, run } from './fixtures.js'
+
+export interface ListingRepositoryHarness {
+  readonly repo: ListingRepository
+  readonly outbox: OutboxSource
+  readonly cleanup?: () => Promise<void>
+}
+
+const host = (id: string) => asId('user', id)
+const lisbon = { lat: 38.7223, lng: -9.1393 }
+
+export const listingRepositoryContract = (name: string, make: () => Promise<ListingRepositoryHarness>) =>
+  describe(`ListingRepository contract: ${name}`, () => {
+    let h: ListingRepositoryHarness
+    beforeEach(async () => {
+      h = await make()
+    })
+    afterEach(async () => {
+      await h.cleanup?.()
+    })
+    const saveAll = async (ls: readonly Listing[]) => {
+      for (const l of ls) await run(h.repo.save(l, []))
+    }
+    const search = async (filter: Partial<ListingFilter>, sort: ListingSort = 'price_asc') =>
+      (await collect(await run(h.repo.search({ ...anyFilter, ...filter }, sort, null)))).map(
+        (l) => l.id as string,
+      )
+
+    it('round trip: a saved listing is found by id, equal to what was saved', async () => {
+      const l = makeListing('lst_a')
+      await run(h.repo.save(l, []))
+      expect(Option.getOrThrow(await run(h.repo.byId(l.id)))).toEqual(l)
+      expect(Option.isNone(await run(h.repo.byId(asId('listing', 'lst_none'))))).toBe(true)
+    })
+
+    it('optimistic concurrency: only version n over n−1 is accepted, and a failure changes nothing', async () => {
+      const l = makeListing('lst_a')
+      await run(h.repo.save(l, []))
+      expect(await failure(h.repo.save({ ...l, title: 'dup' }, []))).toBeInstanceOf(ConcurrentModification)
+      await run(h.repo.save({ ...l, title: 'v2', version: 2 }, []))
+      expect(await failure(h.repo.save({ ...l, title: 'v2b', version: 2 }, []))).toBeInstanceOf(
+        ConcurrentModification,
+      )
+      expect(Option.getOrThrow(await run(h.repo.byId(l.id))).title).toBe('v2')
+    })
+
+    it('events are in the outbox with the save, and not when the save fails', async () => {
+      const l = makeListing('lst_a')
+      const ok = event(l.id, 'innkeeper.listing.created.v1')
+      const bad = event(l.id, 'innkeeper.listing.updated.v1')
+      await run(h.repo.save(l, [ok]))
+      await failure(h.repo.save(l, [bad]))
+      const ids = (await run(h.outbox.pending(10_000))).map((e) => e.event.id)
+      expect(ids).toContain(ok.id)
+      expect(ids).not.toContain(bad.id)
+    })
+
+    it("byHost pages the host's listings newest first, each exactly once", async () => {
+      const mine = Array.from({ length: 11 }, (_, i) =>
+        makeListing(`lst_m${String(i).padStart(2, '0')}`, { hostId: host('usr_h1'), createdAt: at(i % 3) }),
+      )
+      await saveAll([...mine, makeListing('lst_other', { hostId: host('usr_h2') })])
+      const all = await collectPages((cursor) => run(h.repo.byHost(host('usr_h1'), { limit: 3, cursor })))
+      expect(all.map((l) => l.id).sort()).toEqual(mine.map((l) => l.id).sort())
+      for (let i = 1; i < all.length; i++)
+        expect(all[i - 1]!.createdAt).toBeGreaterThanOrEqual(all[i]!.createdAt)
+      const none = await run(h.repo.byHost(host('usr_nobody'), { limit: 3, cursor: null }))
+      expect(none).toEqual({ items: [], nextCursor: null })
+    })
+
+    it('search filters by city, case-insensitive exact match', async () => {
+      await saveAll([
+        makeListing('lst_a'),
+        makeListing('lst_b', { location: { ...makeListing('x').location, city: 'LISBON' } }),
+        makeListing('lst_c', { location: { ...makeListing('x').location, city: 'Lisbon Coast' } }),
+      ])
+      expect((await search({ city: 'lisbon' })).sort()).toEqual(['lst_a', 'lst_b'])
+    })
+
+    it('search filters by distance within radiusKm of the point (haversine)', async () => {
+      const base = makeListing('x').location
+      await saveAll([
+        makeListing('lst_near', { location: { ...base, lat: 38.73, lng: -9.14 } }),
+        makeListing('lst_porto', { location: { ...base, city: 'Porto', lat: 41.1579, lng: -8.6291 } }),
+      ])
+      expect(await search({ near: { ...lisbon, radiusKm: 10 } })).toEqual(['lst_near'])
+      expect((await search({ near: { ...lisbon, radiusKm: 400 } })).sort()).toEqual(['lst_near', 'lst_porto'])
+    })
+
+    it('search filters by guests, price range, amenities, types, booking mode and status', async () => {
+      await saveAll([
+        makeListing('lst_small', { maxGuests: 2 }),
+        makeListing('lst_cheap', { pricing: { ...makeListing('x').pricing, baseNightly: 5_000 } }),
+        makeListing('lst_dear', { pricing: { ...makeListing('x').pricing, baseNightly: 50_000 } }),
+        makeListing('lst_pool', { amenities: ['wifi', 'pool'] }),
+        makeListing('lst_cabin', { propertyType: 'cabin', roomType: 'private_room' }),
+        makeListing('lst_req', { bookingMode: 'request' }),
+        makeListing('lst_draft', { status: 'draft' }),
+      ])
+      const all = ['lst_cabin', 'lst_cheap', 'lst_dear', 'lst_draft', 'lst_pool', 'lst_req', 'lst_small']
+      expect((await search({})).sort()).toEqual(all)
+      expect(await search({ minGuests: 3 })).not.toContain('lst_small')
+      expect((await search({ minGuests: 2 })).sort()).toEqual(all)
+      expect((await search({ minPrice: 6_000, maxPrice: 40_000 })).sort()).toEqual(
+        all.filter((x) => x !== 'lst_cheap' && x !== 'lst_dear'),
+      )
+      expect(await search({ minPrice: 50_000, maxPrice: 50_000 })).toEqual(['lst_dear'])
+      expect(await search({ amenities: ['pool', 'wifi'] })).toEqual(['lst_pool'])
+      expect(await search({ propertyTypes: ['cabin', 'villa'] })).toEqual(['lst_cabin'])
+      expect(await search({ roomTypes: ['private_room'] })).toEqual(['lst_cabin'])
+      expect(await search({ bookingMode: 'request' })).toEqual(['lst_req'])
+      expect(await search({ statuses: ['draft'] })).toEqual(['lst_draft'])
+      expect(await search({ statuses: ['active'] })).not.toContain('lst_draft')
+    })
+
+    it('search minRating compares the average rating; listings without ratings fail it', async () => {
+      await saveAll([
+        makeListing('lst_unrated'),
+        makeListing('lst_45', { rating: rated(2, 4.5) }),
+        makeListing('lst_38', { rating: rated(5, 3.8) }),
+      ])
+      expect(await search({ minRating: 4 })).toEqual(['lst_45'])
+      expect((await search({ minRating: 1 })).sort()).toEqual(['lst_38', 'lst_45'])
+    })
+
+    it('search orders by the sort key of each sort, ties broken by id', async () => {
+      const p = makeListing('x').pricing
+      const base = makeListing('x').location
+      const ls = [
+        makeListing('lst_b', { pricing: { ...p, baseNightly: 200 }, rating: rated(1, 4), createdAt: at(3) }),
+        makeListing('lst_a', { pricing: { ...p, baseNightly: 200 }, rating: rated(1, 5), createdAt: at(1) }),
+        makeListing('lst_c', {
+          pricing: { ...p, baseNightly: 100 },
+          createdAt: at(2),
+          location: { ...base, lat: 39, lng: -9 },
+        }),
+        makeListing('lst_d', { pricing: { ...p, baseNightly: 300 }, rating: rated(3, 4), createdAt: at(3) }),
+      ]
+      await saveAll(ls)
+      const near = { ...lisbon, radiusKm: 1000 }
+      for (const sort of ['price_asc', 'price_desc', 'rating', 'newest', 'distance'] as const) {
+        const expected = [...ls]
+          .map((l) => ({ id: l.id as string, key: sortKey(l, sort, near) }))
+          .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : 1))
+          .map((x) => x.id)
+        expect(await search({ near }, sort)).toEqual(expected)
+      }
+      expect(await search({}, 'price_asc')).toEqual(['lst_c', 'lst_a', 'lst_b', 'lst_d'])
+      expect(await search({}, 'price_desc')).toEqual(['lst_d', 'lst_a', 'lst_b', 'lst_c'])
+      expect(await search({}, 'rating')).toEqual(['lst_a', 'lst_b', 'lst_d', 'lst_c'])
+      expect(await search({}, 'newest')).toEqual(['lst_b', 'lst_d', 'lst_c', 'lst_a'])
+    })
+
+    it('search starts strictly after the given position and resumes without gaps or repeats', async () => {
+      const p = makeListing('x').pricing
+      const ls = Array.from({ length: 17 }, (_, i) =>
+        makeListing(`lst_${String(i).padStart(2, '0')}`, { pricing: { ...p, baseNightly: 100 * (i % 4) } }),
+      )
+      await saveAll(ls)
+      const seen: string[] = []
+      let after: { key: number; id: string } | null = null
+      for (let guard = 0; guard < 20; guard++) {
+        const batch: Listing[] = await collect(await run(h.repo.search(anyFilter, 'price_asc', after)), 5)
+        if (batch.length === 0) break
+        seen.push(...batch.map((l) => l.id))
+        const last = batch[batch.length - 1]!
+        after = { key: sortKey(last, 'price_asc', null), id: last.id }
+      }
+      expect(seen).toEqual(await search({}, 'price_asc'))
+      expect(new Set(seen).size).toBe(ls.length)
+    })
+
+    it('search reflects later saves: an updated listing moves in or out of a filter', async () => {
+      const l = makeListing('lst_a')
+      await run(h.repo.save(l, []))
+      await run(h.repo.save({ ...l, status: 'inactive', version: 2 }, []))
+      expect(await search({ statuses: ['active'] })).toEqual([])
+      await run(
+        h.repo.save({ ...l, location: { ...l.location, city: 'Porto' }, status: 'active', version: 3 }, []),
+      )
+      expect(await search({ city: 'Lisbon' })).toEqual([])
+      expect(await search({ city: 'porto' })).toEqual(['lst_a'])
+    })
+  })

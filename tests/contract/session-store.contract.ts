@@ -1,0 +1,88 @@
+import { Effect } from 'effect'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/shared/errors.js'
+import { asId } from '../../core/shared/ids.js'
+import { addMs, DAY } from '../../core/shared/time.js'
+import type { SessionStore } from '../../ports/session-store.js'
+import { type ClockControl, failure, run } from './fixtures.js'
+
+export interface SessionStoreHarness {
+  readonly store: SessionStore
+  readonly clock: ClockControl
+  readonly cleanup?: () => Promise<void>
+}
+
+const alice = asId('user', 'usr_alice')
+const bob = asId('user', 'usr_bob')
+
+export const sessionStoreContract = (name: string, make: () => Promise<SessionStoreHarness>) =>
+  describe(`SessionStore contract: ${name}`, () => {
+    let h: SessionStoreHarness
+    beforeEach(async () => {
+      h = await make()
+    })
+    afterEach(async () => {
+      await h.cleanup?.()
+    })
+    const inDays = (n: number) => addMs(h.clock.now(), n * DAY)
+    const issue = (familyId: string, tokenHash: string, userId = alice) =>
+      run(h.store.issue({ familyId, userId, tokenHash, expiresAt: inDays(30) }))
+    const rotate = (presented: string, next: string) =>
+      h.store.rotate(presented, { tokenHash: next, expiresAt: inDays(30) }, h.clock.now())
+
+    it('rotate swaps a live token for the next one and names its user and family', async () => {
+      await issue('fam_1', 'h1')
+      expect(await run(rotate('h1', 'h2'))).toEqual({ userId: alice, familyId: 'fam_1' })
+      expect(await run(rotate('h2', 'h3'))).toEqual({ userId: alice, familyId: 'fam_1' })
+    })
+
+    it('an unknown token is RefreshTokenInvalid', async () => {
+      expect(await failure(rotate('nope', 'h2'))).toBeInstanceOf(RefreshTokenInvalid)
+    })
+
+    it('an expired token is RefreshTokenInvalid', async () => {
+      await run(h.store.issue({ familyId: 'fam_1', userId: alice, tokenHash: 'h1', expiresAt: inDays(1) }))
+      h.clock.advance(DAY)
+      expect(await failure(rotate('h1', 'h2'))).toBeInstanceOf(RefreshTokenInvalid)
+    })
+
+    it('presenting a rotated token again is reuse: RefreshTokenReused and the whole family is revoked', async () => {
+      await issue('fam_1', 'h1')
+      await run(rotate('h1', 'h2'))
+      const err = await failure(rotate('h1', 'h9'))
+      expect(err).toBeInstanceOf(RefreshTokenReused)
+      expect((err as RefreshTokenReused).familyId).toBe('fam_1')
+      expect(await failure(rotate('h2', 'h3'))).toBeInstanceOf(RefreshTokenInvalid)
+      expect(await failure(rotate('h9', 'h10'))).toBeInstanceOf(RefreshTokenInvalid)
+    })
+
+    it('revokeFamily invalidates that family only', async () => {
+      await issue('fam_1', 'a1')
+      await issue('fam_2', 'b1')
+      await run(h.store.revokeFamily('fam_1'))
+      expect(await failure(rotate('a1', 'a2'))).toBeInstanceOf(RefreshTokenInvalid)
+      expect((await run(rotate('b1', 'b2'))).familyId).toBe('fam_2')
+    })
+
+    it("revokeUser invalidates every family of the user and nobody else's", async () => {
+      await issue('fam_1', 'a1')
+      await issue('fam_2', 'a2')
+      await issue('fam_3', 'c1', bob)
+      await run(h.store.revokeUser(alice))
+      expect(await failure(rotate('a1', 'x1'))).toBeInstanceOf(RefreshTokenInvalid)
+      expect(await failure(rotate('a2', 'x2'))).toBeInstanceOf(RefreshTokenInvalid)
+      expect((await run(rotate('c1', 'c2'))).userId).toBe(bob)
+    })
+
+    it('of concurrent rotations of one token exactly one wins', async () => {
+      await issue('fam_1', 'h1')
+      const results = await run(
+        Effect.all(
+          Array.from({ length: 8 }, (_, i) => Effect.result(rotate('h1', `next_${i}`))),
+          { concurrency: 'unbounded' },
+        ),
+      )
+      expect(results.filter((r) => r._tag === 'Success')).toHaveLength(1)
+      for (const r of results) if (r._tag === 'Failure') expect(r.failure).toBeInstanceOf(RefreshTokenReused)
+    })
+  })
