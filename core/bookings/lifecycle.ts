@@ -23,6 +23,13 @@ export const reservingStates: readonly BookingState[] = [
   'in_progress',
 ]
 export const isTerminal = (s: BookingState): boolean => terminalStates.includes(s)
+/**
+ * Whether a move gives the booking's nights back: leaving a reserving state for cancelled, declined
+ * or expired. A completed stay keeps its nights booked: they are in the past, so nothing more can
+ * be sold, and the calendar keeps a true history for hosts and occupancy reports.
+ */
+export const releasesNights = (from: BookingState, to: BookingState): boolean =>
+  isReserving(from) && (to === 'cancelled' || to === 'declined' || to === 'expired')
 export const isReserving = (s: BookingState): boolean => reservingStates.includes(s)
 
 export type Actor = 'guest' | 'host' | 'admin' | 'system'

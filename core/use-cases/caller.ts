@@ -4,18 +4,29 @@ import type { UserId } from '../shared/ids.js'
 import type { Role } from '../users/user.js'
 
 /** Who is asking: an authenticated user with roles, or the system itself (timers, webhooks). */
-export type Caller = { readonly kind: 'user'; readonly userId: UserId; readonly roles: readonly Role[] } | { readonly kind: 'system' }
+export type Caller =
+  | { readonly kind: 'user'; readonly userId: UserId; readonly roles: readonly Role[] }
+  | { readonly kind: 'system' }
 
 export const systemCaller: Caller = { kind: 'system' }
-export const userCaller = (userId: UserId, roles: readonly Role[]): Caller => ({ kind: 'user', userId, roles })
+export const userCaller = (userId: UserId, roles: readonly Role[]): Caller => ({
+  kind: 'user',
+  userId,
+  roles,
+})
 
 export const isAdmin = (c: Caller): boolean => c.kind === 'user' && c.roles.includes('admin')
 
 /** The caller's user id, or Forbidden for the system caller. */
-export const requireUser = (c: Caller): Effect.Effect<{ userId: UserId; roles: readonly Role[] }, Forbidden> =>
+export const requireUser = (
+  c: Caller,
+): Effect.Effect<{ userId: UserId; roles: readonly Role[] }, Forbidden> =>
   c.kind === 'user' ? Effect.succeed(c) : Effect.fail(new Forbidden({ reason: 'a user is required' }))
 
-export const requireRole = (c: Caller, role: Role): Effect.Effect<{ userId: UserId; roles: readonly Role[] }, Forbidden> =>
+export const requireRole = (
+  c: Caller,
+  role: Role,
+): Effect.Effect<{ userId: UserId; roles: readonly Role[] }, Forbidden> =>
   c.kind === 'user' && (c.roles.includes(role) || c.roles.includes('admin'))
     ? Effect.succeed(c)
     : Effect.fail(new Forbidden({ reason: `the ${role} role is required` }))

@@ -10,7 +10,13 @@ import type { Booking } from '../bookings/booking.js'
 import type { Listing } from '../listings/listing.js'
 import type { Payment } from '../payments/payment.js'
 import type { Review } from '../reviews/review.js'
-import { BookingNotFound, ListingNotFound, PaymentNotFound, ReviewNotFound, UserNotFound } from '../shared/errors.js'
+import {
+  BookingNotFound,
+  ListingNotFound,
+  PaymentNotFound,
+  ReviewNotFound,
+  UserNotFound,
+} from '../shared/errors.js'
 import type { BookingId, ListingId, PaymentId, ReviewId, UserId } from '../shared/ids.js'
 import type { User } from '../users/user.js'
 
@@ -19,11 +25,20 @@ const orFail = <A, E>(o: Effect.Effect<Option.Option<A>>, err: () => E): Effect.
 
 export const findUser = (repo: UserRepository, id: UserId): Effect.Effect<User, UserNotFound> =>
   orFail(repo.byId(id), () => new UserNotFound({ userId: id }))
-export const findListing = (repo: ListingRepository, id: ListingId): Effect.Effect<Listing, ListingNotFound> =>
+export const findListing = (
+  repo: ListingRepository,
+  id: ListingId,
+): Effect.Effect<Listing, ListingNotFound> =>
   orFail(repo.byId(id), () => new ListingNotFound({ listingId: id }))
-export const findBooking = (repo: BookingRepository, id: BookingId): Effect.Effect<Booking, BookingNotFound> =>
+export const findBooking = (
+  repo: BookingRepository,
+  id: BookingId,
+): Effect.Effect<Booking, BookingNotFound> =>
   orFail(repo.byId(id), () => new BookingNotFound({ bookingId: id }))
-export const findPayment = (repo: PaymentRepository, id: PaymentId): Effect.Effect<Payment, PaymentNotFound> =>
+export const findPayment = (
+  repo: PaymentRepository,
+  id: PaymentId,
+): Effect.Effect<Payment, PaymentNotFound> =>
   orFail(repo.byId(id), () => new PaymentNotFound({ paymentId: id }))
 export const findReview = (repo: ReviewRepository, id: ReviewId): Effect.Effect<Review, ReviewNotFound> =>
   orFail(repo.byId(id), () => new ReviewNotFound({ reviewId: id }))

@@ -1,9 +1,9 @@
 import { Effect, Schema } from 'effect'
 import type { EmailAlreadyRegistered, ValidationFailed } from '../shared/errors.js'
-import { dieOnConflict } from './load.js'
 import { decodeInput } from '../shared/validation.js'
 import { normalizeEmail, type User } from '../users/user.js'
 import type { CoreDeps } from './deps.js'
+import { dieOnConflict } from './load.js'
 import { newEvent } from './new-event.js'
 import { BoundedString, Email, NonBlank } from './schemas.js'
 
@@ -48,4 +48,3 @@ export class RegisterUser {
     })
   }
 }
-

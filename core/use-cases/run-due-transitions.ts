@@ -1,6 +1,6 @@
 import { Effect, Result } from 'effect'
 import { applyTransition, type Booking } from '../bookings/booking.js'
-import { isReserving, nextTimer, type TransitionName } from '../bookings/lifecycle.js'
+import { nextTimer, releasesNights, type TransitionName, transitions } from '../bookings/lifecycle.js'
 import type { BookingNotFound, ConcurrentModification } from '../shared/errors.js'
 import type { BookingId } from '../shared/ids.js'
 import { bookingEvent } from './booking-events.js'
@@ -32,13 +32,18 @@ export class RunDueTransitions {
       let applied = 0
       let skipped = 0
       for (const b of due) {
-        const r = yield* Effect.result(fireTimer(deps, b.id))
-        if (Result.isSuccess(r)) {
-          if (r.success !== null) {
-            applied++
-            byTransition[r.success] = (byTransition[r.success] ?? 0) + 1
+        // A booking may owe several transitions at once (a stay that started and ended while the
+        // clock jumped): fire them in order until none is due. The table has no cycles.
+        for (let step = 0; step < transitions.length; step++) {
+          const r = yield* Effect.result(fireTimer(deps, b.id))
+          if (Result.isFailure(r)) {
+            skipped++
+            break
           }
-        } else skipped++
+          if (r.success === null) break
+          applied++
+          byTransition[r.success] = (byTransition[r.success] ?? 0) + 1
+        }
       }
       return { applied, byTransition, skipped }
     })
@@ -61,7 +66,7 @@ export const fireTimer = (
     if (Result.isFailure(r)) return booking
     const next: Booking = { ...r.success, version: booking.version + 1 }
     yield* deps.bookings.save(next, [bookingEvent(deps.ids, now, next)])
-    if (isReserving(booking.state) && !isReserving(next.state))
+    if (releasesNights(booking.state, next.state))
       yield* deps.availability.release(booking.listingId, booking.id)
     fired = timer.name
     return next

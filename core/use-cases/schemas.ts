@@ -18,6 +18,9 @@ export const LocalDateString = Schema.String.check(
 )
 export const CurrencyCode = Schema.String.check(Schema.isPattern(CURRENCY_PATTERN))
 export const Weekday = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 6 }))
-export const Email = Schema.String.check(Schema.isMaxLength(254), Schema.isPattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/))
+export const Email = Schema.String.check(
+  Schema.isMaxLength(254),
+  Schema.isPattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/),
+)
 export const Url = Schema.String.check(Schema.isMaxLength(2048), Schema.isPattern(/^https?:\/\/\S+$/))
 export const Guests = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))
