@@ -1,5 +1,5 @@
 import 'reflect-metadata'
-import { Cause, Effect, Exit, Option } from 'effect'
+import { Effect, Exit } from 'effect'
 import { Container } from 'inversify'
 import {
   InMemoryAvailabilityStore,
@@ -47,6 +47,8 @@ import {
   WishlistRepository,
 } from '../../ports/index.js'
 import { bindCore, resolveUseCases } from './bind-core.js'
+import { type PromiseFacade, promiseFacade } from './promise-facade.js'
+import { runToPromise } from './run-to-promise.js'
 import { CoreSettingsToken } from './tokens.js'
 import type { UseCases } from './use-cases.js'
 
@@ -97,6 +99,8 @@ export interface TickReport {
 export interface InMemoryEngine {
   readonly container: Container
   readonly useCases: UseCases
+  /** The same use cases returning Promises that reject with the typed error, for code without Effect. */
+  readonly promises: PromiseFacade
   readonly adapters: InMemoryAdapters
   /** Runs a use case's Effect: resolves with its value, rejects with its typed error (which has a `code`). */
   run<A, E>(effect: Effect.Effect<A, E>): Promise<A>
@@ -106,14 +110,7 @@ export interface InMemoryEngine {
   tick(): Promise<TickReport>
 }
 
-/** Unwraps an Exit: the value, or the expected error itself (not a wrapper), or the defect. */
-export const runToPromise = async <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
-  const exit = await Effect.runPromiseExit(effect)
-  if (Exit.isSuccess(exit)) return exit.value
-  const failure = Cause.findErrorOption(exit.cause)
-  if (Option.isSome(failure)) throw failure.value
-  throw Cause.squash(exit.cause)
-}
+export { runToPromise }
 
 /**
  * The whole engine in one process: every port bound to its in-memory adapter, every use case
@@ -189,6 +186,7 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
   return {
     container,
     useCases,
+    promises: promiseFacade(useCases),
     adapters,
     run: runToPromise,
     deliverPaymentEvents,
