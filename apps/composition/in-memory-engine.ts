@@ -65,6 +65,12 @@ export interface InMemoryEngineOptions {
    * that register thousands of users may lower it.
    */
   readonly passwordHashCost?: number
+  /**
+   * Wraps each adapter before the use cases see it (the `adapters` field keeps the bare ones). The
+   * race tests use it to put a scheduler in front of every port call, so concurrent use cases
+   * interleave at each I/O step as they would against a real database.
+   */
+  readonly decorate?: <T extends object>(port: string, adapter: T) => T
 }
 
 /** The in-memory adapters of an engine, for tests and simulations to drive and inspect. */
@@ -148,26 +154,30 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     options.passwordHashCost === undefined ? {} : { N: options.passwordHashCost },
   )
 
+  const wrap = <T extends object>(port: string, adapter: T): T =>
+    options.decorate ? options.decorate(port, adapter) : adapter
   const container = new Container({ defaultScope: 'Singleton' })
-  container.bind(Clock).toConstantValue(adapters.clock)
-  container.bind(IdGenerator).toConstantValue(adapters.ids)
-  container.bind(OutboxSource).toConstantValue(adapters.outbox)
-  container.bind(UserRepository).toConstantValue(adapters.users)
-  container.bind(ListingRepository).toConstantValue(adapters.listings)
-  container.bind(BookingRepository).toConstantValue(adapters.bookings)
-  container.bind(PaymentRepository).toConstantValue(adapters.payments)
-  container.bind(ReviewRepository).toConstantValue(adapters.reviews)
-  container.bind(WishlistRepository).toConstantValue(adapters.wishlists)
-  container.bind(GuestProfileRepository).toConstantValue(adapters.guestProfiles)
-  container.bind(AvailabilityStore).toConstantValue(adapters.availability)
-  container.bind(PaymentGateway).toConstantValue(adapters.gateway)
-  container.bind(EventPublisher).toConstantValue(adapters.publisher)
-  container.bind(Notifier).toConstantValue(adapters.notifier)
-  container.bind(Cache).toConstantValue(adapters.cache)
-  container.bind(RateLimiter).toConstantValue(adapters.rateLimiter)
-  container.bind(IdempotencyStore).toConstantValue(adapters.idempotency)
-  container.bind(SessionStore).toConstantValue(adapters.sessions)
-  container.bind(PasswordHasher).toConstantValue(hasher)
+  container.bind(Clock).toConstantValue(wrap('Clock', adapters.clock))
+  container.bind(IdGenerator).toConstantValue(wrap('IdGenerator', adapters.ids))
+  container.bind(OutboxSource).toConstantValue(wrap('OutboxSource', adapters.outbox))
+  container.bind(UserRepository).toConstantValue(wrap('UserRepository', adapters.users))
+  container.bind(ListingRepository).toConstantValue(wrap('ListingRepository', adapters.listings))
+  container.bind(BookingRepository).toConstantValue(wrap('BookingRepository', adapters.bookings))
+  container.bind(PaymentRepository).toConstantValue(wrap('PaymentRepository', adapters.payments))
+  container.bind(ReviewRepository).toConstantValue(wrap('ReviewRepository', adapters.reviews))
+  container.bind(WishlistRepository).toConstantValue(wrap('WishlistRepository', adapters.wishlists))
+  container
+    .bind(GuestProfileRepository)
+    .toConstantValue(wrap('GuestProfileRepository', adapters.guestProfiles))
+  container.bind(AvailabilityStore).toConstantValue(wrap('AvailabilityStore', adapters.availability))
+  container.bind(PaymentGateway).toConstantValue(wrap('PaymentGateway', adapters.gateway))
+  container.bind(EventPublisher).toConstantValue(wrap('EventPublisher', adapters.publisher))
+  container.bind(Notifier).toConstantValue(wrap('Notifier', adapters.notifier))
+  container.bind(Cache).toConstantValue(wrap('Cache', adapters.cache))
+  container.bind(RateLimiter).toConstantValue(wrap('RateLimiter', adapters.rateLimiter))
+  container.bind(IdempotencyStore).toConstantValue(wrap('IdempotencyStore', adapters.idempotency))
+  container.bind(SessionStore).toConstantValue(wrap('SessionStore', adapters.sessions))
+  container.bind(PasswordHasher).toConstantValue(wrap('PasswordHasher', hasher))
   container.bind(CoreSettingsToken).toConstantValue({ ...defaultSettings, ...options.settings })
   bindCore(container)
   const useCases = resolveUseCases(container)

@@ -34,10 +34,31 @@ export interface Cancellation {
 }
 
 export interface Modification {
+  /** The pending change's key: payments made for it carry the same key. */
+  readonly key: string
   readonly at: Instant
   readonly from: { readonly stay: Stay; readonly guests: number; readonly total: number }
   readonly to: { readonly stay: Stay; readonly guests: number; readonly total: number }
 }
+
+/**
+ * A modification in flight. Saving it claims the booking (one change at a time, by optimistic
+ * concurrency); the change is then charged, the nights moved, and the booking saved with the change
+ * applied and this cleared. Payments made for it carry its `key`, so settling leaves them alone while
+ * it is in flight and refunds them if the change is abandoned.
+ */
+export interface PendingChange {
+  readonly key: string
+  readonly stay: Stay
+  readonly guests: number
+  readonly quote: Quote
+  /** The booking's time points once the change applies (check-in and check-out move). */
+  readonly points: TimePoints
+  readonly startedAt: Instant
+}
+
+/** After this long a pending change counts as abandoned (its process died) and settling resolves it. */
+export const PENDING_CHANGE_TIMEOUT_MS = 5 * 60_000
 
 export interface Booking {
   readonly id: BookingId
@@ -59,6 +80,7 @@ export interface Booking {
   readonly refundedAmount: number
   readonly cancellation: Cancellation | null
   readonly modifications: readonly Modification[]
+  readonly pendingChange: PendingChange | null
   readonly history: readonly TransitionRecord[]
   readonly message: string
   /** When the next timed transition is due, kept with the record so repositories can index it. */
@@ -68,8 +90,16 @@ export interface Booking {
   readonly version: number
 }
 
-export const computeDueAt = (state: BookingState, points: TimePoints): Instant | null =>
-  nextTimer(state, points)?.at ?? null
+export const computeDueAt = (
+  state: BookingState,
+  points: TimePoints,
+  pendingChange: PendingChange | null = null,
+): Instant | null => {
+  const timer = nextTimer(state, points)?.at ?? null
+  if (pendingChange === null) return timer
+  const stale = (pendingChange.startedAt + PENDING_CHANGE_TIMEOUT_MS) as Instant
+  return timer === null || stale < timer ? stale : timer
+}
 
 /** Applies a transition through the table, recording it; returns the new booking or `InvalidTransition`. */
 export const applyTransition = (
@@ -86,7 +116,7 @@ export const applyTransition = (
       ...patch,
       state: t.to,
       points,
-      dueAt: computeDueAt(t.to, points),
+      dueAt: computeDueAt(t.to, points, b.pendingChange),
       history: [...b.history, { transition: name, from: b.state, to: t.to, actor, at: now }],
       updatedAt: now,
     }

@@ -30,6 +30,8 @@ export interface Payment {
   readonly currency: Currency
   readonly method: 'card'
   readonly purpose: PaymentPurpose
+  /** For a modification's top-up: the key of the booking's pending change it pays for. */
+  readonly changeKey: string | null
   readonly provider: string
   readonly providerRef: string
   /** Handed to the client to confirm the payment with the provider. */

@@ -1,10 +1,10 @@
-import { Effect, Schema } from 'effect'
-import { type Booking, computeDueAt } from '../bookings/booking.js'
+import { Effect, Result, Schema } from 'effect'
+import { type Booking, computeDueAt, type PendingChange } from '../bookings/booking.js'
 import type { Payment } from '../payments/payment.js'
 import { zonedInstant } from '../shared/dates.js'
 import {
   type BookingNotFound,
-  type ConcurrentModification,
+  ConcurrentModification,
   Forbidden,
   InvalidTransition,
   type ListingNotFound,
@@ -16,7 +16,7 @@ import {
 import type { BookingId } from '../shared/ids.js'
 import { decodeInput } from '../shared/validation.js'
 import { loadBookingFor } from './booking-access.js'
-import { bookingPayload } from './booking-events.js'
+import { abandonChange, applyChange } from './booking-change.js'
 import type { Caller } from './caller.js'
 import type { CoreDeps } from './deps.js'
 import { findListing } from './load.js'
@@ -34,15 +34,22 @@ export const ModifyBookingInput = Schema.Struct({
 })
 export type ModifyBookingInput = typeof ModifyBookingInput.Type
 
+type Deps = SettleDeps & Pick<CoreDeps, 'listings'>
+
 /**
  * The guest (or an admin) changes the dates or the number of guests of a booking that is pending
- * payment or confirmed. The stay is re-checked and re-quoted at today's prices; the nights move
- * atomically (new nights taken before old ones are given up, all or nothing). For a confirmed
- * booking a higher price is charged off-session first (declined → nothing changes) and a lower one
- * is refunded by settling. A pending booking's open payment is voided: the guest pays the new total.
+ * payment or confirmed. The stay is re-checked and re-quoted at today's prices, then the change runs
+ * as a small saga whose every step is safe to interrupt:
+ *  1. claim: the change is saved on the booking as `pendingChange` (one change at a time; a second
+ *     concurrent one gets ConcurrentModification);
+ *  2. charge: for a confirmed booking a higher total is charged off-session (declined → abandon);
+ *  3. move: the nights move atomically, new taken before old given up (unavailable → abandon);
+ *  4. apply: the booking takes the new stay, guests and quote, and the claim is cleared.
+ * Abandoning clears the claim; settling then refunds whatever the change had charged. A lower total
+ * is refunded by settling too. A pending booking's open payment is voided: the guest pays the new total.
  */
 export class ModifyBooking {
-  constructor(private readonly deps: SettleDeps & Pick<CoreDeps, 'listings'>) {}
+  constructor(private readonly deps: Deps) {}
 
   execute(
     caller: Caller,
@@ -61,133 +68,138 @@ export class ModifyBooking {
     | ConcurrentModification
   > {
     const deps = this.deps
-    const { bookings, payments, listings, availability, gateway, clock, ids } = deps
+    const { bookings, listings, availability, clock } = deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(ModifyBookingInput, raw)
       if (input.checkIn === undefined && input.checkOut === undefined && input.guests === undefined)
         return yield* Effect.fail(
           new ValidationFailed({ issues: [{ path: '', message: 'give checkIn, checkOut or guests' }] }),
         )
-      const modify = Effect.gen(function* () {
-        const { booking, actor } = yield* loadBookingFor(bookings, caller, bookingId)
-        if (actor !== 'guest' && actor !== 'admin')
-          return yield* Effect.fail(new Forbidden({ reason: 'only the guest or an admin changes a booking' }))
-        if (booking.state !== 'pending_payment' && booking.state !== 'confirmed')
-          return yield* Effect.fail(
-            new InvalidTransition({
-              from: booking.state,
-              transition: 'modify',
-              reason: `not allowed from ${booking.state}`,
-            }),
-          )
-        const stay = yield* parseStay(
-          input.checkIn ?? booking.stay.checkIn,
-          input.checkOut ?? booking.stay.checkOut,
-        )
-        const guests = input.guests ?? booking.guests
-        const listing = yield* findListing(listings, booking.listingId)
-        const now = clock.now()
-        const quote = yield* priceStay(availability, listing, stay, guests, now, { requireAvailable: false })
-        const seq = booking.modifications.length + 1
-        const delta = quote.guestTotal - booking.quote.guestTotal
-        const pays = yield* payments.byBooking(booking.id)
 
-        if (booking.state === 'confirmed' && delta > 0) {
-          // Charge the difference before touching the nights; a decline leaves everything as it was.
-          const paymentId = ids.next('payment')
-          const intent = yield* gateway.createIntent({
-            amount: delta,
-            currency: quote.currency,
-            captureMethod: 'automatic',
-            idempotencyKey: `modify:${booking.id}:${seq}`,
-            metadata: { bookingId: booking.id, paymentId, purpose: 'modification' },
-            offSession: { payerRef: booking.guestId },
-          })
-          if (!pays.some((p) => p.providerRef === intent.providerRef)) {
-            const draft: Payment = {
-              id: paymentId,
-              bookingId: booking.id,
-              payerId: booking.guestId,
-              amount: delta,
-              currency: quote.currency,
-              method: 'card',
-              purpose: 'modification',
-              provider: gateway.provider,
-              providerRef: intent.providerRef,
-              clientSecret: intent.clientSecret,
-              captureMethod: 'automatic',
-              status: 'requires_payment',
-              capturedAmount: 0,
-              refundedAmount: 0,
-              refunds: [],
-              processedEventIds: [],
-              failureReason: null,
-              createdAt: now,
-              updatedAt: now,
-              version: 0,
-            }
-            const folded = foldPayment(ids, draft, intentState(intent), now)
-            const created = folded?.payment ?? { ...draft, version: 1 }
-            yield* payments.save({ ...created, version: 1 }, [
-              newEvent(ids, now, 'innkeeper.payment.created.v1', created.id, {
-                paymentId: created.id,
-                bookingId: booking.id,
-                amount: delta,
-                currency: quote.currency,
-                captureMethod: 'automatic',
+      // 1. Claim.
+      const claim = retryOnConflict(
+        Effect.gen(function* () {
+          const { booking, actor } = yield* loadBookingFor(bookings, caller, bookingId)
+          if (actor !== 'guest' && actor !== 'admin')
+            return yield* Effect.fail(
+              new Forbidden({ reason: 'only the guest or an admin changes a booking' }),
+            )
+          if (booking.state !== 'pending_payment' && booking.state !== 'confirmed')
+            return yield* Effect.fail(
+              new InvalidTransition({
+                from: booking.state,
+                transition: 'modify',
+                reason: `not allowed from ${booking.state}`,
               }),
-              ...(folded?.events ?? []),
-            ])
-          }
-        }
-
-        // All or nothing: on NightsUnavailable the old nights stay, and settling refunds any top-up.
-        yield* availability.move(booking.listingId, booking.id, stay)
-
-        if (booking.state === 'pending_payment') {
-          for (const p of pays) {
-            if (p.status !== 'requires_payment' || p.amount === quote.guestTotal) continue
-            const intent = yield* gateway.cancel(p.providerRef, `void:${p.id}`)
-            const folded = foldPayment(ids, p, intentState(intent), now)
-            if (folded) yield* payments.save(folded.payment, folded.events)
-          }
-        }
-
-        const points = {
-          ...booking.points,
-          checkInAt: zonedInstant(stay.checkIn, listing.checkInHour, 0, booking.timezone),
-          checkOutAt: zonedInstant(stay.checkOut, listing.checkOutHour, 0, booking.timezone),
-        }
-        const next: Booking = {
-          ...booking,
-          stay,
-          guests,
-          quote,
-          points,
-          dueAt: computeDueAt(booking.state, points),
-          modifications: [
-            ...booking.modifications,
-            {
-              at: now,
-              from: { stay: booking.stay, guests: booking.guests, total: booking.quote.guestTotal },
-              to: { stay, guests, total: quote.guestTotal },
+            )
+          if (booking.pendingChange !== null)
+            return yield* Effect.fail(new ConcurrentModification({ entity: 'booking', id: booking.id }))
+          const stay = yield* parseStay(
+            input.checkIn ?? booking.stay.checkIn,
+            input.checkOut ?? booking.stay.checkOut,
+          )
+          const guests = input.guests ?? booking.guests
+          const listing = yield* findListing(listings, booking.listingId)
+          const now = clock.now()
+          const quote = yield* priceStay(availability, listing, stay, guests, now, {
+            requireAvailable: false,
+          })
+          const tz = booking.timezone
+          const change: PendingChange = {
+            key: `chg_${booking.id}_v${booking.version + 1}`,
+            stay,
+            guests,
+            quote,
+            points: {
+              ...booking.points,
+              checkInAt: zonedInstant(stay.checkIn, listing.checkInHour, 0, tz),
+              checkOutAt: zonedInstant(stay.checkOut, listing.checkOutHour, 0, tz),
             },
-          ],
-          updatedAt: now,
-          version: booking.version + 1,
+            startedAt: now,
+          }
+          const claimed: Booking = {
+            ...booking,
+            pendingChange: change,
+            dueAt: computeDueAt(booking.state, booking.points, change),
+            updatedAt: now,
+            version: booking.version + 1,
+          }
+          yield* bookings.save(claimed, [])
+          return { booking: claimed, change }
+        }),
+        deps.settings.concurrencyRetries,
+      )
+
+      const run = Effect.gen(function* () {
+        const { booking, change } = yield* claim
+        const attempt = Effect.gen(function* () {
+          yield* chargeDifference(deps, booking, change)
+          // 3. Move: all or nothing.
+          yield* availability.move(booking.listingId, booking.id, change.stay)
+        })
+        const outcome = yield* Effect.result(attempt)
+        if (Result.isFailure(outcome)) {
+          yield* abandonChange(deps, booking.id, change.key)
+          return yield* Effect.fail(outcome.failure)
         }
-        yield* bookings.save(next, [
-          newEvent(ids, now, 'innkeeper.booking.modified.v1', next.id, {
-            ...bookingPayload(next),
-            previousCheckIn: booking.stay.checkIn,
-            previousCheckOut: booking.stay.checkOut,
-            previousGuests: booking.guests,
-            previousTotal: booking.quote.guestTotal,
-          }),
-        ])
-        return next
+        return yield* applyChange(deps, booking.id, change.key)
       })
-      return yield* thenSettle(deps, bookingId, retryOnConflict(modify, deps.settings.concurrencyRetries))
+      return yield* thenSettle(deps, bookingId, run)
     })
   }
 }
+
+/** 2. Charge a confirmed booking's higher total off-session, tagged with the change's key. */
+const chargeDifference = (deps: Deps, booking: Booking, change: PendingChange) =>
+  Effect.gen(function* () {
+    const delta = change.quote.guestTotal - booking.quote.guestTotal
+    if (booking.state !== 'confirmed' || delta <= 0) return
+    const { payments, gateway, clock, ids } = deps
+    const now = clock.now()
+    const paymentId = ids.next('payment')
+    const intent = yield* gateway.createIntent({
+      amount: delta,
+      currency: change.quote.currency,
+      captureMethod: 'automatic',
+      idempotencyKey: `modify:${change.key}`,
+      metadata: { bookingId: booking.id, paymentId, purpose: 'modification', changeKey: change.key },
+      offSession: { payerRef: booking.guestId },
+    })
+    const existing = yield* payments.byBooking(booking.id)
+    if (existing.some((p) => p.providerRef === intent.providerRef)) return
+    const draft: Payment = {
+      id: paymentId,
+      bookingId: booking.id,
+      payerId: booking.guestId,
+      amount: intent.amount,
+      currency: change.quote.currency,
+      method: 'card',
+      purpose: 'modification',
+      changeKey: change.key,
+      provider: gateway.provider,
+      providerRef: intent.providerRef,
+      clientSecret: intent.clientSecret,
+      captureMethod: 'automatic',
+      status: 'requires_payment',
+      capturedAmount: 0,
+      refundedAmount: 0,
+      refunds: [],
+      processedEventIds: [],
+      failureReason: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 0,
+    }
+    const folded = foldPayment(ids, draft, intentState(intent), now)
+    const created = { ...(folded?.payment ?? draft), version: 1 }
+    yield* payments.save(created, [
+      newEvent(ids, now, 'innkeeper.payment.created.v1', created.id, {
+        paymentId: created.id,
+        bookingId: booking.id,
+        amount: created.amount,
+        currency: created.currency,
+        captureMethod: 'automatic',
+      }),
+      ...(folded?.events ?? []),
+    ])
+  })

@@ -110,6 +110,7 @@ export class RequestBooking {
         refundedAmount: 0,
         cancellation: null,
         modifications: [],
+        pendingChange: null,
         history: [],
         message: input.message ?? '',
         dueAt: computeDueAt('pending_payment', points),

@@ -1,11 +1,12 @@
-import { Effect, Result } from 'effect'
-import { applyTransition, type Booking } from '../bookings/booking.js'
+import { Effect, Option, Result } from 'effect'
+import { applyTransition, type Booking, PENDING_CHANGE_TIMEOUT_MS } from '../bookings/booking.js'
 import { HOST_RESPONSE_WINDOW_MS, type TransitionName } from '../bookings/lifecycle.js'
 import { netPaid, type Payment } from '../payments/payment.js'
 import type { BookingNotFound, ConcurrentModification } from '../shared/errors.js'
 import type { BookingId } from '../shared/ids.js'
 import { sumAmounts } from '../shared/money.js'
 import { addMs } from '../shared/time.js'
+import { abandonChange, applyChange } from './booking-change.js'
 import { bookingEvent } from './booking-events.js'
 import type { CoreDeps } from './deps.js'
 import { findBooking } from './load.js'
@@ -61,8 +62,27 @@ export const settleBooking = (
     Effect.gen(function* () {
       const { bookings, payments, availability, gateway, clock, ids } = deps
       let booking = yield* findBooking(bookings, bookingId)
-      const pays = [...(yield* payments.byBooking(bookingId))]
       const now = clock.now()
+
+      // 0. A change whose process died mid-way is finished if its nights moved, else abandoned.
+      const change = booking.pendingChange
+      if (change !== null && now - change.startedAt >= PENDING_CHANGE_TIMEOUT_MS) {
+        const held = yield* availability.allocation(booking.listingId, booking.id)
+        const moved =
+          Option.isSome(held) &&
+          held.value.stay.checkIn === change.stay.checkIn &&
+          held.value.stay.checkOut === change.stay.checkOut
+        yield* Effect.ignore(
+          moved ? applyChange(deps, booking.id, change.key) : abandonChange(deps, booking.id, change.key),
+        )
+        booking = yield* findBooking(bookings, bookingId)
+      }
+
+      // A top-up for a change still in flight is neither the booking's money yet nor excess.
+      const inFlight = booking.pendingChange?.key ?? null
+      const pays = (yield* payments.byBooking(bookingId)).filter(
+        (p) => p.changeKey === null || p.changeKey !== inFlight,
+      )
       const total = booking.quote.guestTotal
 
       const move = (name: TransitionName, patch: Parameters<typeof applyTransition>[4] = {}) => {
@@ -143,7 +163,9 @@ export const settleBooking = (
       }
       return booking
     }),
-    deps.settings.concurrencyRetries,
+    // Settling is idempotent and every use case ends with it, so it may lose many races in a row
+    // under contention; it gets more attempts than a single use case.
+    deps.settings.concurrencyRetries * 4,
   )
 
 /**

@@ -82,6 +82,7 @@ export class StartPayment {
           currency: booking.quote.currency,
           method: 'card',
           purpose: 'booking',
+          changeKey: null,
           provider: gateway.provider,
           providerRef: intent.providerRef,
           clientSecret: intent.clientSecret,

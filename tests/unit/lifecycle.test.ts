@@ -252,6 +252,7 @@ describe('lifecycle: applyTransition on a booking', () => {
     refundedAmount: 0,
     cancellation: null,
     modifications: [],
+    pendingChange: null,
     history: [],
     message: '',
     dueAt: instant(T0 + 15 * MINUTE),

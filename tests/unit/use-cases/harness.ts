@@ -183,6 +183,7 @@ export const makeBooking = (id: string, options: BookingOptions = {}): Booking =
     refundedAmount: 0,
     cancellation: null,
     modifications: [],
+    pendingChange: null,
     history: [],
     message: '',
     dueAt: null,

@@ -1,0 +1,294 @@
+import { Option } from 'effect'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createInMemoryEngine, type InMemoryEngine } from '../../apps/composition/in-memory-engine.js'
+import type { Booking } from '../../core/bookings/booking.js'
+import { addDays, localDateAt, nightsOf } from '../../core/shared/dates.js'
+import type { BookingId, ListingId } from '../../core/shared/ids.js'
+import { DAY, instant } from '../../core/shared/time.js'
+import { type Caller, userCaller } from '../../core/use-cases/caller.js'
+import { checkInvariants, sync } from './invariants.js'
+import { racedPorts, scheduledPort } from './scheduled-ports.js'
+
+/**
+ * Concurrency is part of correctness: these properties run many use cases at once with a
+ * fast-check scheduler deciding the order of every port call, and check that the same nights are
+ * never sold twice and that money and state still agree, whatever the interleaving.
+ */
+const DEEP = process.env.INNKEEPER_DEEP === '1'
+const RUNS = DEEP ? 2_000 : 100
+const T0 = instant(Date.UTC(2026, 2, 1, 9))
+const DAY0 = localDateAt(T0, 'UTC')
+
+interface Race {
+  engine: InMemoryEngine
+  gate: { open: boolean }
+  host: Caller
+  admin: Caller
+  guests: Caller[]
+  listingId: ListingId
+}
+
+const setupRace = async (s: fc.Scheduler, units: number, guests: number): Promise<Race> => {
+  const gate = { open: false }
+  const engine = createInMemoryEngine({
+    start: T0,
+    passwordHashCost: 16,
+    // The pending-hold cap is checked before the hold; it is not what these tests race.
+    settings: { maxPendingBookingsPerGuest: 1_000 },
+    decorate: (name, adapter) => (racedPorts.has(name) ? scheduledPort(s, name, adapter, gate) : adapter),
+  })
+  const reg = async (name: string, roles: ('guest' | 'host')[]) => {
+    const u = await engine.run(
+      engine.useCases.registerUser.execute({
+        email: `${name}@example.com`,
+        password: 'long enough pw',
+        name,
+        roles,
+      }),
+    )
+    return userCaller(u.id, u.roles)
+  }
+  const host = await reg('host', ['host'])
+  const adminUser = await reg('admin', ['guest'])
+  const admin = adminUser.kind === 'user' ? userCaller(adminUser.userId, ['admin']) : adminUser
+  const gs: Caller[] = []
+  for (let i = 0; i < guests; i++) gs.push(await reg(`g${i}`, ['guest']))
+  const l = await engine.run(
+    engine.useCases.createListing.execute(host, {
+      title: 'Contended room',
+      propertyType: 'hotel',
+      roomType: 'hotel_room',
+      location: { address: 'x', city: 'Porto', country: 'PT', lat: 41.1, lng: -8.6, timezone: 'UTC' },
+      maxGuests: 2,
+      units,
+      currency: 'EUR',
+      cancellationPolicy: 'flexible',
+      pricing: { baseNightly: 10_000 },
+    }),
+  )
+  await engine.run(engine.useCases.activateListing.execute(host, l.id))
+  return { engine, gate, host, admin, guests: gs, listingId: l.id }
+}
+
+const settle = async <A>(p: Promise<A>): Promise<{ ok: true; value: A } | { ok: false; tag: string }> => {
+  try {
+    return { ok: true, value: await p }
+  } catch (e) {
+    const tag = typeof e === 'object' && e !== null && '_tag' in e ? String(e._tag) : 'defect'
+    if (tag === 'defect') throw e
+    return { ok: false, tag }
+  }
+}
+
+/** Runs `start` with the gate open until every scheduled call has run. */
+const race = async <A>(r: Race, s: fc.Scheduler, start: () => Promise<A>[]): Promise<A[]> => {
+  r.gate.open = true
+  let done = false
+  const all = Promise.all(start()).finally(() => {
+    done = true
+  })
+  // Effect fibers may resume on a macrotask, after waitAll found the queue empty: keep releasing
+  // scheduled calls until every racer has finished.
+  while (!done) {
+    await s.waitAll()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  }
+  const out = await all
+  r.gate.open = false
+  return out
+}
+
+const stayArb = fc.record({ offset: fc.integer({ min: 1, max: 8 }), nights: fc.integer({ min: 1, max: 4 }) })
+
+describe('booking races (fast-check scheduler)', () => {
+  it(`N guests racing for the same night of a k-unit listing: exactly min(N, k) win, the rest get NightsUnavailable (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 2, max: 8 }),
+        async (s, units, n) => {
+          const r = await setupRace(s, units, n)
+          const checkIn = addDays(DAY0, 3)
+          const results = await race(r, s, () =>
+            r.guests.map((g) =>
+              settle(
+                r.engine.run(
+                  r.engine.useCases.requestBooking.execute(g, {
+                    listingId: r.listingId,
+                    checkIn,
+                    checkOut: addDays(checkIn, 1),
+                    guests: 1,
+                  }),
+                ),
+              ),
+            ),
+          )
+          const won = results.filter((x) => x.ok).length
+          expect(won).toBe(Math.min(n, units))
+          for (const x of results) if (!x.ok) expect(x.tag).toBe('NightsUnavailable')
+          const [night] = sync(
+            r.engine.adapters.availability.calendar(r.listingId, checkIn, addDays(checkIn, 1)),
+          )
+          expect(night?.held).toBe(won)
+        },
+      ),
+      { numRuns: RUNS },
+    )
+  })
+
+  it(`overlapping stays, cancellations and modifications interleaved never oversell a night (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(stayArb, { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.oneof(
+            stayArb.map((st) => ({ kind: 'request' as const, ...st })),
+            fc.record({
+              kind: fc.constant('cancel' as const),
+              which: fc.nat(),
+              by: fc.constantFrom('guest', 'host'),
+            }),
+            fc.record({
+              kind: fc.constant('modify' as const),
+              which: fc.nat(),
+              offset: fc.integer({ min: 1, max: 8 }),
+              nights: fc.integer({ min: 1, max: 4 }),
+            }),
+          ),
+          { minLength: 2, maxLength: 10 },
+        ),
+        async (s, units, existing, ops) => {
+          const r = await setupRace(s, units, 4)
+          const ids: BookingId[] = []
+          // Confirmed bookings made before the race (gate closed: no interleaving yet).
+          for (const [i, st] of existing.entries()) {
+            const g = r.guests[i % r.guests.length]!
+            const checkIn = addDays(DAY0, st.offset)
+            const b = await settle(
+              r.engine.run(
+                r.engine.useCases.requestBooking.execute(g, {
+                  listingId: r.listingId,
+                  checkIn,
+                  checkOut: addDays(checkIn, st.nights),
+                  guests: 1,
+                }),
+              ),
+            )
+            if (!b.ok) continue
+            const c = await r.engine.run(r.engine.useCases.startPayment.execute(g, b.value.id))
+            r.engine.adapters.gateway.confirmPayment(c.payment.providerRef, 'succeed')
+            await r.engine.deliverPaymentEvents()
+            ids.push(b.value.id)
+          }
+          const before = [...ids]
+          const guestOf = (id: BookingId): Caller => {
+            const b = Option.getOrThrow(sync(r.engine.adapters.bookings.byId(id)))
+            return userCaller(b.guestId, ['guest'])
+          }
+          const results = await race(r, s, () =>
+            ops.map((op, i) => {
+              const { useCases, run } = r.engine
+              if (op.kind === 'request' || before.length === 0) {
+                const st = op.kind === 'request' ? op : { offset: 2, nights: 2 }
+                const checkIn = addDays(DAY0, st.offset)
+                return settle(
+                  run(
+                    useCases.requestBooking.execute(r.guests[i % r.guests.length]!, {
+                      listingId: r.listingId,
+                      checkIn,
+                      checkOut: addDays(checkIn, st.nights),
+                      guests: 1,
+                    }),
+                  ),
+                ).then((x) => {
+                  if (x.ok) ids.push(x.value.id)
+                  return x
+                })
+              }
+              const id = before[op.which % before.length]!
+              if (op.kind === 'cancel')
+                return settle(
+                  run(useCases.cancelBooking.execute(op.by === 'guest' ? guestOf(id) : r.host, id, {})),
+                )
+              const checkIn = addDays(DAY0, op.offset)
+              return settle(
+                run(
+                  useCases.modifyBooking.execute(guestOf(id), id, {
+                    checkIn,
+                    checkOut: addDays(checkIn, op.nights),
+                  }),
+                ),
+              )
+            }),
+          )
+          for (const x of results)
+            if (!x.ok)
+              expect([
+                'NightsUnavailable',
+                'InvalidTransition',
+                'ConcurrentModification',
+                'StayRestrictionViolated',
+              ]).toContain(x.tag)
+          // Let the settlements that lost races run once more, then check every rule.
+          r.engine.adapters.clock.advance(0)
+          checkInvariants(r.engine, {
+            listings: [{ id: r.listingId, units }],
+            bookingIds: ids,
+            from: DAY0,
+            days: 20,
+          })
+        },
+      ),
+      { numRuns: RUNS },
+    )
+  })
+
+  it(`a payment webhook racing the guest's cancellation: money always follows the final state (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), fc.constantFrom('instant', 'request'), async (s, mode) => {
+        const r = await setupRace(s, 1, 1)
+        if (mode === 'request')
+          await r.engine.run(
+            r.engine.useCases.updateListing.execute(r.host, r.listingId, { bookingMode: 'request' }),
+          )
+        const g = r.guests[0]!
+        const checkIn = addDays(DAY0, 10)
+        const b: Booking = await r.engine.run(
+          r.engine.useCases.requestBooking.execute(g, {
+            listingId: r.listingId,
+            checkIn,
+            checkOut: addDays(checkIn, 2),
+            guests: 1,
+          }),
+        )
+        const c = await r.engine.run(r.engine.useCases.startPayment.execute(g, b.id))
+        r.engine.adapters.gateway.confirmPayment(c.payment.providerRef, 'succeed')
+        const deliveries = r.engine.adapters.gateway.takeDeliveries()
+        await race<{ ok: boolean }>(r, s, () => [
+          ...deliveries.map((d) => settle(r.engine.run(r.engine.useCases.applyPaymentEvent.execute(d)))),
+          settle(r.engine.run(r.engine.useCases.cancelBooking.execute(g, b.id, {}))),
+          ...(mode === 'request'
+            ? [settle(r.engine.run(r.engine.useCases.acceptBooking.execute(r.host, b.id)))]
+            : []),
+        ])
+        // Webhooks are redelivered until acknowledged; one more delivery must change nothing unsafe.
+        for (const d of deliveries) await r.engine.run(r.engine.useCases.applyPaymentEvent.execute(d))
+        r.engine.adapters.clock.advance(30 * DAY)
+        await r.engine.tick()
+        checkInvariants(r.engine, {
+          listings: [{ id: r.listingId, units: 1 }],
+          bookingIds: [b.id],
+          from: DAY0,
+          days: 20,
+        })
+        const final = Option.getOrThrow(sync(r.engine.adapters.bookings.byId(b.id)))
+        expect(nightsOf(final.stay).length).toBe(2)
+      }),
+      { numRuns: RUNS },
+    )
+  })
+})
