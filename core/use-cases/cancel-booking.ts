@@ -23,7 +23,7 @@ export const CancelBookingInput = Schema.Struct({ reason: Schema.optionalKey(Bou
 /**
  * Guest, host or admin cancels a booking that is pending, awaiting the host, confirmed or in
  * progress. A guest is refunded by the booking's policy snapshot (tiers by time before check-in);
- * a host or admin cancellation refunds everything. The nights are released at once; refunds and
+ * a host or admin cancellation, or any cancellation before confirmation, refunds everything. The nights are released at once; refunds and
  * voids are made by settling the booking, never more than was paid.
  */
 export class CancelBooking {
@@ -40,12 +40,17 @@ export class CancelBooking {
       const cancel = Effect.gen(function* () {
         const { booking, actor } = yield* loadBookingFor(deps.bookings, caller, bookingId)
         const now = deps.clock.now()
-        // What was really captured, from the payments themselves, not a cached total.
-        const paid = sumAmounts((yield* deps.payments.byBooking(booking.id)).map(netPaid))
+        // What the guest has paid for this booking, from the payments themselves, not a cached
+        // total. A confirmed booking is owed at most its quote: anything above (a settlement still
+        // under way, a top-up of a change in flight) is refunded whatever the policy says. A booking
+        // that was never confirmed refunds everything it may have captured in a race.
+        const captured = sumAmounts((yield* deps.payments.byBooking(booking.id)).map(netPaid))
+        const confirmed = booking.state === 'confirmed' || booking.state === 'in_progress'
+        const paid = confirmed ? Math.min(captured, booking.quote.guestTotal) : captured
         const refund = computeRefund({
           quote: booking.quote,
           policy: booking.cancellationPolicy,
-          cancelledBy: actor,
+          cancelledBy: confirmed ? actor : 'system',
           cancelledAt: now,
           checkInAt: booking.points.checkInAt ?? now,
           paid,

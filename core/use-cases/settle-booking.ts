@@ -2,7 +2,7 @@ import { Effect, Option, Result } from 'effect'
 import { applyTransition, type Booking, PENDING_CHANGE_TIMEOUT_MS } from '../bookings/booking.js'
 import { HOST_RESPONSE_WINDOW_MS, type TransitionName } from '../bookings/lifecycle.js'
 import { netPaid, type Payment } from '../payments/payment.js'
-import type { BookingNotFound, ConcurrentModification } from '../shared/errors.js'
+import { type BookingNotFound, ConcurrentModification } from '../shared/errors.js'
 import type { BookingId } from '../shared/ids.js'
 import { sumAmounts } from '../shared/money.js'
 import { addMs } from '../shared/time.js'
@@ -117,6 +117,18 @@ export const settleBooking = (
       // 2. The money follows the booking.
       const target = retainedTarget(booking)
       if (target === null) return booking
+      // Money moves only on a consistent snapshot: the payments as they are now, and the booking
+      // unchanged since (else a change claimed in between could have its top-up taken for excess).
+      pays.splice(
+        0,
+        pays.length,
+        ...(yield* payments.byBooking(bookingId)).filter(
+          (p) => p.changeKey === null || p.changeKey !== inFlight,
+        ),
+      )
+      const current = yield* findBooking(bookings, bookingId)
+      if (current.version !== booking.version)
+        return yield* Effect.fail(new ConcurrentModification({ entity: 'booking', id: bookingId }))
       // Settled: a payment still open (unpaid, failed or only authorized) is no longer needed.
       for (const [i, p] of pays.entries()) {
         if (p.status === 'requires_payment' || p.status === 'failed' || p.status === 'authorized') {

@@ -251,10 +251,12 @@ class Cancel implements Cmd {
     ])
     if (done) {
       // Refunds follow the policy snapshot exactly (guest) or refund everything (host, admin).
+      // Before confirmation everything is refunded; after it, the policy (guest) or everything.
+      const confirmed = before.state === 'confirmed' || before.state === 'in_progress'
       const expected = computeRefund({
         quote: before.quote,
         policy: before.cancellationPolicy,
-        cancelledBy: this.by,
+        cancelledBy: confirmed ? this.by : 'system',
         cancelledAt: now,
         checkInAt: before.points.checkInAt!,
         paid: paidBefore,
@@ -262,6 +264,8 @@ class Cancel implements Cmd {
       const paidAfter = sync(r.engine.adapters.payments.byBooking(id)).reduce((a, p) => a + netPaid(p), 0)
       if (paidAfter !== paidBefore - expected.total)
         throw new Error(`${id}: paid ${paidBefore}, refund should be ${expected.total}, keeps ${paidAfter}`)
+      if (done.cancellation?.refundAmount !== expected.total)
+        throw new Error(`${id}: recorded refund ${done.cancellation?.refundAmount} ≠ ${expected.total}`)
     }
     after(m, r)
   }
