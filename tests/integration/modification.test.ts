@@ -70,6 +70,36 @@ describe('modifying a booking', () => {
     expect((await bookingOf(w, b.id)).state).toBe('confirmed')
   })
 
+  it('after a declined off-session charge, trying again with a working card charges and applies the change', async () => {
+    const w = await makeWorld()
+    const { run, useCases, adapters } = w.engine
+    const l = await activeListing(w)
+    const b = await bookAndPay(w, l.id, { checkIn: '2026-04-10', checkOut: '2026-04-12' })
+    adapters.gateway.declineNextOffSession()
+    await failure(run(useCases.modifyBooking.execute(w.guest, b.id, { checkOut: '2026-04-14' })))
+    const m = await run(useCases.modifyBooking.execute(w.guest, b.id, { checkOut: '2026-04-14' }))
+    expect(m.stay.checkOut).toBe('2026-04-14')
+    expect(m.paidAmount).toBe(m.quote.guestTotal)
+    expect(m.quote.guestTotal).toBeGreaterThan(b.quote.guestTotal)
+  })
+
+  it('after a modification failed on booked nights, a modification onto free nights pays its own difference', async () => {
+    const w = await makeWorld()
+    const { run, useCases } = w.engine
+    const l = await activeListing(w)
+    const mine = await bookAndPay(w, l.id, { checkIn: '2026-04-10', checkOut: '2026-04-12' })
+    await bookAndPay(w, l.id, { checkIn: '2026-04-12', checkOut: '2026-04-14' }, w.other)
+    await failure(run(useCases.modifyBooking.execute(w.guest, mine.id, { checkOut: '2026-04-13' })))
+    const m = await run(
+      useCases.modifyBooking.execute(w.guest, mine.id, { checkIn: '2026-04-20', checkOut: '2026-04-23' }),
+    )
+    expect(m.quote.guestTotal).toBeGreaterThan(mine.quote.guestTotal)
+    // Never a longer stay for the old price: the guest has paid exactly the new total.
+    expect(m.paidAmount).toBe(m.quote.guestTotal)
+    const pays = await paymentsOf(w, mine)
+    expect(pays.reduce((a, p) => a + p.capturedAmount - p.refundedAmount, 0)).toBe(m.quote.guestTotal)
+  })
+
   it('only the guest or an admin modifies: the host is Forbidden, a stranger gets BookingNotFound', async () => {
     const w = await makeWorld()
     const { run, useCases } = w.engine
