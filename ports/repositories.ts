@@ -3,6 +3,7 @@ import type { Booking } from '../core/bookings/booking.js'
 import type { BookingState } from '../core/bookings/lifecycle.js'
 import type { DomainEvent } from '../core/events/events.js'
 import type { BookingMode, Listing, ListingStatus, PropertyType, RoomType } from '../core/listings/listing.js'
+import type { ListingSort } from '../core/listings/search-order.js'
 import type { Payment } from '../core/payments/payment.js'
 import type { Review } from '../core/reviews/review.js'
 import type { ConcurrentModification, EmailAlreadyRegistered } from '../core/shared/errors.js'
@@ -32,7 +33,8 @@ export interface UserRepository {
 }
 export const UserRepository = token<UserRepository>('UserRepository')
 
-export type ListingSort = 'price_asc' | 'price_desc' | 'rating' | 'newest' | 'distance'
+/** The orders a search can ask for; defined with the core's sort keys. */
+export type { ListingSort } from '../core/listings/search-order.js'
 
 /** The static part of a search; dates, availability and date-specific prices are the core's business. */
 export interface ListingFilter {

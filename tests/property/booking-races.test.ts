@@ -136,7 +136,7 @@ describe('booking races (fast-check scheduler)', () => {
       ),
       { numRuns: RUNS },
     )
-  })
+  }, 900_000)
 
   it(`overlapping stays, cancellations and modifications interleaved never oversell a night (${RUNS} runs)`, async () => {
     await fc.assert(
@@ -245,7 +245,7 @@ describe('booking races (fast-check scheduler)', () => {
       ),
       { numRuns: RUNS },
     )
-  })
+  }, 900_000)
 
   it(`a payment webhook racing the guest's cancellation: money always follows the final state (${RUNS} runs)`, async () => {
     await fc.assert(
@@ -290,5 +290,5 @@ describe('booking races (fast-check scheduler)', () => {
       }),
       { numRuns: RUNS },
     )
-  })
+  }, 900_000)
 })
