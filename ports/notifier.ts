@@ -1,20 +1,10 @@
 import type { Effect } from 'effect'
 import type { JsonValue } from '../core/events/events.js'
+import type { NotificationTemplate } from '../core/notifications/routing.js'
 import { token } from './tokens.js'
 
 export type NotificationChannel = 'email' | 'sms'
-export type NotificationTemplate =
-  | 'welcome'
-  | 'email_verification'
-  | 'password_reset'
-  | 'booking_requested'
-  | 'booking_awaiting_host'
-  | 'booking_confirmed'
-  | 'booking_declined'
-  | 'booking_cancelled'
-  | 'booking_expired'
-  | 'payment_failed'
-  | 'review_received'
+export type { NotificationTemplate } from '../core/notifications/routing.js'
 
 export interface Notification {
   readonly channel: NotificationChannel

@@ -112,7 +112,10 @@ export interface InMemoryEngine {
   run<A, E>(effect: Effect.Effect<A, E>): Promise<A>
   /** Delivers the webhooks the in-memory payment provider has queued, in order; returns how many. */
   deliverPaymentEvents(): Promise<number>
-  /** One turn of the background work: payment webhooks, due transitions, review reveals, outbox relay. */
+  /**
+   * One turn of the background work: payment webhooks, due transitions, review reveals, outbox relay
+   * (published events reach the built-in notification consumer).
+   */
   tick(): Promise<TickReport>
 }
 
@@ -182,6 +185,15 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
   bindCore(container)
   const useCases = resolveUseCases(container)
 
+  // The in-process consumer of published events: notifications, as the worker does with a broker.
+  const notifying = new Set<Promise<unknown>>()
+  adapters.publisher.subscribe((event) => {
+    const p: Promise<unknown> = Effect.runPromise(useCases.notifyOnEvent.execute(event)).finally(() =>
+      notifying.delete(p),
+    )
+    notifying.add(p)
+  })
+
   const deliverPaymentEvents = async (): Promise<number> => {
     let delivered = 0
     for (const d of adapters.gateway.takeDeliveries()) {
@@ -205,6 +217,7 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
       const due = await runToPromise(useCases.runDueTransitions.execute({ limit: 10_000 }))
       const revealed = await runToPromise(useCases.revealDueReviews.execute({ limit: 1_000 }))
       const relayed = await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))
+      await Promise.all(notifying)
       return {
         due,
         revealedReviews: revealed,

@@ -21,6 +21,7 @@ import { ListUsers } from '../../core/use-cases/list-users.js'
 import { ListWishlist } from '../../core/use-cases/list-wishlist.js'
 import { ActivateListing, ArchiveListing, DeactivateListing } from '../../core/use-cases/listing-status.js'
 import { ModifyBooking } from '../../core/use-cases/modify-booking.js'
+import { NotifyOnEvent } from '../../core/use-cases/notify-on-event.js'
 import { GetPayment, ListPayments } from '../../core/use-cases/payment-queries.js'
 import { PostReview } from '../../core/use-cases/post-review.js'
 import { QuoteStay } from '../../core/use-cases/quote-stay.js'
@@ -89,6 +90,7 @@ export const useCaseClasses = {
   listWishlist: ListWishlist,
   hostReport: HostReport,
   relayOutbox: RelayOutbox,
+  notifyOnEvent: NotifyOnEvent,
 } as const satisfies Record<string, new (deps: CoreDeps) => unknown>
 
 export type UseCaseClasses = typeof useCaseClasses

@@ -9,7 +9,6 @@ import type { Role } from '../../core/users/user.js'
 import { createInMemoryEngine, type InMemoryEngine } from '../composition/in-memory-engine.js'
 import { catalog, type HostKey } from './catalog.js'
 import { formatMoney } from './format.js'
-import { notifyOnEvents } from './notifications.js'
 
 /** Monday 2026-03-02, 09:00 UTC: when the marketplace opens. */
 export const DEMO_START = instant(Date.UTC(2026, 2, 2, 9))
@@ -60,14 +59,11 @@ export const runScenario = async (): Promise<ScenarioResult> => {
   }
 
   // ---- people ----
-  const emails = new Map<string, string>()
-  notifyOnEvents(adapters.publisher, adapters.notifier, (id) => emails.get(id))
   const register = async (key: string, name: string, roles: ('guest' | 'host')[], grant: Role[] = []) => {
     const email = `${key}@innkeeper.example`
     const u = await run(
       uc.registerUser.execute({ email, password: 'correct horse battery staple', name, roles }),
     )
-    emails.set(u.id, email)
     return { key, name, email, caller: userCaller(u.id, [...u.roles, ...grant]) }
   }
   const hosts = {
