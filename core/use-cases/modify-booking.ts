@@ -1,6 +1,5 @@
 import { Effect, Result, Schema } from 'effect'
 import { type Booking, computeDueAt, type PendingChange } from '../bookings/booking.js'
-import type { Payment } from '../payments/payment.js'
 import { zonedInstant } from '../shared/dates.js'
 import {
   type BookingNotFound,
@@ -13,15 +12,14 @@ import {
   type StayRestrictionViolated,
   ValidationFailed,
 } from '../shared/errors.js'
-import type { BookingId } from '../shared/ids.js'
+import type { BookingId, PaymentId } from '../shared/ids.js'
 import { decodeInput } from '../shared/validation.js'
 import { loadBookingFor } from './booking-access.js'
 import { abandonChange, applyChange } from './booking-change.js'
 import type { Caller } from './caller.js'
 import type { CoreDeps } from './deps.js'
 import { findListing } from './load.js'
-import { newEvent } from './new-event.js'
-import { foldPayment, intentState } from './payment-records.js'
+import { recordPayment } from './payment-records.js'
 import { parseStay, priceStay } from './price-stay.js'
 import { retryOnConflict } from './retry.js'
 import { Guests, LocalDateString } from './schemas.js'
@@ -154,9 +152,10 @@ const chargeDifference = (deps: Deps, booking: Booking, change: PendingChange) =
   Effect.gen(function* () {
     const delta = change.quote.guestTotal - booking.quote.guestTotal
     if (booking.state !== 'confirmed' || delta <= 0) return
-    const { payments, gateway, clock, ids } = deps
+    const { gateway, clock } = deps
     const now = clock.now()
-    const paymentId = ids.next('payment')
+    // One top-up per change, whoever retries it: the change's key names the charge and the record.
+    const paymentId = `pay_${change.key}` as PaymentId
     const intent = yield* gateway.createIntent({
       amount: delta,
       currency: change.quote.currency,
@@ -165,41 +164,14 @@ const chargeDifference = (deps: Deps, booking: Booking, change: PendingChange) =
       metadata: { bookingId: booking.id, paymentId, purpose: 'modification', changeKey: change.key },
       offSession: { payerRef: booking.guestId },
     })
-    const existing = yield* payments.byBooking(booking.id)
-    if (existing.some((p) => p.providerRef === intent.providerRef)) return
-    const draft: Payment = {
+    yield* recordPayment(deps, {
       id: paymentId,
-      bookingId: booking.id,
-      payerId: booking.guestId,
-      amount: intent.amount,
-      currency: change.quote.currency,
-      method: 'card',
+      booking,
+      intent,
       purpose: 'modification',
       changeKey: change.key,
-      provider: gateway.provider,
-      providerRef: intent.providerRef,
-      clientSecret: intent.clientSecret,
       captureMethod: 'automatic',
-      status: 'requires_payment',
-      capturedAmount: 0,
-      refundedAmount: 0,
-      refunds: [],
-      processedEventIds: [],
-      failureReason: null,
-      createdAt: now,
-      updatedAt: now,
-      version: 0,
-    }
-    const folded = foldPayment(ids, draft, intentState(intent), now)
-    const created = { ...(folded?.payment ?? draft), version: 1 }
-    yield* payments.save(created, [
-      newEvent(ids, now, 'innkeeper.payment.created.v1', created.id, {
-        paymentId: created.id,
-        bookingId: booking.id,
-        amount: created.amount,
-        currency: created.currency,
-        captureMethod: 'automatic',
-      }),
-      ...(folded?.events ?? []),
-    ])
+      provider: gateway.provider,
+      now,
+    })
   })

@@ -8,12 +8,11 @@ import {
   InvalidTransition,
   type PaymentDeclined,
 } from '../shared/errors.js'
-import type { BookingId } from '../shared/ids.js'
+import type { BookingId, PaymentId } from '../shared/ids.js'
 import { loadBookingFor } from './booking-access.js'
 import type { Caller } from './caller.js'
 import type { CoreDeps } from './deps.js'
-import { dieOnConflict } from './load.js'
-import { newEvent } from './new-event.js'
+import { recordPayment } from './payment-records.js'
 import { retryOnConflict } from './retry.js'
 
 export interface Checkout {
@@ -41,7 +40,8 @@ export class StartPayment {
     Checkout,
     BookingNotFound | Forbidden | InvalidTransition | PaymentDeclined | ConcurrentModification
   > {
-    const { bookings, payments, gateway, clock, ids, settings } = this.deps
+    const deps = this.deps
+    const { bookings, payments, gateway, clock, settings } = deps
     return retryOnConflict(
       Effect.gen(function* () {
         const { booking, actor } = yield* loadBookingFor(bookings, caller, bookingId)
@@ -66,49 +66,27 @@ export class StartPayment {
 
         const now = clock.now()
         const attempt = existing.filter((p) => p.purpose === 'booking').length + 1
-        const paymentId = ids.next('payment')
+        // A natural key: concurrent checkouts of one booking create the same intent and record.
+        const paymentId = `pay_${booking.id}_${attempt}` as PaymentId
+        const captureMethod = booking.bookingMode === 'instant' ? 'automatic' : 'manual'
         const intent = yield* gateway.createIntent({
           amount: booking.quote.guestTotal,
           currency: booking.quote.currency,
-          captureMethod: booking.bookingMode === 'instant' ? 'automatic' : 'manual',
+          captureMethod,
           idempotencyKey: `checkout:${booking.id}:${attempt}`,
           metadata: { bookingId: booking.id, paymentId, guestId: booking.guestId },
         })
-        const payment: Payment = {
+        const payment = yield* recordPayment(deps, {
           id: paymentId,
-          bookingId: booking.id,
-          payerId: booking.guestId,
-          amount: booking.quote.guestTotal,
-          currency: booking.quote.currency,
-          method: 'card',
+          booking,
+          intent,
           purpose: 'booking',
           changeKey: null,
+          captureMethod,
           provider: gateway.provider,
-          providerRef: intent.providerRef,
-          clientSecret: intent.clientSecret,
-          captureMethod: booking.bookingMode === 'instant' ? 'automatic' : 'manual',
-          status: 'requires_payment',
-          capturedAmount: 0,
-          refundedAmount: 0,
-          refunds: [],
-          processedEventIds: [],
-          failureReason: null,
-          createdAt: now,
-          updatedAt: now,
-          version: 1,
-        }
-        yield* dieOnConflict(
-          payments.save(payment, [
-            newEvent(ids, now, 'innkeeper.payment.created.v1', payment.id, {
-              paymentId: payment.id,
-              bookingId: booking.id,
-              amount: payment.amount,
-              currency: payment.currency,
-              captureMethod: payment.captureMethod,
-            }),
-          ]),
-        )
-        return { booking, payment, clientSecret: intent.clientSecret }
+          now,
+        })
+        return { booking, payment, clientSecret: payment.clientSecret }
       }),
       settings.concurrencyRetries,
     )
