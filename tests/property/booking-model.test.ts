@@ -22,6 +22,9 @@ const T0 = instant(Date.UTC(2026, 2, 1, 9))
 const DAY0 = localDateAt(T0, 'UTC')
 const HORIZON = 75
 
+/** What the histories reached, so a run that never books anything cannot pass unnoticed. */
+const reached = new Map<string, number>()
+
 interface Model {
   listings: { id: ListingId; units: number }[]
   bookings: BookingId[]
@@ -30,6 +33,7 @@ interface Model {
   /** States seen for each booking after the previous step. */
   lastState: Map<BookingId, Booking['state']>
   modifications: Map<BookingId, number>
+  revealed: Set<string>
 }
 
 interface Real {
@@ -53,6 +57,17 @@ const expectOneOf = async <A>(p: Promise<A>, tags: readonly string[]): Promise<A
 
 const pick = <T>(xs: readonly T[], i: number): T | undefined =>
   xs.length === 0 ? undefined : xs[i % xs.length]
+/**
+ * Picks the i-th booking among those in the given states (the ones the action makes sense for),
+ * or among all bookings when none is: actions on the wrong state must be refused too.
+ */
+const pickBooking = (m: Model, i: number, states: readonly Booking['state'][]): BookingId | undefined => {
+  const fitting = m.bookings.filter((id) => states.includes(m.lastState.get(id) ?? 'pending_payment'))
+  if (fitting.length === 0 || i % 5 === 0) return pick(m.bookings, i)
+  // Usually the newest fitting booking (pay what was just requested), sometimes any.
+  return i % 2 === 0 ? fitting[fitting.length - 1] : pick(fitting, i)
+}
+
 const getBooking = (r: Real, id: BookingId): Booking => {
   const o = sync(r.engine.adapters.bookings.byId(id))
   if (o._tag === 'None') throw new Error(`missing ${id}`)
@@ -187,12 +202,14 @@ class Pay implements Cmd {
     readonly booking: number,
     readonly outcome: 'succeed' | 'fail',
     readonly shuffle: boolean,
+    /** `booking` is an exact index into the model's bookings, not a pick. */
+    readonly exact = false,
   ) {}
   check(m: Readonly<Model>) {
     return m.bookings.length > 0
   }
   async run(m: Model, r: Real) {
-    const id = pick(m.bookings, this.booking)!
+    const id = (this.exact ? m.bookings[this.booking] : pickBooking(m, this.booking, ['pending_payment']))!
     const b = getBooking(r, id)
     const guest: Caller = userCaller(b.guestId, ['guest'])
     const checkout = await expectOneOf(r.engine.run(r.engine.useCases.startPayment.execute(guest, id)), [
@@ -212,6 +229,26 @@ class Pay implements Cmd {
   }
 }
 
+/** The happy path in one step: request, check out, the payer confirms, webhooks arrive. */
+class RequestAndPay implements Cmd {
+  constructor(
+    readonly request: RequestBooking,
+    readonly pay: Pay,
+  ) {}
+  check(m: Readonly<Model>) {
+    return m.listings.length > 0
+  }
+  async run(m: Model, r: Real) {
+    const before = m.bookings.length
+    await this.request.run(m, r)
+    if (m.bookings.length > before)
+      await new Pay(m.bookings.length - 1, this.pay.outcome, this.pay.shuffle, true).run(m, r)
+  }
+  toString() {
+    return `${this.request} + ${this.pay}`
+  }
+}
+
 class HostAnswers implements Cmd {
   constructor(
     readonly booking: number,
@@ -221,7 +258,7 @@ class HostAnswers implements Cmd {
     return m.bookings.length > 0
   }
   async run(m: Model, r: Real) {
-    const id = pick(m.bookings, this.booking)!
+    const id = pickBooking(m, this.booking, ['awaiting_host'])!
     const uc = this.accept ? r.engine.useCases.acceptBooking : r.engine.useCases.declineBooking
     await expectOneOf(r.engine.run(uc.execute(r.host, id)), ['InvalidTransition'])
     after(m, r)
@@ -240,7 +277,7 @@ class Cancel implements Cmd {
     return m.bookings.length > 0
   }
   async run(m: Model, r: Real) {
-    const id = pick(m.bookings, this.booking)!
+    const id = pickBooking(m, this.booking, ['pending_payment', 'awaiting_host', 'confirmed', 'in_progress'])!
     const before = getBooking(r, id)
     const paidBefore = sync(r.engine.adapters.payments.byBooking(id)).reduce((a, p) => a + netPaid(p), 0)
     const caller =
@@ -285,7 +322,7 @@ class Modify implements Cmd {
     return m.bookings.length > 0
   }
   async run(m: Model, r: Real) {
-    const id = pick(m.bookings, this.booking)!
+    const id = pickBooking(m, this.booking, ['pending_payment', 'confirmed'])!
     const before = getBooking(r, id)
     const checkIn = addDays(before.stay.checkIn, this.shift)
     if (this.declineCharge) r.engine.adapters.gateway.declineNextOffSession(1)
@@ -336,29 +373,30 @@ class Advance implements Cmd {
 class Review implements Cmd {
   constructor(
     readonly booking: number,
-    readonly side: 'guest' | 'host',
+    readonly side: 'guest' | 'host' | 'both',
     readonly rating: number,
   ) {}
   check(m: Readonly<Model>) {
     return m.bookings.length > 0
   }
   async run(m: Model, r: Real) {
-    const id = pick(m.bookings, this.booking)!
+    const id = pickBooking(m, this.booking, ['completed'])!
     const b = getBooking(r, id)
-    const caller = this.side === 'guest' ? userCaller(b.guestId, ['guest']) : r.host
-    await expectOneOf(
-      r.engine.run(r.engine.useCases.postReview.execute(caller, { bookingId: id, rating: this.rating })),
-      ['ReviewNotAllowed', 'ReviewAlreadyPosted'],
-    )
-    after(m, r)
+    const sides: ('guest' | 'host')[] = this.side === 'both' ? ['guest', 'host'] : [this.side]
+    for (const side of sides) {
+      const caller = side === 'guest' ? userCaller(b.guestId, ['guest']) : r.host
+      const posted = await expectOneOf(
+        r.engine.run(r.engine.useCases.postReview.execute(caller, { bookingId: id, rating: this.rating })),
+        ['ReviewNotAllowed', 'ReviewAlreadyPosted'],
+      )
+      if (posted) reached.set('review_posted', (reached.get('review_posted') ?? 0) + 1)
+      after(m, r)
+    }
   }
   toString() {
     return `Review(B${this.booking}, ${this.side}, ${this.rating})`
   }
 }
-
-/** What the histories reached, so a run that never books anything cannot pass unnoticed. */
-const reached = new Map<string, number>()
 
 const after = (m: Model, r: Real): void => {
   checkInvariants(r.engine, { listings: m.listings, bookingIds: m.bookings, from: DAY0, days: HORIZON })
@@ -369,6 +407,12 @@ const after = (m: Model, r: Real): void => {
       reached.set('modified', (reached.get('modified') ?? 0) + 1)
     m.modifications.set(id, b.modifications.length)
     m.lastState.set(id, b.state)
+    if (b.state === 'completed')
+      for (const rv of sync(r.engine.adapters.reviews.byBooking(id)))
+        if (rv.revealedAt !== null && !m.revealed.has(rv.id)) {
+          m.revealed.add(rv.id)
+          reached.set('review_revealed', (reached.get('review_revealed') ?? 0) + 1)
+        }
   }
 }
 
@@ -397,9 +441,19 @@ const advanceArb = fc
   .constantFrom(5 * MINUTE, 16 * MINUTE, 2 * HOUR, 25 * HOUR, 3 * DAY, 8 * DAY, 15 * DAY)
   .map((ms) => new Advance(ms))
 
+const reviewArb = fc
+  .tuple(
+    fc.nat(),
+    fc.constantFrom('guest' as const, 'host' as const, 'both' as const),
+    fc.integer({ min: 1, max: 5 }),
+  )
+  .map(([b, s, rt]) => new Review(b, s, rt))
+
 // Requests, payments and the clock come up three times as often as the other actions.
 const commands = [
   listingArb,
+  fc.tuple(requestArb, payArb).map(([rq, p]) => new RequestAndPay(rq, p)),
+  fc.tuple(requestArb, payArb).map(([rq, p]) => new RequestAndPay(rq, p)),
   requestArb,
   requestArb,
   requestArb,
@@ -419,9 +473,8 @@ const commands = [
   fc
     .tuple(fc.nat(), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 1, max: 8 }), fc.boolean())
     .map(([b, s, n, d]) => new Modify(b, s, n, d)),
-  fc
-    .tuple(fc.nat(), fc.constantFrom('guest' as const, 'host' as const), fc.integer({ min: 1, max: 5 }))
-    .map(([b, s, rt]) => new Review(b, s, rt)),
+  reviewArb,
+  reviewArb,
 ]
 
 const setup = async (): Promise<Real> => {
@@ -462,6 +515,7 @@ describe('booking engine model (fast-check commands)', () => {
             blocked: new Map(),
             lastState: new Map(),
             modifications: new Map(),
+            revealed: new Set(),
           }
           for (const l of initial) await l.run(model, real)
           await fc.asyncModelRun(() => ({ model, real }), cmds)
@@ -471,6 +525,8 @@ describe('booking engine model (fast-check commands)', () => {
     )
     console.info(`model histories reached: ${JSON.stringify(Object.fromEntries(reached))}`)
     for (const state of [
+      'review_posted',
+      'review_revealed',
       'pending_payment',
       'awaiting_host',
       'confirmed',

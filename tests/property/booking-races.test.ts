@@ -247,6 +247,33 @@ describe('booking races (fast-check scheduler)', () => {
     )
   }, 900_000)
 
+  it(`concurrent checkouts of one booking share one payment (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), fc.integer({ min: 2, max: 5 }), async (s, n) => {
+        const r = await setupRace(s, 1, 1)
+        const g = r.guests[0]!
+        const checkIn = addDays(DAY0, 5)
+        const b = await r.engine.run(
+          r.engine.useCases.requestBooking.execute(g, {
+            listingId: r.listingId,
+            checkIn,
+            checkOut: addDays(checkIn, 2),
+            guests: 1,
+          }),
+        )
+        const results = await race(r, s, () =>
+          Array.from({ length: n }, () =>
+            settle(r.engine.run(r.engine.useCases.startPayment.execute(g, b.id))),
+          ),
+        )
+        const ids = new Set(results.map((x) => (x.ok ? x.value.payment.id : x.tag)))
+        expect(ids.size).toBe(1)
+        expect(sync(r.engine.adapters.payments.byBooking(b.id))).toHaveLength(1)
+      }),
+      { numRuns: RUNS },
+    )
+  }, 900_000)
+
   it(`a payment webhook racing the guest's cancellation: money always follows the final state (${RUNS} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), fc.constantFrom('instant', 'request'), async (s, mode) => {
