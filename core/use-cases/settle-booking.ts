@@ -80,9 +80,10 @@ export const settleBooking = (
 
       // A top-up for a change still in flight is neither the booking's money yet nor excess.
       const inFlight = booking.pendingChange?.key ?? null
-      const pays = (yield* payments.byBooking(bookingId)).filter(
-        (p) => p.changeKey === null || p.changeKey !== inFlight,
+      const readPayments = Effect.map(payments.byBooking(bookingId), (all) =>
+        all.filter((p) => p.changeKey === null || p.changeKey !== inFlight),
       )
+      let pays = yield* readPayments
       const total = booking.quote.guestTotal
 
       const move = (name: TransitionName, patch: Parameters<typeof applyTransition>[4] = {}) => {
@@ -119,13 +120,7 @@ export const settleBooking = (
       if (target === null) return booking
       // Money moves only on a consistent snapshot: the payments as they are now, and the booking
       // unchanged since (else a change claimed in between could have its top-up taken for excess).
-      pays.splice(
-        0,
-        pays.length,
-        ...(yield* payments.byBooking(bookingId)).filter(
-          (p) => p.changeKey === null || p.changeKey !== inFlight,
-        ),
-      )
+      pays = [...(yield* readPayments)]
       const current = yield* findBooking(bookings, bookingId)
       if (current.version !== booking.version)
         return yield* Effect.fail(new ConcurrentModification({ entity: 'booking', id: bookingId }))
