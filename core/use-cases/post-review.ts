@@ -99,7 +99,9 @@ export class PostReview {
         if (existing.some((r) => r.direction === direction))
           return yield* Effect.fail(new ReviewAlreadyPosted({ bookingId: booking.id }))
         const review: Review = {
-          id: ids.next('review'),
+          // A natural key, one per booking and direction: of two concurrent posts by the same side,
+          // the second save finds the id taken, re-reads, and gets ReviewAlreadyPosted.
+          id: asId('review', `rev_${booking.id}_${direction === 'guest_to_listing' ? 'guest' : 'host'}`),
           bookingId: booking.id,
           listingId: booking.listingId,
           authorId: userId,

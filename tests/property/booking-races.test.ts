@@ -274,6 +274,48 @@ describe('booking races (fast-check scheduler)', () => {
     )
   }, 900_000)
 
+  it(`concurrent reviews of one stay: one per side, both revealed together (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (s, byGuest, byHost) => {
+          const r = await setupRace(s, 1, 1)
+          const g = r.guests[0]!
+          const checkIn = addDays(DAY0, 2)
+          const b = await r.engine.run(
+            r.engine.useCases.requestBooking.execute(g, {
+              listingId: r.listingId,
+              checkIn,
+              checkOut: addDays(checkIn, 1),
+              guests: 1,
+            }),
+          )
+          const c = await r.engine.run(r.engine.useCases.startPayment.execute(g, b.id))
+          r.engine.adapters.gateway.confirmPayment(c.payment.providerRef, 'succeed')
+          await r.engine.deliverPaymentEvents()
+          r.engine.adapters.clock.advance(4 * DAY)
+          await r.engine.tick()
+          const post = (who: Caller, rating: number) =>
+            settle(r.engine.run(r.engine.useCases.postReview.execute(who, { bookingId: b.id, rating })))
+          const results = await race(r, s, () => [
+            ...Array.from({ length: byGuest }, (_, i) => post(g, 1 + i)),
+            ...Array.from({ length: byHost }, (_, i) => post(r.host, 3 + i)),
+          ])
+          for (const x of results)
+            if (!x.ok) expect(['ReviewAlreadyPosted', 'ConcurrentModification']).toContain(x.tag)
+          const reviews = sync(r.engine.adapters.reviews.byBooking(b.id))
+          expect(reviews.map((x) => x.direction).sort()).toEqual(['guest_to_listing', 'host_to_guest'])
+          expect(reviews.every((x) => x.revealedAt !== null)).toBe(true)
+          const listing = Option.getOrThrow(sync(r.engine.adapters.listings.byId(r.listingId)))
+          expect(listing.rating.count).toBe(1)
+        },
+      ),
+      { numRuns: RUNS },
+    )
+  }, 900_000)
+
   it(`a payment webhook racing the guest's cancellation: money always follows the final state (${RUNS} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), fc.constantFrom('instant', 'request'), async (s, mode) => {

@@ -35,4 +35,5 @@ export const racedPorts = new Set([
   'ListingRepository',
   'UserRepository',
   'PaymentGateway',
+  'ReviewRepository',
 ])
