@@ -14,7 +14,7 @@ import {
 import { ScryptPasswordHasher } from '../../../adapters/node/scrypt-password-hasher.js'
 import type { Booking } from '../../../core/bookings/booking.js'
 import type { EventType } from '../../../core/events/events.js'
-import { emptyRating, type Listing } from '../../../core/listings/listing.js'
+import type { Listing } from '../../../core/listings/listing.js'
 import { cancellationPolicies } from '../../../core/policies/cancellation.js'
 import type { Quote } from '../../../core/pricing/quote.js'
 import { localDate, type Stay } from '../../../core/shared/dates.js'
@@ -24,6 +24,7 @@ import { DAY, type Instant, instant } from '../../../core/shared/time.js'
 import { type Caller, userCaller } from '../../../core/use-cases/caller.js'
 import { defaultSettings } from '../../../core/use-cases/deps.js'
 import type { Role, User } from '../../../core/users/user.js'
+import { makeListing as baseListing } from '../../contract/fixtures.js'
 
 export const T0 = instant(Date.UTC(2026, 0, 1))
 export const USD = currency('USD')
@@ -81,53 +82,21 @@ export const makeUser = (id: string, overrides: Partial<User> = {}): User => ({
   ...overrides,
 })
 
-export const makeListing = (id: string, overrides: Partial<Listing> = {}): Listing => ({
-  id: asId('listing', id),
-  hostId: asId('user', 'usr_host'),
-  title: `Listing ${id}`,
-  description: 'A place',
-  propertyType: 'apartment',
-  roomType: 'entire_place',
-  location: { address: '1 Main St', city: 'Lisbon', country: 'PT', lat: 38.72, lng: -9.14, timezone: 'UTC' },
-  amenities: ['wifi'],
-  photos: [],
-  maxGuests: 4,
-  units: 1,
-  currency: USD,
-  status: 'active',
-  bookingMode: 'instant',
-  cancellationPolicy: 'flexible',
-  houseRules: [],
-  restrictions: {
-    minNights: 1,
-    maxNights: 365,
-    advanceNoticeDays: 0,
-    bookingWindowDays: 365,
-    checkInWeekdays: [],
-    checkOutWeekdays: [],
-  },
-  pricing: {
-    baseNightly: 10_000,
-    weekendNightly: null,
-    weekendDays: [5, 6],
-    seasons: [],
-    weeklyDiscountBp: 0,
-    monthlyDiscountBp: 0,
-    cleaningFee: 0,
-    extraGuestFee: 0,
-    extraGuestThreshold: 2,
-    serviceFeeBp: 0,
-    commissionBp: 0,
-    taxBp: 0,
-  },
-  checkInHour: 15,
-  checkOutHour: 11,
-  rating: emptyRating(),
-  createdAt: T0,
-  updatedAt: T0,
-  version: 1,
-  ...overrides,
-})
+/** A listing built directly, on the contract suites' fixture (host `usr_host`, UTC). */
+export const makeListing = (id: string, overrides: Partial<Listing> = {}): Listing =>
+  baseListing(id, {
+    hostId: asId('user', 'usr_host'),
+    location: {
+      address: '1 Main St',
+      city: 'Lisbon',
+      country: 'PT',
+      lat: 38.72,
+      lng: -9.14,
+      timezone: 'UTC',
+    },
+    amenities: ['wifi'],
+    ...overrides,
+  })
 
 export const stay = (checkIn: string, checkOut: string): Stay => ({
   checkIn: localDate(checkIn),
