@@ -1,14 +1,16 @@
 import { Effect } from 'effect'
 import type { Listing } from '../listings/listing.js'
-import type {
-  ConcurrentModification,
-  Forbidden,
-  ListingNotFound,
+import { addDays, localDateAt } from '../shared/dates.js'
+import {
+  type ConcurrentModification,
+  type Forbidden,
+  InvalidTransition,
+  type ListingNotFound,
   ValidationFailed,
 } from '../shared/errors.js'
-import { InvalidTransition } from '../shared/errors.js'
 import type { ListingId } from '../shared/ids.js'
 import { decodeInput } from '../shared/validation.js'
+import { MAX_CALENDAR_DAYS } from './calendar.js'
 import type { Caller } from './caller.js'
 import { checkListingConsistency, mergePricing, mergeRestrictions } from './create-listing.js'
 import type { CoreDeps } from './deps.js'
@@ -60,6 +62,23 @@ export class UpdateListing {
           updatedAt: now,
           version: current.version + 1,
         })
+        if (next.units < current.units) {
+          // Units sold are never taken back: refuse to go below what any coming night holds.
+          const today = localDateAt(now, current.location.timezone)
+          const nights = yield* availability.calendar(next.id, today, addDays(today, MAX_CALENDAR_DAYS))
+          const over = nights.filter((n) => n.held + n.booked > next.units)
+          if (over.length > 0)
+            return yield* Effect.fail(
+              new ValidationFailed({
+                issues: [
+                  {
+                    path: 'units',
+                    message: `${over.length} coming night(s) already have more than ${next.units} units held or booked (first ${over[0]?.date}, ${(over[0]?.held ?? 0) + (over[0]?.booked ?? 0)} taken)`,
+                  },
+                ],
+              }),
+            )
+        }
         yield* listings.save(next, [
           newEvent(ids, now, 'innkeeper.listing.updated.v1', next.id, {
             listingId: next.id,

@@ -84,18 +84,20 @@ describe('edge cases', () => {
     expect(c.paidAmount).toBe(b.quote.guestTotal)
   })
 
-  it('lowering a hotel’s units below what is booked never makes a night show negative availability', async () => {
+  it('lowering a hotel’s units below what coming nights have sold is refused with the nights named; above it is fine', async () => {
     const w = await makeWorld()
     const { run, useCases } = w.engine
     const l = await activeListing(w, { units: 3, propertyType: 'hotel', roomType: 'hotel_room' })
     for (let i = 0; i < 3; i++)
       await bookAndPay(w, l.id, { checkIn: '2026-04-10', checkOut: '2026-04-11' }, await newUser(w))
-    const r = await run(useCases.updateListing.execute(w.host, l.id, { units: 2 })).then(
-      () => 'updated',
-      (e: { _tag: string }) => e._tag,
-    )
+    const err = await run(useCases.updateListing.execute(w.host, l.id, { units: 2 })).catch((e: unknown) => e)
+    expect(err).toMatchObject({ _tag: 'ValidationFailed', issues: [{ path: 'units' }] })
+    expect((err as { message: string }).message).toContain('2026-04-10')
     const cal = await calendar(w, l.id, '2026-04-10', '2026-04-11')
-    expect(cal[0]?.available, `update ${r}`).toBeGreaterThanOrEqual(0)
+    expect(cal[0]).toMatchObject({ units: 3, available: 0 })
+    const raised = await run(useCases.updateListing.execute(w.host, l.id, { units: 4 }))
+    expect(raised.units).toBe(4)
+    expect((await calendar(w, l.id, '2026-04-10', '2026-04-11'))[0]?.available).toBe(1)
   })
 
   it('a host cancelling a booking that was extended refunds both the original charge and the top-up', async () => {
