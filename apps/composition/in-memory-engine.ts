@@ -113,7 +113,7 @@ export interface InMemoryEngine {
   /** Delivers the webhooks the in-memory payment provider has queued, in order; returns how many. */
   deliverPaymentEvents(): Promise<number>
   /**
-   * One turn of the background work: payment webhooks, due transitions, review reveals, outbox relay
+   * One turn of the background work: payment webhooks, due transitions (review reveals included), outbox relay
    * (published events reach the built-in notification consumer).
    */
   tick(): Promise<TickReport>
@@ -215,12 +215,11 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     tick: async () => {
       const paymentEvents = await deliverPaymentEvents()
       const due = await runToPromise(useCases.runDueTransitions.execute({ limit: 10_000 }))
-      const revealed = await runToPromise(useCases.revealDueReviews.execute({ limit: 1_000 }))
       const relayed = await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))
       await Promise.all(notifying)
       return {
         due,
-        revealedReviews: revealed,
+        revealedReviews: due.reviewsRevealed,
         paymentEvents,
         relayed: relayed.published,
       }

@@ -4,8 +4,10 @@ import { nextTimer, releasesNights, type TransitionName, transitions } from '../
 import type { BookingNotFound, ConcurrentModification } from '../shared/errors.js'
 import type { BookingId } from '../shared/ids.js'
 import { bookingEvent } from './booking-events.js'
+import type { CoreDeps } from './deps.js'
 import { findBooking } from './load.js'
 import { retryOnConflict } from './retry.js'
+import { RevealDueReviews } from './reveal-due-reviews.js'
 import { type SettleDeps, thenSettle } from './settle-booking.js'
 
 export interface DueReport {
@@ -13,19 +15,29 @@ export interface DueReport {
   readonly byTransition: Partial<Record<TransitionName, number>>
   /** Bookings a concurrent writer kept changing; they are picked up on the next run. */
   readonly skipped: number
+  /** Reviews revealed because their 14-day window closed. */
+  readonly reviewsRevealed: number
 }
+
+type DueDeps = SettleDeps & Pick<CoreDeps, 'reviews' | 'listings'>
 
 /**
  * Applies every timed transition that is due: unpaid bookings expire after 15 minutes, unanswered
  * requests after 24 hours (both release their nights and void or refund their payments), confirmed
- * stays start on the check-in day and complete on the check-out day. Safe to run concurrently and
- * repeatedly: a transition that is no longer possible is skipped.
+ * stays start on the check-in day and complete on the check-out day, and review windows that closed
+ * 14 days after check-out reveal their reviews. Safe to run concurrently and repeatedly: a
+ * transition that is no longer possible is skipped.
  */
 export class RunDueTransitions {
-  constructor(private readonly deps: SettleDeps) {}
+  private readonly reveal: RevealDueReviews
+
+  constructor(private readonly deps: DueDeps) {
+    this.reveal = new RevealDueReviews(deps)
+  }
 
   execute(options: { readonly limit: number } = { limit: 500 }): Effect.Effect<DueReport> {
     const deps = this.deps
+    const reveal = this.reveal
     return Effect.gen(function* () {
       const due = yield* deps.bookings.due(deps.clock.now(), options.limit)
       const byTransition: Partial<Record<TransitionName, number>> = {}
@@ -45,7 +57,11 @@ export class RunDueTransitions {
           byTransition[r.success] = (byTransition[r.success] ?? 0) + 1
         }
       }
-      return { applied, byTransition, skipped }
+      // The limit is validated by the reveal's own schema (1-1000); bookings may ask for more.
+      const reviewsRevealed = yield* Effect.orDie(
+        reveal.execute({ limit: Math.min(1_000, Math.max(1, options.limit)) }),
+      )
+      return { applied, byTransition, skipped, reviewsRevealed }
     })
   }
 }
