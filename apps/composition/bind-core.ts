@@ -1,4 +1,4 @@
-import type { Container } from 'inversify'
+import type { Container, ServiceIdentifier } from 'inversify'
 import type { CoreDeps } from '../../core/use-cases/deps.js'
 import {
   AvailabilityStore,
@@ -20,68 +20,38 @@ import {
 import { CoreDepsToken, CoreSettingsToken } from './tokens.js'
 import { type UseCases, useCaseClasses } from './use-cases.js'
 
+/** Which port token each key of `CoreDeps` is resolved from. */
+const depTokens = {
+  users: UserRepository,
+  listings: ListingRepository,
+  bookings: BookingRepository,
+  payments: PaymentRepository,
+  reviews: ReviewRepository,
+  wishlists: WishlistRepository,
+  guestProfiles: GuestProfileRepository,
+  availability: AvailabilityStore,
+  gateway: PaymentGateway,
+  publisher: EventPublisher,
+  outbox: OutboxSource,
+  clock: Clock,
+  ids: IdGenerator,
+  hasher: PasswordHasher,
+  notifier: Notifier,
+  settings: CoreSettingsToken,
+} satisfies { readonly [K in keyof CoreDeps]: ServiceIdentifier<CoreDeps[K]> }
+
 /**
  * Binds the core: the `CoreDeps` bundle from the port tokens, then every use case as a singleton
  * built with `toResolvedValue` (the core's classes carry no decorators). Adapters must already be
  * bound to the port tokens.
  */
 export const bindCore = (container: Container): void => {
+  const keys = Object.keys(depTokens) as (keyof CoreDeps)[]
   container
     .bind(CoreDepsToken)
     .toResolvedValue(
-      (
-        users,
-        listings,
-        bookings,
-        payments,
-        reviews,
-        wishlists,
-        guestProfiles,
-        availability,
-        gateway,
-        publisher,
-        outbox,
-        clock,
-        ids,
-        hasher,
-        notifier,
-        settings,
-      ): CoreDeps => ({
-        users,
-        listings,
-        bookings,
-        payments,
-        reviews,
-        wishlists,
-        guestProfiles,
-        availability,
-        gateway,
-        publisher,
-        outbox,
-        clock,
-        ids,
-        hasher,
-        notifier,
-        settings,
-      }),
-      [
-        UserRepository,
-        ListingRepository,
-        BookingRepository,
-        PaymentRepository,
-        ReviewRepository,
-        WishlistRepository,
-        GuestProfileRepository,
-        AvailabilityStore,
-        PaymentGateway,
-        EventPublisher,
-        OutboxSource,
-        Clock,
-        IdGenerator,
-        PasswordHasher,
-        Notifier,
-        CoreSettingsToken,
-      ],
+      (...values: unknown[]) => Object.fromEntries(keys.map((k, i) => [k, values[i]])) as unknown as CoreDeps,
+      keys.map((k) => depTokens[k]),
     )
     .inSingletonScope()
   for (const cls of Object.values(useCaseClasses) as readonly UseCaseClass[]) {

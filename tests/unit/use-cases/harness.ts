@@ -15,7 +15,6 @@ import { ScryptPasswordHasher } from '../../../adapters/node/scrypt-password-has
 import type { Booking } from '../../../core/bookings/booking.js'
 import type { EventType } from '../../../core/events/events.js'
 import type { Listing } from '../../../core/listings/listing.js'
-import { cancellationPolicies } from '../../../core/policies/cancellation.js'
 import type { Quote } from '../../../core/pricing/quote.js'
 import { localDate, type Stay } from '../../../core/shared/dates.js'
 import { asId, type ListingId, type UserId } from '../../../core/shared/ids.js'
@@ -24,7 +23,7 @@ import { DAY, type Instant, instant } from '../../../core/shared/time.js'
 import { type Caller, userCaller } from '../../../core/use-cases/caller.js'
 import { defaultSettings } from '../../../core/use-cases/deps.js'
 import type { Role, User } from '../../../core/users/user.js'
-import { makeListing as baseListing } from '../../contract/fixtures.js'
+import { makeBooking as baseBooking, makeListing as baseListing } from '../../contract/fixtures.js'
 
 export const T0 = instant(Date.UTC(2026, 0, 1))
 export const USD = currency('USD')
@@ -130,17 +129,13 @@ export const makeBooking = (id: string, options: BookingOptions = {}): Booking =
   const { guestTotal = 30_000, hostPayout = 27_000, ...overrides } = options
   const s = overrides.stay ?? stay('2026-01-02', '2026-01-05')
   const listingId = overrides.listingId ?? asId('listing', 'lst_1')
-  return {
-    id: asId('booking', id),
+  return baseBooking(id, {
     listingId,
     hostId: asId('user', 'usr_host'),
     guestId: asId('user', 'usr_guest'),
     stay: s,
-    guests: 2,
     state: 'completed',
-    bookingMode: 'instant',
     quote: quoteFor(listingId, s, guestTotal, hostPayout),
-    cancellationPolicy: cancellationPolicies.flexible,
     timezone: 'UTC',
     points: {
       requestedAt: T0,
@@ -149,18 +144,8 @@ export const makeBooking = (id: string, options: BookingOptions = {}): Booking =
       checkOutAt: CHECK_OUT_AT,
     },
     paidAmount: guestTotal,
-    refundedAmount: 0,
-    cancellation: null,
-    modifications: [],
-    pendingChange: null,
-    history: [],
-    message: '',
-    dueAt: null,
-    createdAt: T0,
-    updatedAt: T0,
-    version: 1,
     ...overrides,
-  }
+  })
 }
 
 export const DAYS = (n: number) => n * DAY
