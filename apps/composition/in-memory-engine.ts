@@ -21,10 +21,18 @@ import {
   RecordingNotifier,
   SequentialIdGenerator,
 } from '../../adapters/memory/index.js'
-import { ScryptPasswordHasher } from '../../adapters/node/index.js'
+import { RandomIdGenerator, ScryptPasswordHasher } from '../../adapters/node/index.js'
 import type { Instant } from '../../core/shared/time.js'
 import { type CoreSettings, defaultSettings } from '../../core/use-cases/deps.js'
 import type { DueReport } from '../../core/use-cases/run-due-transitions.js'
+import type {
+  Cache as CachePort,
+  EventPublisher as EventPublisherPort,
+  IdempotencyStore as IdempotencyStorePort,
+  Notifier as NotifierPort,
+  RateLimiter as RateLimiterPort,
+  SessionStore as SessionStorePort,
+} from '../../ports/index.js'
 import {
   AvailabilityStore,
   BookingRepository,
@@ -71,6 +79,25 @@ export interface InMemoryEngineOptions {
    * interleave at each I/O step as they would against a real database.
    */
   readonly decorate?: <T extends object>(port: string, adapter: T) => T
+  /** Follow the system time (shiftable with `advance`) instead of a fixed start: for servers. */
+  readonly liveClock?: boolean
+  /** Random, unguessable ids instead of sequential ones: for servers. */
+  readonly randomIds?: boolean
+  /**
+   * Adapters that replace the in-memory ones for the infrastructure ports (Redis, RabbitMQ …). The
+   * `adapters` field keeps the in-memory instances, which are then unused.
+   */
+  readonly ports?: InfrastructurePorts
+}
+
+/** The ports a deployment may move out of process while repositories stay where they are. */
+export interface InfrastructurePorts {
+  readonly cache?: CachePort
+  readonly rateLimiter?: RateLimiterPort
+  readonly idempotency?: IdempotencyStorePort
+  readonly sessions?: SessionStorePort
+  readonly publisher?: EventPublisherPort
+  readonly notifier?: NotifierPort
 }
 
 /** The in-memory adapters of an engine, for tests and simulations to drive and inspect. */
@@ -126,7 +153,9 @@ export { runToPromise }
  * bound with Inversify. Used by the tests, the simulator and the default `npm start`.
  */
 export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMemoryEngine => {
-  const clock = new ManualClock(options.start)
+  const clock = options.liveClock
+    ? new ManualClock(undefined, { source: () => Date.now() })
+    : new ManualClock(options.start)
   const outbox = new InMemoryOutbox()
   const adapters: InMemoryAdapters = {
     clock,
@@ -157,11 +186,14 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     options.passwordHashCost === undefined ? {} : { N: options.passwordHashCost },
   )
 
+  const infra = options.ports ?? {}
   const wrap = <T extends object>(port: string, adapter: T): T =>
     options.decorate ? options.decorate(port, adapter) : adapter
   const container = new Container({ defaultScope: 'Singleton' })
   container.bind(Clock).toConstantValue(wrap('Clock', adapters.clock))
-  container.bind(IdGenerator).toConstantValue(wrap('IdGenerator', adapters.ids))
+  container
+    .bind(IdGenerator)
+    .toConstantValue(wrap('IdGenerator', options.randomIds ? new RandomIdGenerator() : adapters.ids))
   container.bind(OutboxSource).toConstantValue(wrap('OutboxSource', adapters.outbox))
   container.bind(UserRepository).toConstantValue(wrap('UserRepository', adapters.users))
   container.bind(ListingRepository).toConstantValue(wrap('ListingRepository', adapters.listings))
@@ -174,12 +206,16 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     .toConstantValue(wrap('GuestProfileRepository', adapters.guestProfiles))
   container.bind(AvailabilityStore).toConstantValue(wrap('AvailabilityStore', adapters.availability))
   container.bind(PaymentGateway).toConstantValue(wrap('PaymentGateway', adapters.gateway))
-  container.bind(EventPublisher).toConstantValue(wrap('EventPublisher', adapters.publisher))
-  container.bind(Notifier).toConstantValue(wrap('Notifier', adapters.notifier))
-  container.bind(Cache).toConstantValue(wrap('Cache', adapters.cache))
-  container.bind(RateLimiter).toConstantValue(wrap('RateLimiter', adapters.rateLimiter))
-  container.bind(IdempotencyStore).toConstantValue(wrap('IdempotencyStore', adapters.idempotency))
-  container.bind(SessionStore).toConstantValue(wrap('SessionStore', adapters.sessions))
+  container
+    .bind(EventPublisher)
+    .toConstantValue(wrap('EventPublisher', infra.publisher ?? adapters.publisher))
+  container.bind(Notifier).toConstantValue(wrap('Notifier', infra.notifier ?? adapters.notifier))
+  container.bind(Cache).toConstantValue(wrap('Cache', infra.cache ?? adapters.cache))
+  container.bind(RateLimiter).toConstantValue(wrap('RateLimiter', infra.rateLimiter ?? adapters.rateLimiter))
+  container
+    .bind(IdempotencyStore)
+    .toConstantValue(wrap('IdempotencyStore', infra.idempotency ?? adapters.idempotency))
+  container.bind(SessionStore).toConstantValue(wrap('SessionStore', infra.sessions ?? adapters.sessions))
   container.bind(PasswordHasher).toConstantValue(wrap('PasswordHasher', hasher))
   container.bind(CoreSettingsToken).toConstantValue({ ...defaultSettings, ...options.settings })
   bindCore(container)
