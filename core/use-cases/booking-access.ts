@@ -10,6 +10,7 @@ import { findBooking } from './load.js'
 /** The caller's part in a booking, or null when it is none of theirs. */
 export const actorFor = (caller: Caller, b: Booking): Actor | null => {
   if (caller.kind === 'system') return 'system'
+  if (caller.kind !== 'user') return null
   if (caller.userId === b.guestId) return 'guest'
   if (caller.userId === b.hostId) return 'host'
   if (isAdmin(caller)) return 'admin'

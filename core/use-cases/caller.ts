@@ -3,12 +3,17 @@ import { Forbidden } from '../shared/errors.js'
 import type { UserId } from '../shared/ids.js'
 import type { Role } from '../users/user.js'
 
-/** Who is asking: an authenticated user with roles, or the system itself (timers, webhooks). */
+/**
+ * Who is asking: an authenticated user with roles, the system itself (timers, webhooks), or an
+ * anonymous visitor (public reads: search, listing pages), who owns nothing and may do nothing.
+ */
 export type Caller =
   | { readonly kind: 'user'; readonly userId: UserId; readonly roles: readonly Role[] }
   | { readonly kind: 'system' }
+  | { readonly kind: 'anonymous' }
 
 export const systemCaller: Caller = { kind: 'system' }
+export const anonymousCaller: Caller = { kind: 'anonymous' }
 export const userCaller = (userId: UserId, roles: readonly Role[]): Caller => ({
   kind: 'user',
   userId,
