@@ -1,0 +1,111 @@
+import { Effect } from 'effect'
+import type { Redis } from 'ioredis'
+import type { Clock } from '../../ports/clock.js'
+import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../../ports/rate-limiter.js'
+import { badReply, gcTtl, LUA_PRELUDE, LuaScript, redisCall } from './client.js'
+import { type RedisAdapterOptions, resolveOptions } from './options.js'
+
+/** Stands for "never" in retryAfterMs and resetMs, as in the in-memory limiter. */
+const NEVER = Number.MAX_SAFE_INTEGER
+
+/**
+ * The token bucket, one Lua script per decision so concurrent consumers (from any number of
+ * processes) never spend the same token twice. The bucket is a hash { t: tokens, u: updated at }
+ * that exists only while the bucket is not full; tokens are stored with 17 significant digits so
+ * the arithmetic matches the in-memory limiter's doubles exactly.
+ *
+ * KEYS: bucket. ARGV: capacity, refill per second, cost, now, GC margin ms.
+ * Returns { allowed (0/1), remaining, retryAfterMs, resetMs }.
+ */
+const CONSUME = new LuaScript(
+  'rateLimiter.consume',
+  `${LUA_PRELUDE}
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local margin = tonumber(ARGV[5])
+local never = ${NEVER}
+local function ms_for(missing)
+  if missing <= 0 then return 0 end
+  if rate > 0 then return math.min(math.ceil((missing / rate) * 1000), never) end
+  return never
+end
+local b = redis.call('HMGET', KEYS[1], 't', 'u')
+local tokens = capacity
+local updated = now
+if b[1] then
+  tokens = tonumber(b[1])
+  updated = tonumber(b[2])
+end
+local elapsed = math.max(0, now - updated)
+tokens = math.min(capacity, tokens + (elapsed * rate) / 1000)
+local allowed = tokens >= cost
+if allowed then tokens = tokens - cost end
+local reset = ms_for(capacity - tokens)
+if tokens >= capacity then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('HSET', KEYS[1], 't', num(tokens), 'u', num(now))
+  if rate > 0 then
+    redis.call('PEXPIRE', KEYS[1], math.min(reset + margin, 70368744177664))
+  else
+    redis.call('PERSIST', KEYS[1])
+  end
+end
+local retry = 0
+if not allowed then
+  if cost > capacity then retry = never else retry = ms_for(cost - tokens) end
+end
+local remaining = math.floor(tokens + 1e-9)
+remaining = math.min(math.max(remaining, 0), never)
+return { allowed and 1 or 0, remaining, retry, reset }
+`,
+)
+
+/** A finite, non-negative number, or `fallback`. */
+const nonNegative = (n: number, fallback: number): number => (Number.isFinite(n) ? Math.max(0, n) : fallback)
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
+
+/** The RateLimiter port on Redis: a token bucket per key, on the injected clock. */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly prefix: string
+  private readonly clock: Clock
+  private readonly gcMarginMs: number
+
+  constructor(
+    private readonly client: Redis,
+    options: RedisAdapterOptions,
+  ) {
+    const o = resolveOptions(options)
+    this.prefix = `${o.prefix}rl:`
+    this.clock = o.clock
+    this.gcMarginMs = gcTtl(o.gcMarginMs)
+  }
+
+  consume(key: string, policy: RateLimitPolicy, cost = 1): Effect.Effect<RateLimitDecision> {
+    return Effect.suspend(() => {
+      // A policy that is not a finite number admits nothing rather than everything.
+      const capacity = nonNegative(policy.capacity, 0)
+      const rate = nonNegative(policy.refillPerSecond, 0)
+      const spend = nonNegative(cost, NEVER)
+      return CONSUME.run(
+        this.client,
+        [this.prefix + key],
+        [capacity, rate, spend, this.clock.now(), this.gcMarginMs],
+      ).pipe(
+        Effect.flatMap((reply) => {
+          if (!Array.isArray(reply) || reply.length !== 4 || !reply.every(isInt))
+            return badReply(CONSUME.name, reply)
+          const [allowed, remaining, retryAfterMs, resetMs] = reply as [number, number, number, number]
+          return Effect.succeed({ allowed: allowed === 1, limit: capacity, remaining, retryAfterMs, resetMs })
+        }),
+      )
+    })
+  }
+
+  reset(key: string): Effect.Effect<void> {
+    return redisCall('rateLimiter.reset', () => this.client.del(this.prefix + key)).pipe(Effect.asVoid)
+  }
+}
