@@ -1,0 +1,442 @@
+import { Result, Schema, SchemaIssue } from 'effect'
+import { CURRENCY_PATTERN } from '../shared/money.js'
+import { instant } from '../shared/time.js'
+import {
+  CLOUDEVENTS_SOURCE,
+  type CloudEvent,
+  type DomainEvent,
+  type EventType,
+  eventTypes,
+} from './events.js'
+
+/**
+ * The event catalogue: for every event type, its version, what emits it and the schema of its
+ * `data`, derived from what the use cases really write to the outbox. Consumers decode with these
+ * schemas; `docs/events.md` and the AsyncAPI document (apps/worker/asyncapi.ts) describe the same
+ * ones. A v1 payload only ever gains fields: consumers decode without rejecting unknown keys.
+ */
+
+const Id = (what: string) => Schema.String.check(Schema.isMinLength(1)).annotate({ description: what })
+const Amount = (what: string) =>
+  Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)).annotate({
+    description: `${what}, in minor units of \`currency\``,
+  })
+const Currency = Schema.String.check(Schema.isPattern(CURRENCY_PATTERN)).annotate({
+  description: 'ISO 4217 currency code',
+})
+const LocalDate = (what: string) =>
+  Schema.String.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/)).annotate({
+    description: `${what} (YYYY-MM-DD, in the listing's time zone)`,
+  })
+const Text = (what: string) => Schema.String.annotate({ description: what })
+const Actor = Schema.Literals(['guest', 'host', 'admin', 'system'])
+const BookingStateSchema = Schema.Literals([
+  'pending_payment',
+  'awaiting_host',
+  'confirmed',
+  'in_progress',
+  'completed',
+  'cancelled',
+  'declined',
+  'expired',
+])
+const PaymentStatusSchema = Schema.Literals([
+  'requires_payment',
+  'authorized',
+  'captured',
+  'failed',
+  'voided',
+  'partially_refunded',
+  'refunded',
+])
+const Direction = Schema.Literals(['guest_to_listing', 'host_to_guest']).annotate({
+  description: 'guest_to_listing: a guest reviews the stay; host_to_guest: a host reviews the guest',
+})
+
+// ---- users ----
+const UserRegistered = Schema.Struct({ userId: Id('the new user'), email: Text('normalized e-mail address') })
+const UserStatusChanged = Schema.Struct({
+  userId: Id('the user whose status changed'),
+  by: Id('the admin who changed it'),
+  reason: Text('why (free text, may be empty)'),
+})
+const PasswordResetRequested = Schema.Struct({
+  userId: Id('the user who asked for a reset'),
+  email: Text('where the reset link goes'),
+})
+
+// ---- listings ----
+const ListingCreated = Schema.Struct({
+  listingId: Id('the new listing (a draft)'),
+  hostId: Id('its host'),
+  city: Text('the city it is in'),
+})
+const ListingUpdated = Schema.Struct({
+  listingId: Id('the listing'),
+  fields: Schema.Array(Schema.String).annotate({ description: 'names of the fields the update set' }),
+})
+const ListingStatusChanged = Schema.Struct({ listingId: Id('the listing'), hostId: Id('its host') })
+const CalendarChanged = Schema.Struct({
+  listingId: Id('the listing'),
+  from: LocalDate('first night changed'),
+  to: LocalDate('end of the range, exclusive'),
+  blocked: Schema.NullOr(Schema.Boolean).annotate({
+    description: 'true: nights blocked; false: unblocked; null: blocking unchanged',
+  }),
+  priceOverride: Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))).annotate({
+    description: 'nightly price override set for the range, minor units; null: unchanged or cleared',
+  }),
+  surgeBp: Schema.NullOr(Schema.Int.check(Schema.isBetween({ minimum: 5_000, maximum: 50_000 }))).annotate({
+    description: 'surge factor in basis points (10000 = x1); null: unchanged or cleared',
+  }),
+})
+
+// ---- bookings ----
+const bookingCore = {
+  bookingId: Id('the booking'),
+  listingId: Id('the listing booked'),
+  guestId: Id('the guest who booked'),
+  hostId: Id('the host of the listing'),
+  checkIn: LocalDate('first night'),
+  checkOut: LocalDate('check-out day (the stay is [checkIn, checkOut))'),
+  guests: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)).annotate({ description: 'number of guests' }),
+  total: Amount('what the guest pays (quote total)'),
+  currency: Currency,
+}
+const BookingRequested = Schema.Struct({
+  ...bookingCore,
+  bookingMode: Schema.Literals(['instant', 'request']).annotate({
+    description: 'instant: paying confirms; request: the host accepts or declines an authorized payment',
+  }),
+})
+/** The payload of every event for a state a booking entered: enough to act without a lookup. */
+const bookingState = <S extends (typeof BookingStateSchema.literals)[number]>(state: S) =>
+  Schema.Struct({
+    ...bookingCore,
+    state: Schema.Literal(state).annotate({ description: 'the state the booking entered' }),
+    paidAmount: Amount('what the guest has paid so far'),
+    refundAmount: Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))).annotate({
+      description: 'refund the cancellation grants, minor units; null unless cancelled',
+    }),
+    cancelledBy: Schema.NullOr(Actor).annotate({ description: 'who cancelled; null unless cancelled' }),
+  })
+const BookingModified = Schema.Struct({
+  ...bookingCore,
+  state: BookingStateSchema,
+  paidAmount: Amount('what the guest has paid so far'),
+  refundAmount: Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
+  cancelledBy: Schema.NullOr(Actor),
+  previousCheckIn: LocalDate('first night before the change'),
+  previousCheckOut: LocalDate('check-out day before the change'),
+  previousGuests: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
+  previousTotal: Amount('total before the change'),
+})
+
+// ---- payments ----
+const PaymentCreated = Schema.Struct({
+  paymentId: Id('the payment'),
+  bookingId: Id('the booking it pays for'),
+  amount: Amount('amount of the payment intent'),
+  currency: Currency,
+  captureMethod: Schema.Literals(['automatic', 'manual']).annotate({
+    description: 'automatic: captured at once (instant book); manual: authorized, captured on accept',
+  }),
+  purpose: Schema.Literals(['booking', 'modification']),
+})
+const paymentStatus = <const S extends readonly (typeof PaymentStatusSchema.literals)[number][]>(
+  statuses: S,
+) =>
+  Schema.Struct({
+    paymentId: Id('the payment'),
+    bookingId: Id('the booking it pays for'),
+    payerId: Id('the guest who pays'),
+    status: Schema.Literals(statuses).annotate({ description: 'the status the payment reached' }),
+    amount: Amount('amount of the payment intent'),
+    capturedAmount: Amount('captured so far'),
+    refundedAmount: Amount('refunded so far'),
+    currency: Currency,
+    failureReason: Schema.NullOr(Schema.String).annotate({ description: 'why the provider failed it' }),
+  })
+
+// ---- reviews ----
+const reviewCore = {
+  reviewId: Id('the review'),
+  bookingId: Id('the stay reviewed'),
+  listingId: Id('the listing of the stay'),
+  direction: Direction,
+  authorId: Id('who wrote it'),
+  subjectId: Id('who or what it is about (listing id or guest id)'),
+}
+const ReviewPosted = Schema.Struct(reviewCore)
+const ReviewRevealed = Schema.Struct({
+  ...reviewCore,
+  rating: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 5 })).annotate({
+    description: 'overall rating, 1 to 5',
+  }),
+})
+const ReviewResponded = Schema.Struct({
+  reviewId: Id('the review'),
+  bookingId: Id('the stay reviewed'),
+  listingId: Id('the listing of the stay'),
+  responderId: Id('who responded (the reviewed party)'),
+})
+const ReviewHidden = Schema.Struct({
+  reviewId: Id('the review'),
+  listingId: Id('the listing of the stay'),
+  by: Id('the admin who hid it'),
+  reason: Text('why (free text, may be empty)'),
+})
+
+export interface CatalogueEntry {
+  /** The aggregate the event's CloudEvents `subject` names. */
+  readonly subject: 'user' | 'listing' | 'booking' | 'payment' | 'review'
+  /** When the core emits it (docs and AsyncAPI). */
+  readonly emittedWhen: string
+  /** The schema of the CloudEvent's `data`. */
+  readonly data: Schema.Codec<{ readonly [k: string]: unknown }, { readonly [k: string]: unknown }>
+  /** True for types the core declares but no use case emits yet. */
+  readonly reserved?: boolean
+}
+
+const entry = (
+  subject: CatalogueEntry['subject'],
+  emittedWhen: string,
+  data: CatalogueEntry['data'],
+  reserved = false,
+): CatalogueEntry => (reserved ? { subject, emittedWhen, data, reserved } : { subject, emittedWhen, data })
+
+export const eventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
+  'innkeeper.user.registered.v1': entry('user', 'a user registered', UserRegistered),
+  'innkeeper.user.suspended.v1': entry('user', 'an admin suspended a user', UserStatusChanged),
+  'innkeeper.user.reinstated.v1': entry('user', 'an admin reinstated a suspended user', UserStatusChanged),
+  'innkeeper.user.password_reset_requested.v1': entry(
+    'user',
+    'a user asked for a password reset (declared for the password-reset flow; no use case emits it yet)',
+    PasswordResetRequested,
+    true,
+  ),
+  'innkeeper.listing.created.v1': entry('listing', 'a host created a listing (as a draft)', ListingCreated),
+  'innkeeper.listing.updated.v1': entry('listing', 'a host changed a listing’s fields', ListingUpdated),
+  'innkeeper.listing.activated.v1': entry(
+    'listing',
+    'a draft or inactive listing became bookable and searchable',
+    ListingStatusChanged,
+  ),
+  'innkeeper.listing.deactivated.v1': entry(
+    'listing',
+    'an active listing stopped taking bookings',
+    ListingStatusChanged,
+  ),
+  'innkeeper.listing.archived.v1': entry('listing', 'a listing was archived (final)', ListingStatusChanged),
+  'innkeeper.listing.calendar_changed.v1': entry(
+    'listing',
+    'a host blocked or unblocked nights or set per-date prices or surge',
+    CalendarChanged,
+  ),
+  'innkeeper.booking.requested.v1': entry(
+    'booking',
+    'a guest requested a stay: its nights are held for 15 minutes, awaiting payment',
+    BookingRequested,
+  ),
+  'innkeeper.booking.awaiting_host.v1': entry(
+    'booking',
+    'the payment of a request-to-book stay was authorized: the host has 24 h to answer',
+    bookingState('awaiting_host'),
+  ),
+  'innkeeper.booking.confirmed.v1': entry(
+    'booking',
+    'the payment was captured (instant book, or the host accepted): the nights are booked',
+    bookingState('confirmed'),
+  ),
+  'innkeeper.booking.declined.v1': entry(
+    'booking',
+    'the host declined a request: its nights are released and the authorization voided',
+    bookingState('declined'),
+  ),
+  'innkeeper.booking.expired.v1': entry(
+    'booking',
+    'a booking stayed unpaid for 15 minutes or unanswered for 24 h: its nights are released',
+    bookingState('expired'),
+  ),
+  'innkeeper.booking.cancelled.v1': entry(
+    'booking',
+    'a guest, host or admin cancelled: nights released, refund per policy (`refundAmount`)',
+    bookingState('cancelled'),
+  ),
+  'innkeeper.booking.modified.v1': entry(
+    'booking',
+    'the dates or guests of a booking changed (re-quoted, nights moved atomically)',
+    BookingModified,
+  ),
+  'innkeeper.booking.started.v1': entry(
+    'booking',
+    'the check-in day came: the stay is in progress',
+    bookingState('in_progress'),
+  ),
+  'innkeeper.booking.completed.v1': entry(
+    'booking',
+    'the check-out day came: the stay is completed and the review window opens',
+    bookingState('completed'),
+  ),
+  'innkeeper.payment.created.v1': entry(
+    'payment',
+    'a payment intent was created for a booking or a modification',
+    PaymentCreated,
+  ),
+  'innkeeper.payment.authorized.v1': entry(
+    'payment',
+    'the provider authorized the amount (request to book)',
+    paymentStatus(['authorized']),
+  ),
+  'innkeeper.payment.captured.v1': entry(
+    'payment',
+    'the provider captured money (also sent again when the captured amount grows)',
+    paymentStatus(['captured']),
+  ),
+  'innkeeper.payment.failed.v1': entry(
+    'payment',
+    'the provider failed the payment',
+    paymentStatus(['failed']),
+  ),
+  'innkeeper.payment.voided.v1': entry(
+    'payment',
+    'an authorization was released without capture',
+    paymentStatus(['voided']),
+  ),
+  'innkeeper.payment.refunded.v1': entry(
+    'payment',
+    'money was refunded, partly or fully (every change of `refundedAmount`)',
+    paymentStatus(['partially_refunded', 'refunded']),
+  ),
+  'innkeeper.review.posted.v1': entry(
+    'review',
+    'one side reviewed a completed stay (still blind: no rating in the event)',
+    ReviewPosted,
+  ),
+  'innkeeper.review.revealed.v1': entry(
+    'review',
+    'a review became visible (both sides reviewed, or the 14-day window closed)',
+    ReviewRevealed,
+  ),
+  'innkeeper.review.responded.v1': entry(
+    'review',
+    'the reviewed party responded to a review',
+    ReviewResponded,
+  ),
+  'innkeeper.review.hidden.v1': entry('review', 'an admin hid a review', ReviewHidden),
+}
+
+/** The version number in an event type (`innkeeper.booking.confirmed.v1` → 1). */
+export const versionOf = (type: EventType): number => Number(/\.v(\d+)$/.exec(type)?.[1] ?? Number.NaN)
+
+// ---- the CloudEvents 1.0 envelope ----
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+const envelopeFields = {
+  specversion: Schema.Literal('1.0'),
+  id: Id('event id: consumers de-duplicate by it'),
+  source: Schema.String.check(Schema.isMinLength(1)).annotate({
+    description: `producer URI reference (${CLOUDEVENTS_SOURCE})`,
+  }),
+  subject: Id('the aggregate the event is about (booking id, listing id …)'),
+  time: Schema.String.check(Schema.isPattern(RFC3339)).annotate({
+    description: 'when it happened (RFC 3339)',
+  }),
+  datacontenttype: Schema.Literal('application/json'),
+}
+
+/** The envelope of any innkeeper CloudEvent, with its `data` left as any JSON object. */
+export const CloudEventEnvelope = Schema.Struct({
+  ...envelopeFields,
+  type: Schema.Literals(eventTypes),
+  data: Schema.Record(Schema.String, Schema.Unknown),
+})
+
+/** The CloudEvent schema of one event type: the envelope with that type's `data` schema. */
+export const cloudEventSchemaOf = (type: EventType) =>
+  Schema.Struct({
+    ...envelopeFields,
+    type: Schema.Literal(type),
+    data: eventCatalogue[type].data,
+  }).annotate({ title: type, description: eventCatalogue[type].emittedWhen })
+
+const formatIssue = (issue: SchemaIssue.Issue): string => {
+  const out = SchemaIssue.makeFormatterStandardSchemaV1()(issue)
+  return out.issues
+    .map((i) => {
+      const path = (i.path ?? [])
+        .map((p) => String(typeof p === 'object' && p !== null && 'key' in p ? p.key : p))
+        .join('.')
+      return path === '' ? i.message : `${path}: ${i.message}`
+    })
+    .join('; ')
+}
+
+export interface DecodeOptions {
+  /** Reject fields the catalogue does not name (tests of the catalogue itself); default false. */
+  readonly strict?: boolean
+}
+
+/** Decodes the `data` of an event of `type` with its catalogue schema. */
+export const decodeEventData = (
+  type: EventType,
+  data: unknown,
+  options: DecodeOptions = {},
+): Result.Result<DomainEvent['data'], string> =>
+  Result.mapBoth(
+    Schema.decodeUnknownResult(eventCatalogue[type].data)(data, {
+      errors: 'all',
+      onExcessProperty: options.strict ? 'error' : 'ignore',
+    }),
+    {
+      onFailure: (e) => `data of ${type}: ${formatIssue(e.issue)}`,
+      onSuccess: () => data as DomainEvent['data'],
+    },
+  )
+
+/**
+ * Decodes untrusted JSON (a message body) as an innkeeper CloudEvent: the envelope, then the
+ * `data` with the catalogue schema of its type. Returns the domain event or what is wrong with it.
+ */
+export const decodeCloudEvent = (
+  json: unknown,
+  options: DecodeOptions = {},
+): Result.Result<DomainEvent, string> => {
+  const envelope = Schema.decodeUnknownResult(CloudEventEnvelope)(json, {
+    errors: 'all',
+    onExcessProperty: options.strict ? 'error' : 'ignore',
+  })
+  if (Result.isFailure(envelope)) return Result.fail(`envelope: ${formatIssue(envelope.failure.issue)}`)
+  const ce = envelope.success
+  return Result.map(decodeEventData(ce.type, ce.data, options), (data) => fromCloudEvent({ ...ce, data }))
+}
+
+/** A CloudEvent decoded with the envelope schema, back as the domain event it wraps. */
+export const fromCloudEvent = (ce: Omit<CloudEvent, 'datacontenttype'>): DomainEvent => ({
+  id: ce.id as DomainEvent['id'],
+  type: ce.type,
+  subject: ce.subject,
+  time: instant(Date.parse(ce.time)),
+  data: ce.data,
+})
+
+/**
+ * AMQP topic matching: `*` is exactly one dot-separated word, `#` zero or more words. Used to say
+ * which event types a binding pattern selects (`innkeeper.booking.#`).
+ */
+export const topicMatches = (pattern: string, routingKey: string): boolean => {
+  const p = pattern.split('.')
+  const k = routingKey.split('.')
+  const go = (i: number, j: number): boolean => {
+    if (i === p.length) return j === k.length
+    if (p[i] === '#') return go(i + 1, j) || (j < k.length && go(i, j + 1))
+    if (j === k.length) return false
+    return (p[i] === '*' || p[i] === k[j]) && go(i + 1, j + 1)
+  }
+  return go(0, 0)
+}
+
+/** The catalogued event types a set of binding patterns selects. */
+export const typesMatching = (patterns: readonly string[]): readonly EventType[] =>
+  eventTypes.filter((t) => patterns.some((p) => topicMatches(p, t)))
