@@ -353,6 +353,16 @@ export const CloudEventEnvelope = Schema.Struct({
   data: Schema.Record(Schema.String, Schema.Unknown),
 })
 
+/** The envelope with any type name, so that an unknown type gets a short, precise reason. */
+const AnyTypeEnvelope = Schema.Struct({
+  ...envelopeFields,
+  type: Schema.String,
+  data: Schema.Record(Schema.String, Schema.Unknown),
+})
+
+const knownTypes: ReadonlySet<string> = new Set(eventTypes)
+export const isEventType = (s: string): s is EventType => knownTypes.has(s)
+
 /** The CloudEvent schema of one event type: the envelope with that type's `data` schema. */
 export const cloudEventSchemaOf = (type: EventType) =>
   Schema.Struct({
@@ -403,13 +413,15 @@ export const decodeCloudEvent = (
   json: unknown,
   options: DecodeOptions = {},
 ): Result.Result<DomainEvent, string> => {
-  const envelope = Schema.decodeUnknownResult(CloudEventEnvelope)(json, {
+  const envelope = Schema.decodeUnknownResult(AnyTypeEnvelope)(json, {
     errors: 'all',
     onExcessProperty: options.strict ? 'error' : 'ignore',
   })
   if (Result.isFailure(envelope)) return Result.fail(`envelope: ${formatIssue(envelope.failure.issue)}`)
   const ce = envelope.success
-  return Result.map(decodeEventData(ce.type, ce.data, options), (data) => fromCloudEvent({ ...ce, data }))
+  const type = ce.type
+  if (!isEventType(type)) return Result.fail(`envelope: type: unknown event type ${JSON.stringify(type)}`)
+  return Result.map(decodeEventData(type, ce.data, options), (data) => fromCloudEvent({ ...ce, type, data }))
 }
 
 /** A CloudEvent decoded with the envelope schema, back as the domain event it wraps. */
