@@ -14,6 +14,8 @@ import {
   PaymentGateway,
   PaymentRepository,
   ReviewRepository,
+  SecretGenerator,
+  SessionStore,
   UserRepository,
   WishlistRepository,
 } from '../../ports/index.js'
@@ -37,6 +39,8 @@ const depTokens = {
   ids: IdGenerator,
   hasher: PasswordHasher,
   notifier: Notifier,
+  secrets: SecretGenerator,
+  sessions: SessionStore,
   settings: CoreSettingsToken,
 } satisfies { readonly [K in keyof CoreDeps]: ServiceIdentifier<CoreDeps[K]> }
 

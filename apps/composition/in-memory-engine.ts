@@ -21,7 +21,7 @@ import {
   RecordingNotifier,
   SequentialIdGenerator,
 } from '../../adapters/memory/index.js'
-import { RandomIdGenerator, ScryptPasswordHasher } from '../../adapters/node/index.js'
+import { CryptoSecretGenerator, RandomIdGenerator, ScryptPasswordHasher } from '../../adapters/node/index.js'
 import type { Instant } from '../../core/shared/time.js'
 import { type CoreSettings, defaultSettings } from '../../core/use-cases/deps.js'
 import type { DueReport } from '../../core/use-cases/run-due-transitions.js'
@@ -50,6 +50,7 @@ import {
   PaymentRepository,
   RateLimiter,
   ReviewRepository,
+  SecretGenerator,
   SessionStore,
   UserRepository,
   WishlistRepository,
@@ -217,6 +218,7 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     .toConstantValue(wrap('IdempotencyStore', infra.idempotency ?? adapters.idempotency))
   container.bind(SessionStore).toConstantValue(wrap('SessionStore', infra.sessions ?? adapters.sessions))
   container.bind(PasswordHasher).toConstantValue(wrap('PasswordHasher', hasher))
+  container.bind(SecretGenerator).toConstantValue(wrap('SecretGenerator', new CryptoSecretGenerator()))
   container.bind(CoreSettingsToken).toConstantValue({ ...defaultSettings, ...options.settings })
   bindCore(container)
   const useCases = resolveUseCases(container)

@@ -20,6 +20,8 @@ export const idPrefixes = {
   event: 'evt',
   guestProfile: 'gpr',
   token: 'tok',
+  /** A sign-in session: one refresh-token family. */
+  session: 'ses',
 } as const
 export type IdKind = keyof typeof idPrefixes
 
@@ -33,6 +35,7 @@ export interface IdOf {
   event: EventId
   guestProfile: GuestProfileId
   token: string
+  session: string
 }
 
 /** Trusts an id that arrives from outside (HTTP path, storage): lookups decide whether it exists. */

@@ -14,6 +14,8 @@ import type {
   UserRepository,
   WishlistRepository,
 } from '../../ports/repositories.js'
+import type { SecretGenerator } from '../../ports/secret-generator.js'
+import type { SessionStore } from '../../ports/session-store.js'
 
 /**
  * Everything a use case may depend on, by role. A use case takes a `Pick` of this in its
@@ -35,6 +37,10 @@ export interface CoreDeps {
   readonly ids: IdGenerator
   readonly hasher: PasswordHasher
   readonly notifier: Notifier
+  /** Secrets of the tokens handed to users, and their stored digests. */
+  readonly secrets: SecretGenerator
+  /** Refresh-token families (sign-in sessions). */
+  readonly sessions: SessionStore
   readonly settings: CoreSettings
 }
 

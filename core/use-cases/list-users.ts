@@ -10,9 +10,14 @@ import { PageInput, toPageRequest } from './page-input.js'
 export const ListUsersInput = PageInput
 export type ListUsersInput = typeof ListUsersInput.Type
 
-/** A user as an admin sees them: everything but the password hash. */
-export type UserAccount = Omit<User, 'passwordHash'>
-export const userAccount = ({ passwordHash: _hash, ...rest }: User): UserAccount => rest
+/** A user as an admin sees them: everything but the password hash and the pending link digests. */
+export type UserAccount = Omit<User, 'passwordHash' | 'emailVerification' | 'passwordReset'>
+export const userAccount = ({
+  passwordHash: _hash,
+  emailVerification: _verification,
+  passwordReset: _reset,
+  ...rest
+}: User): UserAccount => rest
 
 /** Admins page through every account, newest first. */
 export class ListUsers {

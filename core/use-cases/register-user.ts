@@ -36,6 +36,8 @@ export class RegisterUser {
         profile: { bio: input.bio ?? '', avatarUrl: null, phone: null, languages: [] },
         status: 'active',
         emailVerifiedAt: null,
+        emailVerification: null,
+        passwordReset: null,
         passwordHash,
         createdAt: now,
         updatedAt: now,

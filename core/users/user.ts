@@ -1,4 +1,4 @@
-import type { GuestProfileId, UserId } from '../shared/ids.js'
+import { asId, type GuestProfileId, type UserId } from '../shared/ids.js'
 import type { Instant } from '../shared/time.js'
 
 export type Role = 'guest' | 'host' | 'admin'
@@ -11,6 +11,15 @@ export interface UserProfile {
   readonly languages: readonly string[]
 }
 
+/**
+ * A single-use secret sent to the user (an e-mail verification or password-reset link), kept only
+ * as its digest. It is live while the clock is before `expiresAt`.
+ */
+export interface PendingToken {
+  readonly digest: string
+  readonly expiresAt: Instant
+}
+
 export interface User {
   readonly id: UserId
   /** Normalized: trimmed and lower-cased; unique across users. */
@@ -20,6 +29,10 @@ export interface User {
   readonly profile: UserProfile
   readonly status: UserStatus
   readonly emailVerifiedAt: Instant | null
+  /** The outstanding e-mail verification link. Internal: never part of a view. */
+  readonly emailVerification: PendingToken | null
+  /** The outstanding password-reset link. Internal: never part of a view. */
+  readonly passwordReset: PendingToken | null
   readonly passwordHash: string
   readonly createdAt: Instant
   readonly updatedAt: Instant
@@ -60,3 +73,30 @@ export const publicProfile = (u: User): PublicProfile => ({
   memberSince: u.createdAt,
   isHost: hasRole(u, 'host'),
 })
+
+/**
+ * A token handed to a user (reset or verification link): `<userId>.<secret>`, so the holder's
+ * record is found by id and the secret's digest compared with the stored one.
+ */
+export const userToken = (userId: UserId, secret: string): string => `${userId}.${secret}`
+
+/** Splits a `<userId>.<secret>` token at its last dot; `undefined` when either part is empty. */
+export const parseUserToken = (
+  raw: string,
+): { readonly userId: UserId; readonly secret: string } | undefined => {
+  const dot = raw.lastIndexOf('.')
+  if (dot <= 0 || dot === raw.length - 1) return undefined
+  return { userId: asId('user', raw.slice(0, dot)), secret: raw.slice(dot + 1) }
+}
+
+/** Equal strings, compared without stopping at the first difference. */
+const sameDigest = (a: string, b: string): boolean => {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+/** Whether `pending` is live at `now` and is the one whose secret digests to `digest`. */
+export const pendingTokenMatches = (pending: PendingToken | null, digest: string, now: Instant): boolean =>
+  pending !== null && now < pending.expiresAt && sameDigest(pending.digest, digest)

@@ -46,6 +46,8 @@ export const makeUser = (id: string, overrides: Partial<User> = {}): User => ({
   profile: { bio: '', avatarUrl: null, phone: null, languages: ['en'] },
   status: 'active',
   emailVerifiedAt: null,
+  emailVerification: null,
+  passwordReset: null,
   passwordHash: 'scrypt$hash',
   createdAt: T0,
   updatedAt: T0,

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { RandomIdGenerator, ScryptPasswordHasher, SystemClock } from '../../adapters/node/index.js'
+import {
+  CryptoSecretGenerator,
+  RandomIdGenerator,
+  ScryptPasswordHasher,
+  SystemClock,
+} from '../../adapters/node/index.js'
 import { clockContract } from './clock.contract.js'
 import { run } from './fixtures.js'
 import { idGeneratorContract } from './id-generator.contract.js'
 import { passwordHasherContract } from './password-hasher.contract.js'
+import { secretGeneratorContract } from './secret-generator.contract.js'
 
 /** Low cost for tests only; production uses the OWASP defaults (N = 2^17). */
 const fastScrypt = () => new ScryptPasswordHasher({ N: 2 ** 10, r: 8, p: 1 })
@@ -11,6 +17,7 @@ const fastScrypt = () => new ScryptPasswordHasher({ N: 2 ** 10, r: 8, p: 1 })
 passwordHasherContract('ScryptPasswordHasher (low cost)', async () => ({ hasher: fastScrypt() }))
 clockContract('SystemClock', async () => ({ clock: new SystemClock() }))
 idGeneratorContract('RandomIdGenerator', async () => ({ ids: new RandomIdGenerator() }))
+secretGeneratorContract('CryptoSecretGenerator', async () => ({ secrets: new CryptoSecretGenerator() }))
 
 describe('node adapters: specifics', () => {
   it('scrypt hashes encode their parameters as scrypt$N$r$p$salt$hash with a 16-byte salt', async () => {

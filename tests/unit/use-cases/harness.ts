@@ -6,11 +6,14 @@ import {
   InMemoryListingRepository,
   InMemoryOutbox,
   InMemoryReviewRepository,
+  InMemorySessionStore,
   InMemoryUserRepository,
   InMemoryWishlistRepository,
   ManualClock,
+  RecordingNotifier,
   SequentialIdGenerator,
 } from '../../../adapters/memory/index.js'
+import { CryptoSecretGenerator } from '../../../adapters/node/crypto-secret-generator.js'
 import { ScryptPasswordHasher } from '../../../adapters/node/scrypt-password-hasher.js'
 import type { Booking } from '../../../core/bookings/booking.js'
 import type { EventType } from '../../../core/events/events.js'
@@ -54,6 +57,9 @@ export const world = () => {
     guestProfiles: new InMemoryGuestProfileRepository(),
     publisher: new InMemoryEventPublisher(),
     hasher: new ScryptPasswordHasher({ N: 2 ** 4, r: 1, p: 1 }),
+    notifier: new RecordingNotifier(),
+    secrets: new CryptoSecretGenerator(),
+    sessions: new InMemorySessionStore(),
     settings: defaultSettings,
   }
 }
@@ -74,6 +80,8 @@ export const makeUser = (id: string, overrides: Partial<User> = {}): User => ({
   profile: { bio: '', avatarUrl: null, phone: null, languages: ['en'] },
   status: 'active',
   emailVerifiedAt: null,
+  emailVerification: null,
+  passwordReset: null,
   passwordHash: 'scrypt$invalid',
   createdAt: T0,
   updatedAt: T0,
