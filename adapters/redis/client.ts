@@ -12,8 +12,16 @@ export class RedisCommandFailed extends Data.TaggedError('RedisCommandFailed')<{
   readonly cause: unknown
 }> {
   override get message(): string {
-    const reason = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    const reason = this.cause instanceof Error ? this.cause.message : describe(this.cause)
     return `Redis ${this.operation} failed: ${reason}`
+  }
+}
+
+const describe = (value: unknown): string => {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  } catch {
+    return Object.prototype.toString.call(value)
   }
 }
 

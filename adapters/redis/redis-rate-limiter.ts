@@ -15,7 +15,8 @@ const NEVER = Number.MAX_SAFE_INTEGER
  * the arithmetic matches the in-memory limiter's doubles exactly.
  *
  * KEYS: bucket. ARGV: capacity, refill per second, cost, now, GC margin ms.
- * Returns { allowed (0/1), remaining, retryAfterMs, resetMs }.
+ * Returns { allowed (0/1), remaining, retryAfterMs, resetMs } as decimal strings: ioredis's reply
+ * decoder rounds integers near 2^53, and "never" is 2^53 − 1.
  */
 const CONSUME = new LuaScript(
   'rateLimiter.consume',
@@ -59,14 +60,20 @@ if not allowed then
 end
 local remaining = math.floor(tokens + 1e-9)
 remaining = math.min(math.max(remaining, 0), never)
-return { allowed and 1 or 0, remaining, retry, reset }
+local function int(x) return string.format('%.0f', x) end
+return { allowed and '1' or '0', int(remaining), int(retry), int(reset) }
 `,
 )
 
 /** A finite, non-negative number, or `fallback`. */
 const nonNegative = (n: number, fallback: number): number => (Number.isFinite(n) ? Math.max(0, n) : fallback)
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
+/** A whole number the script sent as a decimal string, or undefined. */
+const wholeNumber = (v: unknown): number | undefined => {
+  if (typeof v !== 'string' || !/^\d{1,16}$/.test(v)) return undefined
+  const n = Number(v)
+  return Number.isSafeInteger(n) ? n : undefined
+}
 
 /** The RateLimiter port on Redis: a token bucket per key, on the injected clock. */
 export class RedisRateLimiter implements RateLimiter {
@@ -96,9 +103,16 @@ export class RedisRateLimiter implements RateLimiter {
         [capacity, rate, spend, this.clock.now(), this.gcMarginMs],
       ).pipe(
         Effect.flatMap((reply) => {
-          if (!Array.isArray(reply) || reply.length !== 4 || !reply.every(isInt))
+          const n = Array.isArray(reply) ? reply.map(wholeNumber) : []
+          const [allowed, remaining, retryAfterMs, resetMs] = n
+          if (
+            n.length !== 4 ||
+            allowed === undefined ||
+            remaining === undefined ||
+            retryAfterMs === undefined ||
+            resetMs === undefined
+          )
             return badReply(CONSUME.name, reply)
-          const [allowed, remaining, retryAfterMs, resetMs] = reply as [number, number, number, number]
           return Effect.succeed({ allowed: allowed === 1, limit: capacity, remaining, retryAfterMs, resetMs })
         }),
       )

@@ -70,4 +70,45 @@ export const cacheContract = (name: string, make: () => Promise<CacheHarness>) =
       await run(h.cache.invalidateTags(['t']))
       expect(await get('k')).toBe('new')
     })
+
+    it('values come back exactly: the empty string, unicode and JSON', async () => {
+      const values = ['', 'Alfama — café ☕ 🏠', '{"items":[1,2],"next":null}', ' spaced ']
+      for (const [i, v] of values.entries()) await run(h.cache.set(`v${i}`, v, { ttlMs: 10_000 }))
+      for (const [i, v] of values.entries()) expect(await get(`v${i}`)).toBe(v)
+    })
+
+    it('a TTL of zero or less stores nothing, and drops what the key held', async () => {
+      await run(h.cache.set('k', 'v', { ttlMs: 10_000 }))
+      await run(h.cache.set('k', 'v2', { ttlMs: 0 }))
+      expect(await get('k')).toBeUndefined()
+      await run(h.cache.set('n', 'v', { ttlMs: -5 }))
+      expect(await get('n')).toBeUndefined()
+    })
+
+    it('a tag keeps working after an invalidation: entries tagged later are dropped by the next one', async () => {
+      await run(h.cache.set('search:a', '1', { ttlMs: 10_000, tags: ['listing:1'] }))
+      await run(h.cache.invalidateTags(['listing:1']))
+      await run(h.cache.set('search:b', '2', { ttlMs: 10_000, tags: ['listing:1'] }))
+      expect(await get('search:b')).toBe('2')
+      await run(h.cache.invalidateTags(['listing:1']))
+      expect(await get('search:b')).toBeUndefined()
+    })
+
+    it('invalidating an unknown tag, no tags, or a tag whose entries expired changes nothing else', async () => {
+      await run(h.cache.set('gone', 'x', { ttlMs: 1_000, tags: ['t'] }))
+      await run(h.cache.set('stays', 'y', { ttlMs: 10_000, tags: ['u'] }))
+      h.clock.advance(1_000)
+      await run(h.cache.invalidateTags([]))
+      await run(h.cache.invalidateTags(['nope', 't']))
+      expect(await get('gone')).toBeUndefined()
+      expect(await get('stays')).toBe('y')
+    })
+
+    it('a deleted key leaves its tags: setting it again untagged survives the old tag', async () => {
+      await run(h.cache.set('k', 'old', { ttlMs: 10_000, tags: ['t'] }))
+      await run(h.cache.delete('k'))
+      await run(h.cache.set('k', 'new', { ttlMs: 10_000, tags: ['other'] }))
+      await run(h.cache.invalidateTags(['t']))
+      expect(await get('k')).toBe('new')
+    })
   })

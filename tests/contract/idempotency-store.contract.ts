@@ -74,4 +74,52 @@ export const idempotencyStoreContract = (name: string, make: () => Promise<Idemp
       await run(h.store.begin('a', 'fp', TTL))
       expect(await run(h.store.begin('b', 'fp', TTL))).toEqual({ kind: 'started' })
     })
+
+    it('a claim lasts ttlMs: after it, a key whose claimant never finished can be started again', async () => {
+      await run(h.store.begin('k', 'fp', 5_000))
+      h.clock.advance(4_999)
+      expect(await run(h.store.begin('k', 'fp', 5_000))).toEqual({ kind: 'in_progress' })
+      h.clock.advance(1)
+      expect(await run(h.store.begin('k', 'fp', 5_000))).toEqual({ kind: 'started' })
+    })
+
+    it('abandon gives up a claim only: a completed response stays', async () => {
+      await run(h.store.begin('k', 'fp', TTL))
+      await run(h.store.complete('k', response, TTL))
+      await run(h.store.abandon('k'))
+      expect(await run(h.store.begin('k', 'fp', TTL))).toEqual({ kind: 'completed', response })
+    })
+
+    it('the stored response comes back exactly: status, body and every header', async () => {
+      const rich: StoredResponse = {
+        status: 422,
+        body: '{"title":"Réservation refusée — «nuits» indisponibles 🛏"}',
+        headers: { 'content-type': 'application/problem+json', 'x-request-id': 'req_1', empty: '' },
+      }
+      await run(h.store.begin('k', 'fp', TTL))
+      await run(h.store.complete('k', rich, TTL))
+      expect(await run(h.store.begin('k', 'fp', TTL))).toEqual({ kind: 'completed', response: rich })
+    })
+
+    it('of concurrent begins with two bodies exactly one starts; the rest wait or mismatch, never start', async () => {
+      const results = await run(
+        Effect.all(
+          Array.from({ length: 16 }, (_, i) => h.store.begin('race', i % 2 === 0 ? 'fp-a' : 'fp-b', TTL)),
+          { concurrency: 'unbounded' },
+        ),
+      )
+      const started = results.flatMap((r, i) => (r.kind === 'started' ? [i % 2] : []))
+      expect(started).toHaveLength(1)
+      for (const [i, r] of results.entries()) {
+        if (r.kind === 'started') continue
+        expect(r.kind).toBe(i % 2 === started[0] ? 'in_progress' : 'mismatch')
+      }
+    })
+
+    it('a duplicate of a claimed key never starts again, however often it is retried, until complete', async () => {
+      expect((await run(h.store.begin('k', 'fp', TTL))).kind).toBe('started')
+      for (let i = 0; i < 5; i++) expect((await run(h.store.begin('k', 'fp', TTL))).kind).toBe('in_progress')
+      await run(h.store.complete('k', response, TTL))
+      for (let i = 0; i < 3; i++) expect((await run(h.store.begin('k', 'fp', TTL))).kind).toBe('completed')
+    })
   })

@@ -66,4 +66,56 @@ export const rateLimiterContract = (name: string, make: () => Promise<RateLimite
       )
       expect(decisions.filter((d) => d.allowed)).toHaveLength(5)
     })
+
+    it('a refused request is allowed once its retryAfterMs has passed, and not a millisecond before', async () => {
+      for (let i = 0; i < 5; i++) await run(h.limiter.consume('ip:1', policy))
+      const refused = await run(h.limiter.consume('ip:1', policy, 2))
+      expect(refused).toMatchObject({ allowed: false, retryAfterMs: 2_000 })
+      h.clock.advance(1_999)
+      expect((await run(h.limiter.consume('ip:1', policy, 2))).allowed).toBe(false)
+      h.clock.advance(1)
+      expect(await run(h.limiter.consume('ip:1', policy, 2))).toMatchObject({ allowed: true, remaining: 0 })
+    })
+
+    it('fractional refill rates accumulate exactly (0.5 token/s: one token every 2 s)', async () => {
+      const slow = { capacity: 2, refillPerSecond: 0.5 }
+      await run(h.limiter.consume('ip:s', slow))
+      const last = await run(h.limiter.consume('ip:s', slow))
+      expect(last).toMatchObject({ allowed: true, remaining: 0, resetMs: 4_000 })
+      h.clock.advance(1_000)
+      expect(await run(h.limiter.consume('ip:s', slow))).toMatchObject({
+        allowed: false,
+        retryAfterMs: 1_000,
+      })
+      h.clock.advance(1_000)
+      expect(await run(h.limiter.consume('ip:s', slow))).toMatchObject({ allowed: true, remaining: 0 })
+    })
+
+    it('a cost above capacity is never allowed and says so (retryAfterMs = MAX_SAFE_INTEGER)', async () => {
+      const d = await run(h.limiter.consume('ip:1', policy, 6))
+      expect(d).toMatchObject({ allowed: false, remaining: 5, retryAfterMs: Number.MAX_SAFE_INTEGER })
+    })
+
+    it('with no refill a spent bucket stays spent, whatever the time', async () => {
+      const once = { capacity: 1, refillPerSecond: 0 }
+      expect((await run(h.limiter.consume('ip:o', once))).allowed).toBe(true)
+      h.clock.advance(365 * 24 * 3_600_000)
+      expect(await run(h.limiter.consume('ip:o', once))).toMatchObject({
+        allowed: false,
+        retryAfterMs: Number.MAX_SAFE_INTEGER,
+        resetMs: Number.MAX_SAFE_INTEGER,
+      })
+    })
+
+    it('concurrent consumers with mixed costs never spend more than capacity', async () => {
+      const decisions = await run(
+        Effect.all(
+          Array.from({ length: 24 }, (_, i) => h.limiter.consume('ip:m', policy, (i % 3) + 1)),
+          { concurrency: 'unbounded' },
+        ),
+      )
+      const spent = decisions.reduce((sum, d, i) => sum + (d.allowed ? (i % 3) + 1 : 0), 0)
+      expect(spent).toBeLessThanOrEqual(5)
+      expect(spent).toBeGreaterThanOrEqual(4)
+    })
   })

@@ -85,4 +85,51 @@ export const sessionStoreContract = (name: string, make: () => Promise<SessionSt
       expect(results.filter((r) => r._tag === 'Success')).toHaveLength(1)
       for (const r of results) if (r._tag === 'Failure') expect(r.failure).toBeInstanceOf(RefreshTokenReused)
     })
+
+    it("after concurrent rotations the losers' reuse revokes the family: even the winner's new token is invalid", async () => {
+      await issue('fam_1', 'h1')
+      const results = await run(
+        Effect.all(
+          Array.from({ length: 4 }, (_, i) => Effect.result(rotate('h1', `win_${i}`))),
+          { concurrency: 'unbounded' },
+        ),
+      )
+      const winner = results.findIndex((r) => r._tag === 'Success')
+      expect(winner).toBeGreaterThanOrEqual(0)
+      expect(await failure(rotate(`win_${winner}`, 'after'))).toBeInstanceOf(RefreshTokenInvalid)
+    })
+
+    it('a rotated token presented again after its family was revoked is still reuse', async () => {
+      await issue('fam_1', 'h1')
+      await run(rotate('h1', 'h2'))
+      await run(h.store.revokeFamily('fam_1'))
+      const err = await failure(rotate('h1', 'h3'))
+      expect(err).toBeInstanceOf(RefreshTokenReused)
+      expect((err as RefreshTokenReused).familyId).toBe('fam_1')
+    })
+
+    it("the next token lives until its own expiresAt, not its predecessor's", async () => {
+      await issue('fam_1', 'h1')
+      await run(h.store.rotate('h1', { tokenHash: 'h2', expiresAt: inDays(1) }, h.clock.now()))
+      h.clock.advance(DAY - 1)
+      await run(h.store.rotate('h2', { tokenHash: 'h3', expiresAt: inDays(2) }, h.clock.now()))
+      h.clock.advance(2 * DAY)
+      expect(await failure(rotate('h3', 'h4'))).toBeInstanceOf(RefreshTokenInvalid)
+    })
+
+    it('an unknown or expired token revokes nothing', async () => {
+      await issue('fam_1', 'h1')
+      await run(h.store.issue({ familyId: 'fam_2', userId: alice, tokenHash: 'old', expiresAt: inDays(1) }))
+      h.clock.advance(DAY)
+      expect(await failure(rotate('nope', 'x'))).toBeInstanceOf(RefreshTokenInvalid)
+      expect(await failure(rotate('old', 'y'))).toBeInstanceOf(RefreshTokenInvalid)
+      expect((await run(rotate('h1', 'h2'))).familyId).toBe('fam_1')
+    })
+
+    it('a token issued into a revoked family is not live', async () => {
+      await issue('fam_1', 'h1')
+      await run(h.store.revokeFamily('fam_1'))
+      await issue('fam_1', 'h9')
+      expect(await failure(rotate('h9', 'h10'))).toBeInstanceOf(RefreshTokenInvalid)
+    })
   })
