@@ -12,13 +12,144 @@ import type {
 } from '../../ports/availability-store.js'
 import type { Clock } from '../../ports/clock.js'
 
-/** A night that differs from the default (nothing held, booked, blocked or overridden). */
-interface Night {
-  held: number
-  booked: number
-  blocked: boolean
-  priceOverride: number | null
-  surgeBp: number | null
+type Counts = Uint16Array | Uint32Array
+
+/** Days added on either side when a table grows, so a calendar filled night by night grows rarely. */
+const GROWTH_SLACK_DAYS = 32
+const U16_MAX = 0xffff
+
+/**
+ * One listing's nights, dense: held and booked unit counts and the blocked flag live in typed arrays
+ * indexed by epoch day − `base`, covering only the window of days ever written. Price overrides and
+ * surges are rare and kept sparse. Counts start as 16-bit and widen to 32-bit if a night ever needs
+ * it. A night outside the window (or in it with nothing set) is the default: nothing held, booked,
+ * blocked or overridden. A listing whose calendar was never written costs no night storage at all.
+ */
+export class NightTable {
+  private base = 0
+  private length = 0
+  private held: Counts = new Uint16Array(0)
+  private booked: Counts = new Uint16Array(0)
+  private blocked = new Uint8Array(0)
+  private readonly overrides = new Map<number, number>()
+  private readonly surges = new Map<number, number>()
+
+  /** How many nights differ from the default (a scan: for tests and diagnostics, not hot paths). */
+  get size(): number {
+    const days = new Set<number>([...this.overrides.keys(), ...this.surges.keys()])
+    for (let i = 0; i < this.length; i++)
+      if (this.held[i] !== 0 || this.booked[i] !== 0 || this.blocked[i] !== 0) days.add(this.base + i)
+    return days.size
+  }
+
+  /** Bytes of night storage this table holds (typed arrays, plus an estimate for sparse entries). */
+  get bytes(): number {
+    return (
+      this.held.byteLength +
+      this.booked.byteLength +
+      this.blocked.byteLength +
+      (this.overrides.size + this.surges.size) * 40
+    )
+  }
+
+  heldOn(day: number): number {
+    const i = day - this.base
+    return i >= 0 && i < this.length ? this.held[i]! : 0
+  }
+
+  bookedOn(day: number): number {
+    const i = day - this.base
+    return i >= 0 && i < this.length ? this.booked[i]! : 0
+  }
+
+  blockedOn(day: number): boolean {
+    const i = day - this.base
+    return i >= 0 && i < this.length ? this.blocked[i] === 1 : false
+  }
+
+  overrideOn(day: number): number | null {
+    return this.overrides.size === 0 ? null : (this.overrides.get(day) ?? null)
+  }
+
+  surgeOn(day: number): number | null {
+    return this.surges.size === 0 ? null : (this.surges.get(day) ?? null)
+  }
+
+  /** Units free on `day` out of `units`: 0 when blocked, never negative. */
+  free(units: number, day: number): number {
+    const i = day - this.base
+    if (i < 0 || i >= this.length) return units > 0 ? units : 0
+    if (this.blocked[i] === 1) return 0
+    const f = units - this.held[i]! - this.booked[i]!
+    return f > 0 ? f : 0
+  }
+
+  /** Adds `delta` held (or booked) units on every night of [start, end), never below 0. */
+  add(kind: AllocationKind, start: number, end: number, delta: 1 | -1): void {
+    if (start >= end) return
+    if (delta > 0) this.cover(start, end)
+    else {
+      // Removing from nights outside the window changes nothing: they hold 0 already.
+      start = Math.max(start, this.base)
+      end = Math.min(end, this.base + this.length)
+    }
+    let arr = kind === 'held' ? this.held : this.booked
+    for (let d = start; d < end; d++) {
+      const i = d - this.base
+      const v = arr[i]! + delta
+      if (v > U16_MAX && arr instanceof Uint16Array) arr = this.widen(kind)
+      arr[i] = v < 0 ? 0 : v
+    }
+  }
+
+  setBlocked(day: number, blocked: boolean): void {
+    if (!blocked && (day < this.base || day >= this.base + this.length)) return
+    this.cover(day, day + 1)
+    this.blocked[day - this.base] = blocked ? 1 : 0
+  }
+
+  setOverride(day: number, amount: number | null): void {
+    if (amount === null) this.overrides.delete(day)
+    else this.overrides.set(day, amount)
+  }
+
+  setSurge(day: number, bp: number | null): void {
+    if (bp === null) this.surges.delete(day)
+    else this.surges.set(day, bp)
+  }
+
+  /** Grows the window so that it covers [start, end). */
+  private cover(start: number, end: number): void {
+    if (this.length > 0 && start >= this.base && end <= this.base + this.length) return
+    const oldStart = this.base
+    const oldEnd = this.base + this.length
+    const newStart =
+      this.length === 0 ? start - GROWTH_SLACK_DAYS : Math.min(oldStart, start - GROWTH_SLACK_DAYS)
+    const newEnd = this.length === 0 ? end + GROWTH_SLACK_DAYS : Math.max(oldEnd, end + GROWTH_SLACK_DAYS)
+    const size = newEnd - newStart
+    const offset = oldStart - newStart
+    const grow = <A extends Counts | Uint8Array>(old: A, make: (n: number) => A): A => {
+      const next = make(size)
+      if (this.length > 0) next.set(old.subarray(0, this.length), offset)
+      return next
+    }
+    this.held = grow(this.held, (n) =>
+      this.held instanceof Uint32Array ? new Uint32Array(n) : new Uint16Array(n),
+    )
+    this.booked = grow(this.booked, (n) =>
+      this.booked instanceof Uint32Array ? new Uint32Array(n) : new Uint16Array(n),
+    )
+    this.blocked = grow(this.blocked, (n) => new Uint8Array(n))
+    this.base = newStart
+    this.length = size
+  }
+
+  private widen(kind: AllocationKind): Uint32Array {
+    const wide = Uint32Array.from(kind === 'held' ? this.held : this.booked)
+    if (kind === 'held') this.held = wide
+    else this.booked = wide
+    return wide
+  }
 }
 
 interface Alloc {
@@ -32,23 +163,29 @@ interface Alloc {
 
 interface ListingCalendar {
   units: number
-  /** Only nights that differ from the default, by epoch day. */
-  readonly nights: Map<number, Night>
+  readonly nights: NightTable
   readonly allocs: Map<string, Alloc>
   /** The earliest hold expiry, so the lazy sweep is O(1) when nothing has expired. */
   nextExpiry: number
 }
 
-const isDefault = (n: Night): boolean =>
-  n.held === 0 && n.booked === 0 && !n.blocked && n.priceOverride === null && n.surgeBp === null
-
-const freeUnits = (units: number, n: Night | undefined): number =>
-  n === undefined ? Math.max(0, units) : n.blocked ? 0 : Math.max(0, units - n.held - n.booked)
+/** Date strings of recent epoch days, so calendars do not format the same night again and again. */
+const dateCache = new Map<number, LocalDate>()
+const dateOf = (day: number): LocalDate => {
+  let d = dateCache.get(day)
+  if (d === undefined) {
+    d = fromEpochDay(day)
+    if (dateCache.size < 20_000) dateCache.set(day, d)
+  }
+  return d
+}
 
 /**
  * Per-listing, per-night inventory in memory. Each operation does its check and its write inside
  * one synchronous step (`Effect.sync`), so no interleaving of concurrent fibers can split them.
- * Nights that equal the default are not stored, so a large, mostly empty calendar costs nothing.
+ * Nights are kept dense per listing (a few bytes each, see `NightTable`) over the window of days a
+ * listing's calendar was ever written, so a year of calendar for 100k listings fits comfortably,
+ * and a check of a stay's nights is a loop over typed arrays.
  */
 export class InMemoryAvailabilityStore implements AvailabilityStore {
   private readonly listings = new Map<string, ListingCalendar>()
@@ -57,7 +194,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
 
   setUnits(listingId: ListingId, units: number): Effect.Effect<void> {
     return Effect.sync(() => {
-      this.calendarOf(listingId, true).units = Math.max(0, Math.floor(units))
+      this.calendarOf(listingId).units = Math.max(0, Math.floor(units))
     })
   }
 
@@ -68,16 +205,16 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       const out: NightState[] = []
       const end = toEpochDay(to)
       for (let d = toEpochDay(from); d < end; d++) {
-        const n = cal?.nights.get(d)
+        const t = cal?.nights
         out.push({
-          date: fromEpochDay(d),
+          date: dateOf(d),
           units,
-          held: n?.held ?? 0,
-          booked: n?.booked ?? 0,
-          blocked: n?.blocked ?? false,
-          priceOverride: n?.priceOverride ?? null,
-          surgeBp: n?.surgeBp ?? null,
-          available: freeUnits(units, n),
+          held: t?.heldOn(d) ?? 0,
+          booked: t?.bookedOn(d) ?? 0,
+          blocked: t?.blockedOn(d) ?? false,
+          priceOverride: t?.overrideOn(d) ?? null,
+          surgeBp: t?.surgeOn(d) ?? null,
+          available: t === undefined ? Math.max(0, units) : t.free(units, d),
         })
       }
       return out
@@ -91,9 +228,10 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
     expiresAt: Instant,
   ): Effect.Effect<void, NightsUnavailable> {
     return Effect.suspend(() => {
-      const cal = this.swept(listingId) ?? this.calendarOf(listingId, true)
       const start = toEpochDay(stay.checkIn)
       const end = toEpochDay(stay.checkOut)
+      const cal = this.swept(listingId)
+      if (cal === undefined) return Effect.fail(this.unavailable(listingId, this.nightsOf(start, end)))
       const own = cal.allocs.get(bookingId)
       if (own !== undefined) {
         if (own.start === start && own.end === end) return Effect.void
@@ -184,14 +322,12 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
     patch: CalendarPatch,
   ): Effect.Effect<void> {
     return Effect.sync(() => {
-      const cal = this.calendarOf(listingId, true)
+      const t = this.calendarOf(listingId).nights
       const end = toEpochDay(to)
       for (let d = toEpochDay(from); d < end; d++) {
-        const n = this.night(cal, d)
-        if (patch.blocked !== undefined) n.blocked = patch.blocked
-        if (patch.priceOverride !== undefined) n.priceOverride = patch.priceOverride
-        if (patch.surgeBp !== undefined) n.surgeBp = patch.surgeBp
-        if (isDefault(n)) cal.nights.delete(d)
+        if (patch.blocked !== undefined) t.setBlocked(d, patch.blocked)
+        if (patch.priceOverride !== undefined) t.setOverride(d, patch.priceOverride)
+        if (patch.surgeBp !== undefined) t.setSurge(d, patch.surgeBp)
       }
     })
   }
@@ -210,14 +346,21 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
     })
   }
 
+  // ---- not part of the port: for benchmarks and diagnostics ----
+
+  /** Bytes of night storage across every listing (typed arrays, estimated sparse entries). */
+  nightStorageBytes(): number {
+    let bytes = 0
+    for (const cal of this.listings.values()) bytes += cal.nights.bytes
+    return bytes
+  }
+
   // ---- internals: all synchronous ----
 
-  private calendarOf(listingId: string, create: true): ListingCalendar
-  private calendarOf(listingId: string, create: false): ListingCalendar | undefined
-  private calendarOf(listingId: string, create: boolean): ListingCalendar | undefined {
+  private calendarOf(listingId: string): ListingCalendar {
     let cal = this.listings.get(listingId)
-    if (cal === undefined && create) {
-      cal = { units: 0, nights: new Map(), allocs: new Map(), nextExpiry: Number.POSITIVE_INFINITY }
+    if (cal === undefined) {
+      cal = { units: 0, nights: new NightTable(), allocs: new Map(), nextExpiry: Number.POSITIVE_INFINITY }
       this.listings.set(listingId, cal)
     }
     return cal
@@ -249,23 +392,9 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       cal.nextExpiry = a.expiresAt
   }
 
-  private night(cal: ListingCalendar, day: number): Night {
-    let n = cal.nights.get(day)
-    if (n === undefined) {
-      n = { held: 0, booked: 0, blocked: false, priceOverride: null, surgeBp: null }
-      cal.nights.set(day, n)
-    }
-    return n
-  }
-
   /** Adds (+1) or removes (−1) the allocation's unit on each of its nights. */
   private shift(cal: ListingCalendar, a: Alloc, delta: 1 | -1): void {
-    for (let d = a.start; d < a.end; d++) {
-      const n = this.night(cal, d)
-      if (a.kind === 'held') n.held = Math.max(0, n.held + delta)
-      else n.booked = Math.max(0, n.booked + delta)
-      if (isDefault(n)) cal.nights.delete(d)
-    }
+    cal.nights.add(a.kind, a.start, a.end, delta)
   }
 
   /** Nights of [start, end) with no unit free; nights the booking already has count as its own. */
@@ -278,14 +407,14 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
     const failed: LocalDate[] = []
     for (let d = start; d < end; d++) {
       if (own !== undefined && own.start <= d && d < own.end) continue
-      if (freeUnits(cal.units, cal.nights.get(d)) < 1) failed.push(fromEpochDay(d))
+      if (cal.nights.free(cal.units, d) < 1) failed.push(dateOf(d))
     }
     return failed
   }
 
   private nightsOf(start: number, end: number): LocalDate[] {
     const out: LocalDate[] = []
-    for (let d = start; d < end; d++) out.push(fromEpochDay(d))
+    for (let d = start; d < end; d++) out.push(dateOf(d))
     return out
   }
 

@@ -321,6 +321,48 @@ export const availabilityStoreContract = (name: string, make: () => Promise<Avai
       for (const night of nights) expect(night.held + night.booked).toBeLessThanOrEqual(2)
     })
 
+    it('a calendar written years apart, later before earlier, keeps every night exactly', async () => {
+      // Adapters that store nights in windows or pages must grow them both ways without losing any.
+      await run(store.setUnits(L, 2))
+      await run(store.hold(L, bookingId(1), stay('2027-06-01', '2027-06-03'), later()))
+      await run(store.confirm(L, bookingId(1)))
+      await run(store.hold(L, bookingId(2), stay('2026-01-30', '2026-02-02'), later()))
+      await run(store.patchNights(L, localDate('2025-12-31'), localDate('2026-01-01'), { blocked: true }))
+      await run(store.hold(L, bookingId(3), stay('2029-02-27', '2029-03-02'), later()))
+      const nights = await run(store.calendar(L, localDate('2025-12-30'), localDate('2029-03-03')))
+      expect(nights).toHaveLength(1_159)
+      const taken = nights
+        .filter((n) => n.available !== 2)
+        .map((n) => [n.date, n.held, n.booked, n.blocked, n.available])
+      expect(taken).toEqual([
+        ['2025-12-31', 0, 0, true, 0],
+        ['2026-01-30', 1, 0, false, 1],
+        ['2026-01-31', 1, 0, false, 1],
+        ['2026-02-01', 1, 0, false, 1],
+        ['2027-06-01', 0, 1, false, 1],
+        ['2027-06-02', 0, 1, false, 1],
+        ['2029-02-27', 1, 0, false, 1],
+        ['2029-02-28', 1, 0, false, 1],
+        ['2029-03-01', 1, 0, false, 1],
+      ])
+      await run(store.release(L, bookingId(1)))
+      expect(await availableOn('2027-05-31', '2027-06-04')).toEqual([2, 2, 2, 2])
+    })
+
+    it('a night counts held and booked units beyond 65,535 without wrapping', async () => {
+      const units = 70_000
+      await run(store.setUnits(L, units))
+      const ops = Array.from({ length: units }, (_, i) =>
+        store.hold(L, bookingId(`big${i}`), stay('2026-03-01', '2026-03-02'), later()),
+      )
+      await run(Effect.all(ops, { discard: true }))
+      const [n] = await run(store.calendar(L, localDate('2026-03-01'), localDate('2026-03-02')))
+      expect(n).toMatchObject({ held: units, booked: 0, available: 0 })
+      expect(
+        await failure(store.hold(L, bookingId('one_more'), stay('2026-03-01', '2026-03-02'), later())),
+      ).toBeInstanceOf(NightsUnavailable)
+    })
+
     it('setUnits changes availability of every night', async () => {
       await run(store.setUnits(L, 1))
       await run(store.hold(L, bookingId(1), stay('2026-03-01', '2026-03-02'), later()))

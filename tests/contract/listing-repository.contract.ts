@@ -178,6 +178,74 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
       expect(new Set(seen).size).toBe(ls.length)
     })
 
+    it('search over thousands of listings keeps each sort order exact and resumes without gaps', async () => {
+      // Enough listings that an adapter's index needs more than one page, block or chunk of entries.
+      const p = makeListing('x').pricing
+      const base = makeListing('x').location
+      let seed = 7
+      const next = () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+        return seed
+      }
+      const ls = Array.from({ length: 2_500 }, (_, i) =>
+        makeListing(`lst_${String(i).padStart(5, '0')}`, {
+          pricing: { ...p, baseNightly: 1_000 + (next() % 400) * 25 },
+          location: { ...base, city: i % 4 === 0 ? 'Lisbon' : 'Porto' },
+          maxGuests: 1 + (next() % 6),
+          createdAt: at(next() % 1_000),
+        }),
+      )
+      await saveAll(ls)
+      for (const sort of ['price_asc', 'price_desc', 'newest'] as const) {
+        const expected = ls
+          .filter((l) => l.location.city === 'Porto' && l.maxGuests >= 3)
+          .map((l) => ({ id: l.id as string, key: sortKey(l, sort, null) }))
+          .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : 1))
+          .map((x) => x.id)
+        expect(await search({ city: 'porto', minGuests: 3 }, sort)).toEqual(expected)
+        // Resuming from every 97th position gives exactly the rest of the order.
+        for (let i = 0; i < expected.length; i += 97) {
+          const last = ls.find((l) => l.id === expected[i])!
+          const rest = await collect(
+            await run(
+              h.repo.search({ ...anyFilter, city: 'Porto', minGuests: 3 }, sort, {
+                key: sortKey(last, sort, null),
+                id: last.id,
+              }),
+            ),
+            5,
+          )
+          expect(rest.map((l) => l.id)).toEqual(expected.slice(i + 1, i + 6))
+        }
+      }
+    })
+
+    it('search orders by the current rating after ratings change', async () => {
+      await saveAll([
+        makeListing('lst_a', { rating: rated(1, 3) }),
+        makeListing('lst_b', { rating: rated(1, 4) }),
+        makeListing('lst_c'),
+      ])
+      expect(await search({}, 'rating')).toEqual(['lst_b', 'lst_a', 'lst_c'])
+      const a = Option.getOrThrow(await run(h.repo.byId(asId('listing', 'lst_a'))))
+      await run(h.repo.save({ ...a, rating: rated(2, 4.5), version: 2 }, []))
+      expect(await search({}, 'rating')).toEqual(['lst_a', 'lst_b', 'lst_c'])
+      expect(await search({ city: 'Lisbon' }, 'rating')).toEqual(['lst_a', 'lst_b', 'lst_c'])
+    })
+
+    it('search near a point finds listings across the antimeridian and none twice', async () => {
+      const base = makeListing('x').location
+      await saveAll([
+        makeListing('lst_east', { location: { ...base, city: 'Taveuni', lat: -16.8, lng: 179.95 } }),
+        makeListing('lst_west', { location: { ...base, city: 'Taveuni', lat: -16.8, lng: -179.95 } }),
+        makeListing('lst_far', { location: { ...base, city: 'Suva', lat: -18.14, lng: 178.44 } }),
+      ])
+      const narrow = await search({ near: { lat: -16.8, lng: 180, radiusKm: 20 } }, 'distance')
+      expect(narrow.sort()).toEqual(['lst_east', 'lst_west'])
+      const wide = await search({ near: { lat: -16.8, lng: 180, radiusKm: 500 } }, 'distance')
+      expect(wide.sort()).toEqual(['lst_east', 'lst_far', 'lst_west'])
+    })
+
     it('search reflects later saves: an updated listing moves in or out of a filter', async () => {
       const l = makeListing('lst_a')
       await run(h.repo.save(l, []))
