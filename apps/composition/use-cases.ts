@@ -30,6 +30,7 @@ import { ReinstateUser } from '../../core/use-cases/reinstate-user.js'
 import { RelayOutbox } from '../../core/use-cases/relay-outbox.js'
 import { RemoveFromWishlist } from '../../core/use-cases/remove-from-wishlist.js'
 import { RequestBooking } from '../../core/use-cases/request-booking.js'
+import { ResendVerification } from '../../core/use-cases/resend-verification.js'
 import { RespondToReview } from '../../core/use-cases/respond-to-review.js'
 import { RevealDueReviews } from '../../core/use-cases/reveal-due-reviews.js'
 import { RunDueTransitions } from '../../core/use-cases/run-due-transitions.js'
@@ -39,6 +40,7 @@ import { StartPayment } from '../../core/use-cases/start-payment.js'
 import { SuspendUser } from '../../core/use-cases/suspend-user.js'
 import { UpdateListing } from '../../core/use-cases/update-listing.js'
 import { UpdateProfile } from '../../core/use-cases/update-profile.js'
+import { VerifyEmail } from '../../core/use-cases/verify-email.js'
 
 /**
  * Every use case of the core, by the name the engine exposes it under. Each class is its own
@@ -48,6 +50,8 @@ import { UpdateProfile } from '../../core/use-cases/update-profile.js'
 export const useCaseClasses = {
   registerUser: RegisterUser,
   authenticate: Authenticate,
+  verifyEmail: VerifyEmail,
+  resendVerification: ResendVerification,
   updateProfile: UpdateProfile,
   suspendUser: SuspendUser,
   reinstateUser: ReinstateUser,

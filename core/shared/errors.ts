@@ -135,6 +135,17 @@ export class RefreshTokenReused extends Data.TaggedError('RefreshTokenReused')<{
   readonly code = 'refresh_token_reused' as const
 }
 
+/** A password-reset link that is malformed, unknown, already used, superseded or expired: one fact. */
+export class ResetTokenInvalid extends Data.TaggedError('ResetTokenInvalid')<Record<never, never>> {
+  readonly code = 'reset_token_invalid' as const
+}
+/** An e-mail verification link that is malformed, unknown, already used, superseded or expired. */
+export class VerificationTokenInvalid extends Data.TaggedError('VerificationTokenInvalid')<
+  Record<never, never>
+> {
+  readonly code = 'verification_token_invalid' as const
+}
+
 export type NotFoundError =
   | UserNotFound
   | ListingNotFound
@@ -164,3 +175,5 @@ export type InnkeeperError =
   | ResponseAlreadyPosted
   | RefreshTokenInvalid
   | RefreshTokenReused
+  | ResetTokenInvalid
+  | VerificationTokenInvalid

@@ -6,10 +6,14 @@ import type { CoreDeps } from './deps.js'
 import { dieOnConflict } from './load.js'
 import { newEvent } from './new-event.js'
 import { BoundedString, Email, NonBlank } from './schemas.js'
+import { newEmailVerification } from './verify-email.js'
+
+/** A new password: 10 to 200 characters (registration and password reset share this rule). */
+export const Password = Schema.String.check(Schema.isMinLength(10), Schema.isMaxLength(200))
 
 export const RegisterUserInput = Schema.Struct({
   email: Email,
-  password: Schema.String.check(Schema.isMinLength(10), Schema.isMaxLength(200)),
+  password: Password,
   name: NonBlank(120),
   /** Guests may also host; admins are never self-registered. */
   roles: Schema.optionalKey(Schema.Array(Schema.Literals(['guest', 'host'])).check(Schema.isMinLength(1))),
@@ -17,18 +21,24 @@ export const RegisterUserInput = Schema.Struct({
 })
 export type RegisterUserInput = typeof RegisterUserInput.Type
 
-/** Creates an account (unverified e-mail); the e-mail is normalized and must be unused. */
+/**
+ * Creates an account (unverified e-mail); the e-mail is normalized and must be unused. Sends an
+ * e-mail verification link valid for 48 h (`email_verification`, data `{ userId, token, expiresAt }`);
+ * only the link's digest is stored and the `innkeeper.user.registered.v1` event never carries it.
+ */
 export class RegisterUser {
-  constructor(private readonly deps: Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'ids'>) {}
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'ids' | 'secrets' | 'notifier'>,
+  ) {}
 
   execute(raw: unknown): Effect.Effect<User, ValidationFailed | EmailAlreadyRegistered> {
-    const { users, hasher, clock, ids } = this.deps
+    const { users, hasher, clock, ids, secrets, notifier } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(RegisterUserInput, raw)
       const email = normalizeEmail(input.email)
       const passwordHash = yield* hasher.hash(input.password)
       const now = clock.now()
-      const user: User = {
+      const created: User = {
         id: ids.next('user'),
         email,
         name: input.name.trim(),
@@ -43,9 +53,11 @@ export class RegisterUser {
         updatedAt: now,
         version: 1,
       }
+      const { user, notification } = newEmailVerification(secrets, created, now)
       yield* users
         .save(user, [newEvent(ids, now, 'innkeeper.user.registered.v1', user.id, { userId: user.id, email })])
         .pipe(dieOnConflict)
+      yield* notifier.send(notification)
       return user
     })
   }

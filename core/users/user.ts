@@ -89,6 +89,19 @@ export const parseUserToken = (
   return { userId: asId('user', raw.slice(0, dot)), secret: raw.slice(dot + 1) }
 }
 
+/**
+ * A fresh single-use link for a user: the token to send (`<userId>.<secret>`) and the pending
+ * record to store in its place (the secret's digest and when it expires).
+ */
+export const newPendingToken = (
+  secrets: { token(): string; digest(secret: string): string },
+  userId: UserId,
+  expiresAt: Instant,
+): { readonly token: string; readonly pending: PendingToken } => {
+  const secret = secrets.token()
+  return { token: userToken(userId, secret), pending: { digest: secrets.digest(secret), expiresAt } }
+}
+
 /** Equal strings, compared without stopping at the first difference. */
 const sameDigest = (a: string, b: string): boolean => {
   if (a.length !== b.length) return false
