@@ -8,6 +8,7 @@ import { CreateListing } from '../../core/use-cases/create-listing.js'
 import { DeclineBooking } from '../../core/use-cases/decline-booking.js'
 import { DeleteGuestProfile } from '../../core/use-cases/delete-guest-profile.js'
 import type { CoreDeps } from '../../core/use-cases/deps.js'
+import { EndSession } from '../../core/use-cases/end-session.js'
 import { GetBooking } from '../../core/use-cases/get-booking.js'
 import { GetListing } from '../../core/use-cases/get-listing.js'
 import { GetUser } from '../../core/use-cases/get-user.js'
@@ -25,6 +26,7 @@ import { NotifyOnEvent } from '../../core/use-cases/notify-on-event.js'
 import { GetPayment, ListPayments } from '../../core/use-cases/payment-queries.js'
 import { PostReview } from '../../core/use-cases/post-review.js'
 import { QuoteStay } from '../../core/use-cases/quote-stay.js'
+import { RefreshSession } from '../../core/use-cases/refresh-session.js'
 import { RegisterUser } from '../../core/use-cases/register-user.js'
 import { ReinstateUser } from '../../core/use-cases/reinstate-user.js'
 import { RelayOutbox } from '../../core/use-cases/relay-outbox.js'
@@ -37,6 +39,7 @@ import { RunDueTransitions } from '../../core/use-cases/run-due-transitions.js'
 import { SaveGuestProfile } from '../../core/use-cases/save-guest-profile.js'
 import { SearchListings } from '../../core/use-cases/search-listings.js'
 import { StartPayment } from '../../core/use-cases/start-payment.js'
+import { StartSession } from '../../core/use-cases/start-session.js'
 import { SuspendUser } from '../../core/use-cases/suspend-user.js'
 import { UpdateListing } from '../../core/use-cases/update-listing.js'
 import { UpdateProfile } from '../../core/use-cases/update-profile.js'
@@ -50,6 +53,9 @@ import { VerifyEmail } from '../../core/use-cases/verify-email.js'
 export const useCaseClasses = {
   registerUser: RegisterUser,
   authenticate: Authenticate,
+  startSession: StartSession,
+  refreshSession: RefreshSession,
+  endSession: EndSession,
   verifyEmail: VerifyEmail,
   resendVerification: ResendVerification,
   updateProfile: UpdateProfile,
