@@ -32,7 +32,9 @@ import { ReinstateUser } from '../../core/use-cases/reinstate-user.js'
 import { RelayOutbox } from '../../core/use-cases/relay-outbox.js'
 import { RemoveFromWishlist } from '../../core/use-cases/remove-from-wishlist.js'
 import { RequestBooking } from '../../core/use-cases/request-booking.js'
+import { RequestPasswordReset } from '../../core/use-cases/request-password-reset.js'
 import { ResendVerification } from '../../core/use-cases/resend-verification.js'
+import { ResetPassword } from '../../core/use-cases/reset-password.js'
 import { RespondToReview } from '../../core/use-cases/respond-to-review.js'
 import { RevealDueReviews } from '../../core/use-cases/reveal-due-reviews.js'
 import { RunDueTransitions } from '../../core/use-cases/run-due-transitions.js'
@@ -56,6 +58,8 @@ export const useCaseClasses = {
   startSession: StartSession,
   refreshSession: RefreshSession,
   endSession: EndSession,
+  requestPasswordReset: RequestPasswordReset,
+  resetPassword: ResetPassword,
   verifyEmail: VerifyEmail,
   resendVerification: ResendVerification,
   updateProfile: UpdateProfile,

@@ -15,11 +15,13 @@ export const SuspendUserInput = Schema.Struct({
 export type SuspendUserInput = typeof SuspendUserInput.Type
 
 /**
- * An admin suspends a user (they can no longer sign in). Idempotent: suspending a suspended user
- * changes nothing and writes no event. Emits `innkeeper.user.suspended.v1`.
+ * An admin suspends a user (they can no longer sign in) and every session of theirs is revoked, so
+ * no refresh token of theirs works any more. Idempotent: suspending a suspended user writes no
+ * second event (its sessions are revoked again, which is harmless and finishes a suspension whose
+ * revocation was interrupted). Emits `innkeeper.user.suspended.v1`.
  */
 export class SuspendUser {
-  constructor(private readonly deps: Pick<CoreDeps, 'users' | 'clock' | 'ids' | 'settings'>) {}
+  constructor(private readonly deps: Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'ids' | 'settings'>) {}
 
   execute(
     caller: Caller,
@@ -27,13 +29,16 @@ export class SuspendUser {
   ): Effect.Effect<User, ValidationFailed | Forbidden | UserNotFound | ConcurrentModification> {
     const deps = this.deps
     return Effect.flatMap(decodeInput(SuspendUserInput, raw), (input) =>
-      changeUserStatus(
-        deps,
-        caller,
-        asId('user', input.userId),
-        'suspended',
-        'innkeeper.user.suspended.v1',
-        input.reason ?? '',
+      Effect.tap(
+        changeUserStatus(
+          deps,
+          caller,
+          asId('user', input.userId),
+          'suspended',
+          'innkeeper.user.suspended.v1',
+          input.reason ?? '',
+        ),
+        (user) => deps.sessions.revokeUser(user.id),
       ),
     )
   }
