@@ -11,6 +11,7 @@ import type { CoreDeps } from '../../core/use-cases/deps.js'
 import { EndSession } from '../../core/use-cases/end-session.js'
 import { GetBooking } from '../../core/use-cases/get-booking.js'
 import { GetListing } from '../../core/use-cases/get-listing.js'
+import { GetMe } from '../../core/use-cases/get-me.js'
 import { GetUser } from '../../core/use-cases/get-user.js'
 import { HideReview } from '../../core/use-cases/hide-review.js'
 import { HostReport } from '../../core/use-cases/host-report.js'
@@ -65,6 +66,7 @@ export const useCaseClasses = {
   updateProfile: UpdateProfile,
   suspendUser: SuspendUser,
   reinstateUser: ReinstateUser,
+  getMe: GetMe,
   getUser: GetUser,
   listUsers: ListUsers,
   saveGuestProfile: SaveGuestProfile,

@@ -1,0 +1,108 @@
+import { Effect } from 'effect'
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
+import type { UserId } from '../../core/shared/ids.js'
+import type { Role } from '../../core/users/user.js'
+import type { Clock } from '../../ports/clock.js'
+import { HttpProblem } from './problem.js'
+
+/** Settings of the access tokens. The algorithm is pinned: a token signed any other way is refused. */
+export interface AccessTokenSettings {
+  /** HMAC secret, at least 32 bytes. */
+  readonly secret: string
+  readonly issuer: string
+  readonly audience: string
+  /** Lifetime in seconds (15 minutes by default). */
+  readonly ttlSeconds?: number
+}
+
+export const ACCESS_TOKEN_ALGORITHM = 'HS256'
+export const DEFAULT_ACCESS_TTL_SECONDS = 15 * 60
+
+export interface AccessClaims {
+  readonly userId: UserId
+  readonly roles: readonly Role[]
+}
+
+const ROLES: readonly Role[] = ['guest', 'host', 'admin']
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(
+    401,
+    'unauthorized',
+    'Authentication required',
+    detail,
+    {},
+    {
+      'www-authenticate': `Bearer realm="innkeeper", error="invalid_token"`,
+    },
+  )
+
+/**
+ * JWT access tokens (jose): HS256 only, issuer, audience and expiry always checked, time read from
+ * the Clock port so a test clock can expire them.
+ */
+export class AccessTokens {
+  private readonly key: Uint8Array
+  readonly ttlSeconds: number
+
+  constructor(
+    private readonly settings: AccessTokenSettings,
+    private readonly clock: Clock,
+  ) {
+    this.key = new TextEncoder().encode(settings.secret)
+    if (this.key.length < 32) throw new Error('the access-token secret must be at least 32 bytes')
+    this.ttlSeconds = settings.ttlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS
+  }
+
+  sign(claims: AccessClaims): Effect.Effect<string> {
+    const now = Math.floor(this.clock.now() / 1000)
+    return Effect.promise(() =>
+      new SignJWT({ roles: [...claims.roles] })
+        .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: 'JWT' })
+        .setSubject(claims.userId)
+        .setIssuer(this.settings.issuer)
+        .setAudience(this.settings.audience)
+        .setIssuedAt(now)
+        .setExpirationTime(now + this.ttlSeconds)
+        .sign(this.key),
+    )
+  }
+
+  /** The claims of a valid token; anything else is a 401 problem that says what was wrong. */
+  verify(token: string): Effect.Effect<AccessClaims, HttpProblem> {
+    return Effect.tryPromise({
+      try: async () => {
+        const { payload } = await jwtVerify(token, this.key, {
+          algorithms: [ACCESS_TOKEN_ALGORITHM],
+          issuer: this.settings.issuer,
+          audience: this.settings.audience,
+          currentDate: new Date(this.clock.now()),
+          requiredClaims: ['sub', 'exp', 'iat'],
+        })
+        const roles = Array.isArray(payload.roles)
+          ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role))
+          : []
+        if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject')
+        return { userId: payload.sub as UserId, roles }
+      },
+      catch: (e) =>
+        unauthorized(
+          e instanceof joseErrors.JWTExpired
+            ? 'The access token has expired'
+            : e instanceof joseErrors.JWTClaimValidationFailed
+              ? `The access token's ${e.claim} claim is not accepted`
+              : 'The access token is invalid',
+        ),
+    })
+  }
+}
+
+/** `Authorization: Bearer <token>` → the token, or a 401 problem. */
+export const bearerToken = (header: string | undefined): Effect.Effect<string, HttpProblem> => {
+  if (header === undefined || header === '')
+    return Effect.fail(unauthorized('Send an access token as a Bearer token'))
+  const m = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header.trim())
+  return m?.[1] === undefined
+    ? Effect.fail(unauthorized('The Authorization header must be "Bearer <token>"'))
+    : Effect.succeed(m[1])
+}

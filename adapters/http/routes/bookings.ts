@@ -1,0 +1,244 @@
+import { Effect, Schema } from 'effect'
+import type { Booking } from '../../../core/bookings/booking.js'
+import type { BookingId } from '../../../core/shared/ids.js'
+import { CancelBookingInput } from '../../../core/use-cases/cancel-booking.js'
+import { ModifyBookingInput } from '../../../core/use-cases/modify-booking.js'
+import { PageInput } from '../../../core/use-cases/page-input.js'
+import { PostReviewInput } from '../../../core/use-cases/post-review.js'
+import { RequestBookingInput } from '../../../core/use-cases/request-booking.js'
+import { BoundedString } from '../../../core/use-cases/schemas.js'
+import { HttpProblem } from '../problem.js'
+import { defineRoute, type Route } from '../route.js'
+import {
+  BookingView,
+  bookingView,
+  CheckoutView,
+  PageOf,
+  paymentView,
+  ReviewView,
+  reviewView,
+} from '../views.js'
+import { IdParams, listingTag, ok, type RouteDeps, SEARCH_TAG } from './common.js'
+
+const DeclineInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(1000)) })
+const CheckoutInput = Schema.Struct({
+  autoConfirm: Schema.optionalKey(
+    Schema.Boolean.annotate({
+      description: 'Development mode only: complete the in-memory payment at once (refused in production)',
+    }),
+  ),
+})
+const ReviewBody = PostReviewInput.mapFields(({ bookingId: _b, ...rest }) => rest)
+
+const asBookingId = (id: string) => id as BookingId
+const page = (p: { items: readonly Booking[]; nextCursor: string | null }) =>
+  ok({ items: p.items.map(bookingView), nextCursor: p.nextCursor })
+
+export const bookingRoutes = (deps: RouteDeps): Route[] => {
+  const { useCases: uc, cache } = deps
+  /** Availability changed: searches and the listing's cached page are stale. */
+  const touched = (b: Booking) => Effect.as(cache.invalidateTags([listingTag(b.listingId), SEARCH_TAG]), b)
+  const one = (b: Booking) => ok(bookingView(b))
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/bookings',
+      operationId: 'requestBooking',
+      summary: 'Book a stay: the nights are held for 15 minutes while you pay',
+      description:
+        'Instant-book listings confirm when paid; request-to-book listings wait for the host (24 h) once the payment is authorized. Send an Idempotency-Key to retry safely.',
+      tags: ['bookings'],
+      auth: 'user',
+      body: RequestBookingInput,
+      idempotent: true,
+      success: { status: 201, description: 'The pending booking', schema: BookingView },
+      errors: [403, 404, 409, 422],
+      handle: ({ caller, body }) =>
+        Effect.map(Effect.flatMap(uc.requestBooking.execute(caller, body), touched), (b) => ({
+          value: bookingView(b),
+          headers: { Location: `/api/v1/bookings/${b.id}` },
+        })),
+    }),
+    defineRoute<Record<string, never>, typeof PageInput.Type>({
+      method: 'get',
+      path: '/bookings',
+      operationId: 'listMyBookings',
+      summary: 'Your bookings as a guest, newest first',
+      tags: ['bookings'],
+      auth: 'user',
+      query: PageInput,
+      success: { status: 200, description: 'A page of bookings', schema: PageOf(BookingView) },
+      errors: [],
+      handle: ({ caller, query }) => Effect.map(uc.listGuestBookings.execute(caller, query), page),
+    }),
+    defineRoute<Record<string, never>, typeof PageInput.Type>({
+      method: 'get',
+      path: '/host/bookings',
+      operationId: 'listHostBookings',
+      summary: 'Bookings of your listings, newest first',
+      tags: ['host'],
+      auth: 'user',
+      roles: ['host'],
+      query: PageInput,
+      success: { status: 200, description: 'A page of bookings', schema: PageOf(BookingView) },
+      errors: [403],
+      handle: ({ caller, query }) => Effect.map(uc.listHostBookings.execute(caller, query), page),
+    }),
+    defineRoute<IdParams>({
+      method: 'get',
+      path: '/bookings/{id}',
+      operationId: 'getBooking',
+      summary: 'A booking you are the guest or host of',
+      tags: ['bookings'],
+      auth: 'user',
+      params: IdParams,
+      success: { status: 200, description: 'The booking', schema: BookingView },
+      errors: [404],
+      handle: ({ caller, params }) => Effect.map(uc.getBooking.execute(caller, asBookingId(params.id)), one),
+    }),
+    defineRoute<IdParams>({
+      method: 'patch',
+      path: '/bookings/{id}',
+      operationId: 'modifyBooking',
+      summary: 'Change dates or guests: re-quoted; a higher total is charged, a lower one refunded',
+      tags: ['bookings'],
+      auth: 'user',
+      params: IdParams,
+      body: ModifyBookingInput,
+      success: { status: 200, description: 'The modified booking', schema: BookingView },
+      errors: [402, 404, 409, 422],
+      handle: ({ caller, params, body }) =>
+        Effect.map(
+          Effect.flatMap(uc.modifyBooking.execute(caller, asBookingId(params.id), body), touched),
+          one,
+        ),
+    }),
+    defineRoute<IdParams>({
+      method: 'post',
+      path: '/bookings/{id}/cancel',
+      operationId: 'cancelBooking',
+      summary: 'Cancel: a guest is refunded by the policy, a host or admin cancellation refunds everything',
+      tags: ['bookings'],
+      auth: 'user',
+      params: IdParams,
+      body: CancelBookingInput,
+      bodyOptional: true,
+      success: { status: 200, description: 'The cancelled booking', schema: BookingView },
+      errors: [404, 409],
+      handle: ({ caller, params, body }) =>
+        Effect.map(
+          Effect.flatMap(uc.cancelBooking.execute(caller, asBookingId(params.id), body), touched),
+          one,
+        ),
+    }),
+    defineRoute<IdParams>({
+      method: 'post',
+      path: '/bookings/{id}/accept',
+      operationId: 'acceptBooking',
+      summary: 'Host: accept a booking request (the authorized payment is captured)',
+      tags: ['host'],
+      auth: 'user',
+      roles: ['host'],
+      params: IdParams,
+      success: { status: 200, description: 'The confirmed booking', schema: BookingView },
+      errors: [402, 404, 409],
+      handle: ({ caller, params }) =>
+        Effect.map(uc.acceptBooking.execute(caller, asBookingId(params.id)), one),
+    }),
+    defineRoute<IdParams>({
+      method: 'post',
+      path: '/bookings/{id}/decline',
+      operationId: 'declineBooking',
+      summary: 'Host: decline a booking request (the authorization is voided, the nights released)',
+      tags: ['host'],
+      auth: 'user',
+      roles: ['host'],
+      params: IdParams,
+      body: DeclineInput,
+      bodyOptional: true,
+      success: { status: 200, description: 'The declined booking', schema: BookingView },
+      errors: [404, 409],
+      handle: ({ caller, params, body }) => {
+        const reason = (body as { reason?: string }).reason ?? ''
+        return Effect.map(
+          Effect.flatMap(uc.declineBooking.execute(caller, asBookingId(params.id), reason), touched),
+          one,
+        )
+      },
+    }),
+    defineRoute<IdParams>({
+      method: 'post',
+      path: '/bookings/{id}/checkout',
+      operationId: 'checkout',
+      summary: 'Start paying for a pending booking: returns the payment and its client secret',
+      description:
+        'The booking is confirmed (or sent to the host) when the payment provider reports the payment. In development mode `{"auto_confirm": true}` completes the in-memory payment at once. Send an Idempotency-Key to retry safely.',
+      tags: ['bookings', 'payments'],
+      auth: 'user',
+      params: IdParams,
+      body: CheckoutInput,
+      bodyOptional: true,
+      idempotent: true,
+      success: { status: 200, description: 'The payment to confirm', schema: CheckoutView },
+      errors: [402, 403, 404, 409],
+      handle: ({ caller, params, body }) =>
+        Effect.gen(function* () {
+          const input = yield* Schema.decodeUnknownEffect(CheckoutInput)(body).pipe(
+            Effect.mapError(
+              () =>
+                new HttpProblem(
+                  400,
+                  'validation_failed',
+                  'The request is invalid',
+                  'auto_confirm must be a boolean',
+                ),
+            ),
+          )
+          const auto = input.autoConfirm === true
+          if (auto && (deps.mode !== 'development' || deps.devPayments === undefined))
+            return yield* Effect.fail(
+              new HttpProblem(
+                403,
+                'auto_confirm_not_allowed',
+                'Not allowed',
+                'auto_confirm is only accepted in development mode',
+              ),
+            )
+          const checkout = yield* uc.startPayment.execute(caller, asBookingId(params.id))
+          if (auto && deps.devPayments) {
+            yield* deps.devPayments(checkout.payment)
+            const booking = yield* uc.getBooking.execute(caller, checkout.booking.id)
+            const payment = yield* uc.getPayment.execute(caller, checkout.payment.id)
+            return ok({
+              booking: bookingView(booking),
+              payment: paymentView(payment),
+              clientSecret: checkout.clientSecret,
+            })
+          }
+          return ok({
+            booking: bookingView(checkout.booking),
+            payment: paymentView(checkout.payment),
+            clientSecret: checkout.clientSecret,
+          })
+        }),
+    }),
+    defineRoute<IdParams>({
+      method: 'post',
+      path: '/bookings/{id}/reviews',
+      operationId: 'postReview',
+      summary: 'Review a completed stay (guest → listing, host → guest), within 14 days of check-out',
+      description: 'Reviews are double-blind: hidden until both sides reviewed or the window closed.',
+      tags: ['reviews'],
+      auth: 'user',
+      params: IdParams,
+      body: ReviewBody,
+      success: { status: 201, description: 'Your review', schema: ReviewView },
+      errors: [403, 404, 409, 422],
+      handle: ({ caller, params, body, userId }) =>
+        Effect.map(uc.postReview.execute(caller, { ...(body as object), bookingId: params.id }), (r) =>
+          ok(reviewView(r, userId)),
+        ),
+    }),
+  ]
+}

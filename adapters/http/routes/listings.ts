@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto'
+import { Effect, Option } from 'effect'
+import type { ListingId } from '../../../core/shared/ids.js'
+import { GetCalendarInput, SetCalendarInput } from '../../../core/use-cases/calendar.js'
+import { CreateListingInput, UpdateListingInput } from '../../../core/use-cases/listing-input.js'
+import { PageInput } from '../../../core/use-cases/page-input.js'
+import { QuoteStayInput } from '../../../core/use-cases/quote-stay.js'
+import { SearchListingsInput } from '../../../core/use-cases/search-listings.js'
+import { defineRoute, type Reply, type Route } from '../route.js'
+import {
+  CalendarView,
+  calendarView,
+  ListingView,
+  listingView,
+  PageOf,
+  QuoteView,
+  quoteView,
+  ReviewView,
+  reviewView,
+  SearchHitView,
+  searchHitView,
+} from '../views.js'
+import {
+  IdParams,
+  LISTING_CACHE_TTL_MS,
+  listingTag,
+  noContent,
+  ok,
+  type RouteDeps,
+  SEARCH_CACHE_TTL_MS,
+  SEARCH_TAG,
+} from './common.js'
+
+const asListingId = (id: string) => id as ListingId
+
+export const listingRoutes = (deps: RouteDeps): Route[] => {
+  const { useCases: uc, cache } = deps
+  const invalidate = (id: string) => cache.invalidateTags([listingTag(id), SEARCH_TAG])
+
+  /** Serves a cached view when there is one; otherwise computes, and caches what `store` allows. */
+  const cached = <A>(
+    key: string,
+    compute: Effect.Effect<{ value: unknown; store: boolean; tags: readonly string[]; ttlMs: number }, A>,
+  ): Effect.Effect<Reply, A> =>
+    Effect.gen(function* () {
+      const hit = yield* cache.get(key)
+      if (Option.isSome(hit))
+        return { value: JSON.parse(hit.value) as unknown, headers: { 'X-Cache': 'hit' } }
+      const r = yield* compute
+      if (r.store) yield* cache.set(key, JSON.stringify(r.value), { ttlMs: r.ttlMs, tags: r.tags })
+      return { value: r.value, headers: { 'X-Cache': 'miss' } }
+    })
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/listings',
+      operationId: 'createListing',
+      summary: 'Create a listing (a draft until activated)',
+      tags: ['listings'],
+      auth: 'user',
+      roles: ['host'],
+      body: CreateListingInput,
+      success: { status: 201, description: 'The new draft listing', schema: ListingView },
+      errors: [403],
+      handle: ({ caller, body }) =>
+        Effect.map(uc.createListing.execute(caller, body), (l) => ({
+          value: listingView(l),
+          headers: { Location: `/api/v1/listings/${l.id}` },
+        })),
+    }),
+    defineRoute<Record<string, never>, typeof SearchListingsInput.Type>({
+      method: 'get',
+      path: '/listings',
+      operationId: 'searchListings',
+      summary: 'Search active listings',
+      description:
+        'Filters: city or lat/lng/radius_km, dates (check_in, check_out: only listings with every night free, priced for the stay), guests, price range (nightly, minor units), amenities, property and room types, instant book, minimum rating. Sorts: price, rating, newest, distance. Cursor pagination.',
+      tags: ['listings'],
+      auth: 'optional',
+      query: SearchListingsInput,
+      success: { status: 200, description: 'A page of hits', schema: PageOf(SearchHitView) },
+      errors: [],
+      handle: ({ query }) => {
+        const key = `search:${createHash('sha256').update(JSON.stringify(query)).digest('hex')}`
+        return cached(
+          key,
+          Effect.map(uc.searchListings.execute(query), (r) => ({
+            value: { items: r.items.map(searchHitView), nextCursor: r.nextCursor },
+            store: true,
+            tags: [SEARCH_TAG],
+            ttlMs: SEARCH_CACHE_TTL_MS,
+          })),
+        )
+      },
+    }),
+    defineRoute<IdParams>({
+      method: 'get',
+      path: '/listings/{id}',
+      operationId: 'getListing',
+      summary: 'A listing (drafts and archived ones only for their host)',
+      tags: ['listings'],
+      auth: 'optional',
+      params: IdParams,
+      success: { status: 200, description: 'The listing', schema: ListingView },
+      errors: [404],
+      handle: ({ caller, params }) =>
+        caller.kind === 'user'
+          ? Effect.map(uc.getListing.execute(caller, asListingId(params.id)), (l) => ok(listingView(l)))
+          : cached(
+              `listing:${params.id}`,
+              Effect.map(uc.getListing.execute(caller, asListingId(params.id)), (l) => ({
+                value: listingView(l),
+                store: l.status === 'active',
+                tags: [listingTag(l.id)],
+                ttlMs: LISTING_CACHE_TTL_MS,
+              })),
+            ),
+    }),
+    defineRoute<IdParams>({
+      method: 'patch',
+      path: '/listings/{id}',
+      operationId: 'updateListing',
+      summary: 'Update your listing (pricing and restrictions merge field by field)',
+      tags: ['listings'],
+      auth: 'user',
+      roles: ['host'],
+      params: IdParams,
+      body: UpdateListingInput,
+      success: { status: 200, description: 'The updated listing', schema: ListingView },
+      errors: [404, 409],
+      handle: ({ caller, params, body }) =>
+        Effect.map(
+          Effect.tap(uc.updateListing.execute(caller, asListingId(params.id), body), () =>
+            invalidate(params.id),
+          ),
+          (l) => ok(listingView(l)),
+        ),
+    }),
+    defineRoute<IdParams>({
+      method: 'delete',
+      path: '/listings/{id}',
+      operationId: 'archiveListing',
+      summary: 'Archive your listing (bookings already made stay valid)',
+      tags: ['listings'],
+      auth: 'user',
+      roles: ['host'],
+      params: IdParams,
+      success: { status: 204, description: 'Archived' },
+      errors: [404, 409],
+      handle: ({ caller, params }) =>
+        Effect.as(
+          Effect.tap(uc.archiveListing.execute(caller, asListingId(params.id)), () => invalidate(params.id)),
+          noContent,
+        ),
+    }),
+    defineRoute<IdParams>({
+      method: 'post',
+      path: '/listings/{id}/activate',
+      operationId: 'activateListing',
+      summary: 'Publish your listing',
+      tags: ['listings'],
+      auth: 'user',
+      roles: ['host'],
+      params: IdParams,
+      success: { status: 200, description: 'The active listing', schema: ListingView },
+      errors: [404, 409],
+      handle: ({ caller, params }) =>
+        Effect.map(
+          Effect.tap(uc.activateListing.execute(caller, asListingId(params.id)), () => invalidate(params.id)),
+          (l) => ok(listingView(l)),
+        ),
+    }),
+    defineRoute<IdParams>({
+      method: 'post',
+      path: '/listings/{id}/deactivate',
+      operationId: 'deactivateListing',
+      summary: 'Take your listing off search (bookings already made stay valid)',
+      tags: ['listings'],
+      auth: 'user',
+      roles: ['host'],
+      params: IdParams,
+      success: { status: 200, description: 'The inactive listing', schema: ListingView },
+      errors: [404, 409],
+      handle: ({ caller, params }) =>
+        Effect.map(
+          Effect.tap(uc.deactivateListing.execute(caller, asListingId(params.id)), () =>
+            invalidate(params.id),
+          ),
+          (l) => ok(listingView(l)),
+        ),
+    }),
+    defineRoute<IdParams, typeof GetCalendarInput.Type>({
+      method: 'get',
+      path: '/listings/{id}/calendar',
+      operationId: 'getCalendar',
+      summary: 'Per night: available units, price, blocked (the host also sees held and booked)',
+      tags: ['listings'],
+      auth: 'optional',
+      params: IdParams,
+      query: GetCalendarInput,
+      success: { status: 200, description: 'The calendar, night by night', schema: CalendarView },
+      errors: [404],
+      handle: ({ caller, params, query }) =>
+        Effect.map(uc.getCalendar.execute(caller, asListingId(params.id), query), (nights) =>
+          ok(calendarView(params.id, nights)),
+        ),
+    }),
+    defineRoute<IdParams>({
+      method: 'patch',
+      path: '/listings/{id}/calendar',
+      operationId: 'setCalendar',
+      summary: 'Block or unblock nights, set price overrides and surge for a range',
+      tags: ['listings'],
+      auth: 'user',
+      roles: ['host'],
+      params: IdParams,
+      body: SetCalendarInput,
+      success: { status: 200, description: 'The changed nights', schema: CalendarView },
+      errors: [404, 409],
+      handle: ({ caller, params, body }) =>
+        Effect.gen(function* () {
+          yield* uc.setCalendar.execute(caller, asListingId(params.id), body)
+          yield* invalidate(params.id)
+          const range = body as { from: string; to: string }
+          const nights = yield* uc.getCalendar.execute(caller, asListingId(params.id), {
+            from: range.from,
+            to: range.to,
+          })
+          return ok(calendarView(params.id, nights))
+        }),
+    }),
+    defineRoute<IdParams, typeof QuoteStayInput.Type>({
+      method: 'get',
+      path: '/listings/{id}/quote',
+      operationId: 'quoteStay',
+      summary: 'The price of a stay, line by line, as the server will charge it',
+      tags: ['listings'],
+      auth: 'optional',
+      params: IdParams,
+      query: QuoteStayInput,
+      success: { status: 200, description: 'The quote', schema: QuoteView },
+      errors: [404, 409, 422],
+      handle: ({ caller, params, query }) =>
+        Effect.map(uc.quoteStay.execute(caller, asListingId(params.id), query), (q) => ok(quoteView(q))),
+    }),
+    defineRoute<IdParams, typeof PageInput.Type>({
+      method: 'get',
+      path: '/listings/{id}/reviews',
+      operationId: 'listListingReviews',
+      summary: 'Revealed guest reviews of a listing, newest first',
+      tags: ['reviews'],
+      auth: 'optional',
+      params: IdParams,
+      query: PageInput,
+      success: { status: 200, description: 'A page of reviews', schema: PageOf(ReviewView) },
+      errors: [404],
+      handle: ({ params, query, userId }) =>
+        Effect.map(uc.listListingReviews.execute({ listingId: params.id, ...query }), (page) =>
+          ok({ items: page.items.map((r) => reviewView(r, userId)), nextCursor: page.nextCursor }),
+        ),
+    }),
+  ]
+}

@@ -1,0 +1,79 @@
+import { Effect, Schema } from 'effect'
+import type { PaymentId } from '../../../core/shared/ids.js'
+import { PageInput } from '../../../core/use-cases/page-input.js'
+import { HttpProblem } from '../problem.js'
+import { defineRoute, type Route } from '../route.js'
+import { PageOf, PaymentView, paymentView } from '../views.js'
+import { IdParams, ok, type RouteDeps } from './common.js'
+
+const ProviderParams = Schema.Struct({ provider: Schema.String.check(Schema.isMaxLength(32)) })
+
+export const paymentRoutes = (deps: RouteDeps): Route[] => {
+  const uc = deps.useCases
+  return [
+    defineRoute<Record<string, never>, typeof PageInput.Type>({
+      method: 'get',
+      path: '/payments',
+      operationId: 'listPayments',
+      summary: 'Your payments, newest first',
+      tags: ['payments'],
+      auth: 'user',
+      query: PageInput,
+      success: { status: 200, description: 'A page of payments', schema: PageOf(PaymentView) },
+      errors: [],
+      handle: ({ caller, query }) =>
+        Effect.map(uc.listPayments.execute(caller, query), (p) =>
+          ok({ items: p.items.map(paymentView), nextCursor: p.nextCursor }),
+        ),
+    }),
+    defineRoute<IdParams>({
+      method: 'get',
+      path: '/payments/{id}',
+      operationId: 'getPayment',
+      summary: 'One of your payments',
+      tags: ['payments'],
+      auth: 'user',
+      params: IdParams,
+      success: { status: 200, description: 'The payment', schema: PaymentView },
+      errors: [404],
+      handle: ({ caller, params }) =>
+        Effect.map(uc.getPayment.execute(caller, params.id as PaymentId), (p) => ok(paymentView(p))),
+    }),
+    defineRoute<typeof ProviderParams.Type>({
+      method: 'post',
+      path: '/webhooks/payments/{provider}',
+      operationId: 'paymentWebhook',
+      summary: "The payment provider's events (signature verified on the raw body)",
+      description:
+        'Duplicates and out-of-order deliveries converge to the same state. Events about payments that are not ours are acknowledged and ignored.',
+      tags: ['payments'],
+      auth: 'public',
+      params: ProviderParams,
+      rawBody: true,
+      success: {
+        status: 200,
+        description: 'Applied, duplicate or ignored',
+        schema: Schema.Struct({
+          received: Schema.Boolean,
+          outcome: Schema.Literals(['applied', 'duplicate', 'unknown_payment']),
+        }),
+      },
+      errors: [404],
+      handle: ({ params, rawBody, header }) =>
+        Effect.gen(function* () {
+          if (!deps.paymentProviders.includes(params.provider))
+            return yield* Effect.fail(
+              new HttpProblem(
+                404,
+                'unknown_provider',
+                'Unknown payment provider',
+                `No provider "${params.provider}"`,
+              ),
+            )
+          const signature = header('stripe-signature') ?? header('innkeeper-signature') ?? ''
+          const outcome = yield* uc.applyPaymentEvent.execute({ rawBody, signature })
+          return ok({ received: true, outcome: outcome.kind })
+        }),
+    }),
+  ]
+}

@@ -1,0 +1,54 @@
+/**
+ * The wire format is snake_case JSON; the core speaks camelCase. One rule converts keys both ways,
+ * so the core's schemas validate requests and the OpenAPI document shows the same schemas renamed.
+ * Values are never touched (`"non_refundable"` stays as it is).
+ */
+
+export const toSnake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+export const toCamel = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+
+/** A key the client may send: snake_case, so that it survives the round trip unchanged. */
+export const isWireKey = (key: string): boolean => toSnake(toCamel(key)) === key
+
+export interface KeyIssue {
+  readonly path: string
+  readonly message: string
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Objects whose keys are data, not field names: review `categories` are keyed by the category codes
+ * (`check_in` …), which the core already spells in snake_case.
+ */
+const VERBATIM = new Set(['categories'])
+
+/** Request JSON → core input. Keys that are not snake_case are reported, never silently accepted. */
+export const fromWire = (value: unknown, issues: KeyIssue[] = [], path = '', verbatim = false): unknown => {
+  if (Array.isArray(value)) return value.map((v, i) => fromWire(v, issues, `${path}.${i}`))
+  if (!isPlainObject(value)) return value
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) {
+    const at = path === '' ? k : `${path}.${k}`
+    if (!isWireKey(k)) {
+      issues.push({ path: at, message: 'Unknown field (fields are snake_case)' })
+      continue
+    }
+    out[verbatim ? k : toCamel(k)] = fromWire(v, issues, at, VERBATIM.has(k))
+  }
+  return out
+}
+
+/** Core output → response JSON. */
+export const toWire = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(toWire)
+  if (!isPlainObject(value)) return value
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[toSnake(k)] = toWire(v)
+  return out
+}
+
+/** A core issue path (`pricing.baseNightly`, `["checkIn"]`) as the client wrote it. */
+export const pathToWire = (path: string): string =>
+  path.replace(/[A-Za-z][A-Za-z0-9]*/g, (seg) => toSnake(seg))

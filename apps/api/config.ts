@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto'
+import { Result, Schema } from 'effect'
+import { issuesOf } from '../../core/shared/validation.js'
+
+const Bool = Schema.Literals(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+const truthy = (v: string | undefined, fallback: boolean): boolean =>
+  v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)
+const IntString = (min: number, max: number) =>
+  Schema.String.check(
+    Schema.makeFilter((s: string) => {
+      if (!/^\d+$/.test(s)) return `Expected a whole number between ${min} and ${max}`
+      const n = Number(s)
+      return (n >= min && n <= max) || `Expected a whole number between ${min} and ${max}`
+    }),
+  )
+
+/** The environment variables the API reads, each validated; unknown INNKEEPER_* names are reported too. */
+const Env = Schema.Struct({
+  PORT: Schema.optionalKey(IntString(0, 65_535)),
+  HOST: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
+  NODE_ENV: Schema.optionalKey(Schema.String),
+  LOG_LEVEL: Schema.optionalKey(
+    Schema.Literals(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ),
+  INNKEEPER_MODE: Schema.optionalKey(Schema.Literals(['development', 'production'])),
+  INNKEEPER_JWT_SECRET: Schema.optionalKey(Schema.String.check(Schema.isMinLength(32))),
+  INNKEEPER_JWT_ISSUER: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
+  INNKEEPER_JWT_AUDIENCE: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
+  INNKEEPER_CORS_ORIGINS: Schema.optionalKey(Schema.String),
+  INNKEEPER_BODY_LIMIT: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^\d+(b|kb|mb)$/))),
+  INNKEEPER_RATE_LIMIT: Schema.optionalKey(Bool),
+  INNKEEPER_TRUST_PROXY: Schema.optionalKey(Bool),
+  INNKEEPER_SEED: Schema.optionalKey(Bool),
+  INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
+  INNKEEPER_PAYMENT_WEBHOOK_SECRET: Schema.optionalKey(Schema.String.check(Schema.isMinLength(16))),
+})
+
+export interface ApiConfig {
+  readonly port: number
+  readonly host: string
+  readonly mode: 'development' | 'production'
+  readonly logLevel: string
+  readonly jwt: { readonly secret: string; readonly issuer: string; readonly audience: string }
+  /** True when the secret was generated for this run (development only). */
+  readonly jwtSecretGenerated: boolean
+  readonly corsOrigins: readonly string[]
+  readonly bodyLimit: string
+  readonly rateLimit: boolean
+  readonly trustProxy: boolean
+  readonly seed: boolean
+  /** How often the background loop runs: webhooks, due transitions, outbox relay. */
+  readonly tickMs: number
+  readonly paymentWebhookSecret: string
+}
+
+/**
+ * Reads and validates the API's configuration. Every bad value is reported with its variable name;
+ * production refuses to start without a JWT secret of its own.
+ */
+export const loadApiConfig = (
+  env: Readonly<Record<string, string | undefined>>,
+): Result.Result<ApiConfig, string[]> => {
+  const picked = Object.fromEntries(
+    Object.keys(Env.fields)
+      .filter((k) => env[k] !== undefined)
+      .map((k) => [k, env[k]]),
+  )
+  const decoded = Schema.decodeUnknownResult(Env)(picked, { errors: 'all' })
+  if (Result.isFailure(decoded))
+    return Result.fail(issuesOf(decoded.failure.issue).issues.map((i) => `${i.path}: ${i.message}`))
+  const e = decoded.success
+  const mode = e.INNKEEPER_MODE ?? (e.NODE_ENV === 'production' ? 'production' : 'development')
+  const problems: string[] = []
+  if (mode === 'production' && e.INNKEEPER_JWT_SECRET === undefined)
+    problems.push('INNKEEPER_JWT_SECRET: required in production (at least 32 characters)')
+  if (mode === 'production' && e.INNKEEPER_PAYMENT_WEBHOOK_SECRET === undefined)
+    problems.push('INNKEEPER_PAYMENT_WEBHOOK_SECRET: required in production (at least 16 characters)')
+  const origins = (e.INNKEEPER_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  for (const o of origins)
+    if (o !== '*' && !/^https?:\/\/[^\s/]+$/.test(o))
+      problems.push(`INNKEEPER_CORS_ORIGINS: "${o}" is not an origin like https://app.example.com`)
+  if (problems.length > 0) return Result.fail(problems)
+  return Result.succeed({
+    port: e.PORT === undefined ? 3000 : Number(e.PORT),
+    host: e.HOST ?? '127.0.0.1',
+    mode,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    jwt: {
+      secret: e.INNKEEPER_JWT_SECRET ?? randomBytes(32).toString('base64url'),
+      issuer: e.INNKEEPER_JWT_ISSUER ?? 'innkeeper',
+      audience: e.INNKEEPER_JWT_AUDIENCE ?? 'innkeeper-api',
+    },
+    jwtSecretGenerated: e.INNKEEPER_JWT_SECRET === undefined,
+    corsOrigins: origins,
+    bodyLimit: e.INNKEEPER_BODY_LIMIT ?? '100kb',
+    rateLimit: truthy(e.INNKEEPER_RATE_LIMIT, true),
+    trustProxy: truthy(e.INNKEEPER_TRUST_PROXY, false),
+    seed: truthy(e.INNKEEPER_SEED, mode === 'development'),
+    tickMs: e.INNKEEPER_TICK_MS === undefined ? 250 : Number(e.INNKEEPER_TICK_MS),
+    paymentWebhookSecret: e.INNKEEPER_PAYMENT_WEBHOOK_SECRET ?? 'whsec_innkeeper_memory',
+  })
+}

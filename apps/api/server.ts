@@ -1,0 +1,179 @@
+import { readFile } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
+import { dirname, join } from 'node:path'
+import { Effect } from 'effect'
+import { type Logger, pino } from 'pino'
+import {
+  AccessTokens,
+  apiRoutes,
+  createHttpApp,
+  DOCS_INIT_JS,
+  defaultLoginLimits,
+  defaultRateLimits,
+  type HttpApp,
+  HttpMetrics,
+  type LoginLimits,
+  type RateLimitSettings,
+} from '../../adapters/http/index.js'
+import { cacheTagsFor } from '../../core/events/cache-tags.js'
+import type { DomainEvent } from '../../core/events/events.js'
+import {
+  createInMemoryEngine,
+  type InfrastructurePorts,
+  type InMemoryEngine,
+} from '../composition/in-memory-engine.js'
+import type { ApiConfig } from './config.js'
+
+export interface ApiServerOptions {
+  readonly config: ApiConfig
+  /** An engine to serve (tests pass one on a manual clock); by default one on real time is built. */
+  readonly engine?: InMemoryEngine
+  /** Out-of-process infrastructure (Redis, RabbitMQ) for the engine built here. */
+  readonly ports?: InfrastructurePorts
+  readonly logger?: Logger
+  /** Run the background loop (webhooks, due transitions, outbox relay) every `config.tickMs`. */
+  readonly background?: boolean
+  /** Overrides of the limits (tests use tight ones to see 429s). */
+  readonly rateLimits?: RateLimitSettings | false
+  readonly loginLimits?: LoginLimits | false
+  /** Events the process publishes, for consumers that live in it (metrics, cache invalidation). */
+  readonly onEvent?: (event: DomainEvent) => void
+}
+
+export interface ApiServer {
+  readonly url: string
+  readonly engine: InMemoryEngine
+  readonly app: HttpApp
+  readonly metrics: HttpMetrics
+  readonly logger: Logger
+  /** One turn of the background work, at once (tests drive time with it). */
+  tick(): Promise<void>
+  /** Stops accepting connections, lets requests in flight finish, stops the loop. */
+  close(): Promise<void>
+}
+
+const require = createRequire(import.meta.url)
+const swaggerDir = (): string | undefined => {
+  try {
+    return dirname(require.resolve('swagger-ui-dist/package.json'))
+  } catch {
+    return undefined
+  }
+}
+
+/** The API on the in-memory engine: builds the app, listens, and runs the background loop. */
+export const startApiServer = async (options: ApiServerOptions): Promise<ApiServer> => {
+  const { config } = options
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'innkeeper-api' } })
+  const engine =
+    options.engine ??
+    createInMemoryEngine({
+      liveClock: true,
+      randomIds: true,
+      paymentWebhookSecret: config.paymentWebhookSecret,
+      ...(options.ports === undefined ? {} : { ports: options.ports }),
+    })
+  const { clock, gateway, publisher } = engine.adapters
+  const cache = options.ports?.cache ?? engine.adapters.cache
+  const metrics = new HttpMetrics()
+  const tokens = new AccessTokens(config.jwt, clock)
+
+  publisher.subscribe((event) => {
+    metrics.observeEvent(event.type)
+    const tags = cacheTagsFor(event)
+    if (tags.length > 0) Effect.runFork(cache.invalidateTags(tags))
+    options.onEvent?.(event)
+  })
+
+  const docsDir = swaggerDir()
+  const routes = apiRoutes({
+    useCases: engine.useCases,
+    tokens,
+    clock,
+    cache,
+    rateLimiter: options.ports?.rateLimiter ?? engine.adapters.rateLimiter,
+    loginLimits: options.loginLimits ?? (config.rateLimit ? defaultLoginLimits : false),
+    mode: config.mode,
+    paymentProviders: ['memory'],
+    devPayments:
+      config.mode === 'development'
+        ? (payment) =>
+            Effect.promise(async () => {
+              gateway.confirmPayment(payment.providerRef, 'succeed')
+              await engine.deliverPaymentEvents()
+            })
+        : undefined,
+  })
+  const app = createHttpApp({
+    routes,
+    tokens,
+    rateLimiter: options.ports?.rateLimiter ?? engine.adapters.rateLimiter,
+    idempotency: options.ports?.idempotency ?? engine.adapters.idempotency,
+    metrics,
+    logger,
+    info: {
+      title: 'innkeeper',
+      version: '1.0.0',
+      description:
+        'Booking engine for stays: listings, availability, pricing, bookings, payments and reviews. Errors are RFC 9457 problem+json with a stable `code`; lists use cursor pagination; JSON fields are snake_case.',
+    },
+    rateLimits: options.rateLimits ?? (config.rateLimit ? defaultRateLimits : false),
+    bodyLimit: config.bodyLimit,
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    ...(docsDir === undefined
+      ? {}
+      : {
+          docsAssets: {
+            dir: docsDir,
+            read: async (file: string) =>
+              file === 'docs-init.js'
+                ? Buffer.from(DOCS_INIT_JS)
+                : await readFile(join(docsDir, file)).catch(() => undefined),
+          },
+        }),
+  })
+
+  let ticking: Promise<void> | null = null
+  const tick = async (): Promise<void> => {
+    if (ticking) return ticking
+    ticking = engine
+      .tick()
+      .then(() => undefined)
+      .catch((err: unknown) => logger.error({ err }, 'background tick failed'))
+      .finally(() => {
+        ticking = null
+      })
+    return ticking
+  }
+  const timer = options.background === false ? null : setInterval(() => void tick(), config.tickMs)
+  timer?.unref()
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.koa.listen(config.port, config.host, () => resolve(s))
+    s.once('error', reject)
+  })
+  server.keepAliveTimeout = 5_000
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host}:${address.port}`
+
+  return {
+    url,
+    engine,
+    app,
+    metrics,
+    logger,
+    tick,
+    close: async () => {
+      if (timer) clearInterval(timer)
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      })
+      if (ticking) await ticking
+    },
+  }
+}
