@@ -1,13 +1,7 @@
 import { Result, Schema, SchemaIssue } from 'effect'
 import { CURRENCY_PATTERN } from '../shared/money.js'
 import { instant } from '../shared/time.js'
-import {
-  CLOUDEVENTS_SOURCE,
-  type CloudEvent,
-  type DomainEvent,
-  type EventType,
-  eventTypes,
-} from './events.js'
+import { CLOUDEVENTS_SOURCE, type DomainEvent, type EventType, eventTypes } from './events.js'
 
 /**
  * The event catalogue: for every event type, its version, what emits it and the schema of its
@@ -371,7 +365,8 @@ export const cloudEventSchemaOf = (type: EventType) =>
     data: eventCatalogue[type].data,
   }).annotate({ title: type, description: eventCatalogue[type].emittedWhen })
 
-const formatIssue = (issue: SchemaIssue.Issue): string => {
+/** A Schema issue in one line: `path: message; …`. */
+export const describeIssue = (issue: SchemaIssue.Issue): string => {
   const out = SchemaIssue.makeFormatterStandardSchemaV1()(issue)
   return out.issues
     .map((i) => {
@@ -400,7 +395,7 @@ export const decodeEventData = (
       onExcessProperty: options.strict ? 'error' : 'ignore',
     }),
     {
-      onFailure: (e) => `data of ${type}: ${formatIssue(e.issue)}`,
+      onFailure: (e) => `data of ${type}: ${describeIssue(e.issue)}`,
       onSuccess: () => data as DomainEvent['data'],
     },
   )
@@ -417,20 +412,30 @@ export const decodeCloudEvent = (
     errors: 'all',
     onExcessProperty: options.strict ? 'error' : 'ignore',
   })
-  if (Result.isFailure(envelope)) return Result.fail(`envelope: ${formatIssue(envelope.failure.issue)}`)
+  if (Result.isFailure(envelope)) return Result.fail(`envelope: ${describeIssue(envelope.failure.issue)}`)
   const ce = envelope.success
   const type = ce.type
   if (!isEventType(type)) return Result.fail(`envelope: type: unknown event type ${JSON.stringify(type)}`)
   return Result.map(decodeEventData(type, ce.data, options), (data) => fromCloudEvent({ ...ce, type, data }))
 }
 
-/** A CloudEvent decoded with the envelope schema, back as the domain event it wraps. */
-export const fromCloudEvent = (ce: Omit<CloudEvent, 'datacontenttype'>): DomainEvent => ({
+/** The fields of a decoded CloudEvent the domain event is made of. */
+export interface DecodedEnvelope {
+  readonly id: string
+  readonly type: EventType
+  readonly subject: string
+  readonly time: string
+  /** Decoded from a JSON message, so every value in it is JSON. */
+  readonly data: { readonly [k: string]: unknown }
+}
+
+/** A CloudEvent decoded from JSON, back as the domain event it wraps. */
+export const fromCloudEvent = (ce: DecodedEnvelope): DomainEvent => ({
   id: ce.id as DomainEvent['id'],
   type: ce.type,
   subject: ce.subject,
   time: instant(Date.parse(ce.time)),
-  data: ce.data,
+  data: ce.data as DomainEvent['data'],
 })
 
 /**
@@ -452,3 +457,10 @@ export const topicMatches = (pattern: string, routingKey: string): boolean => {
 /** The catalogued event types a set of binding patterns selects. */
 export const typesMatching = (patterns: readonly string[]): readonly EventType[] =>
   eventTypes.filter((t) => patterns.some((p) => topicMatches(p, t)))
+
+/**
+ * Any innkeeper CloudEvent, each type's envelope with its own `data` schema (a union discriminated
+ * by `type`): the schema queue consumers decode messages with.
+ */
+export const CloudEventSchema = Schema.Union(eventTypes.map(cloudEventSchemaOf))
+export type DecodedCloudEvent = typeof CloudEventSchema.Type
