@@ -54,10 +54,8 @@ const UserStatusChanged = Schema.Struct({
   by: Id('the admin who changed it'),
   reason: Text('why (free text, may be empty)'),
 })
-const PasswordResetRequested = Schema.Struct({
-  userId: Id('the user who asked for a reset'),
-  email: Text('where the reset link goes'),
-})
+/** Only the user id: the reset token travels in the e-mail, never in an event. */
+const PasswordResetRequested = Schema.Struct({ userId: Id('the user who asked for a reset') })
 
 // ---- listings ----
 const ListingCreated = Schema.Struct({
@@ -205,9 +203,8 @@ export const eventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
   'innkeeper.user.reinstated.v1': entry('user', 'an admin reinstated a suspended user', UserStatusChanged),
   'innkeeper.user.password_reset_requested.v1': entry(
     'user',
-    'a user asked for a password reset (declared for the password-reset flow; no use case emits it yet)',
+    'an active user asked for a password reset (the link goes by e-mail only)',
     PasswordResetRequested,
-    true,
   ),
   'innkeeper.listing.created.v1': entry('listing', 'a host created a listing (as a draft)', ListingCreated),
   'innkeeper.listing.updated.v1': entry('listing', 'a host changed a listing’s fields', ListingUpdated),
