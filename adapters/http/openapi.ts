@@ -143,8 +143,10 @@ export const openApiDocument = (routes: readonly Route[], prefix: string, info: 
         }
       : { description: spec.success.description }
     const statuses = new Set<number>([...spec.errors, 400, 429, 500])
-    if (spec.auth === 'user') statuses.add(401)
-    if (spec.body || spec.rawBody) {
+    // An optional token is still checked when sent: a bad one is a 401 there too.
+    if (spec.auth !== 'public') statuses.add(401)
+    // The body parser runs for every method that may carry a body, whether the route reads one or not.
+    if (spec.method !== 'get') {
       statuses.add(413)
       statuses.add(415)
     }
