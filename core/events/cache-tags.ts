@@ -1,4 +1,4 @@
-import type { DomainEvent, EventType } from './events.js'
+import { type DomainEvent, type EventType, eventTypes } from './events.js'
 
 /**
  * Cache tags: the HTTP layer tags a cached listing detail with `listingTag(id)` and cached search
@@ -21,6 +21,12 @@ const availabilityChanging: ReadonlySet<EventType> = new Set<EventType>([
   'innkeeper.booking.cancelled.v1',
 ])
 
+const touchesListing = (type: EventType): boolean =>
+  type.startsWith('innkeeper.listing.') || type.startsWith('innkeeper.review.') || availabilityChanging.has(type)
+
+/** Every event type that can make a cached page stale: the cache-invalidation queue binds these. */
+export const invalidatingTypes: readonly EventType[] = eventTypes.filter(touchesListing)
+
 const listingIdOf = (e: DomainEvent): string | null => {
   const id = e.data.listingId
   if (typeof id === 'string' && id.length > 0) return id
@@ -33,11 +39,7 @@ const listingIdOf = (e: DomainEvent): string | null => {
  * search. User and payment events touch no cached page.
  */
 export const cacheTagsFor = (e: DomainEvent): string[] => {
-  const touchesListing =
-    e.type.startsWith('innkeeper.listing.') ||
-    e.type.startsWith('innkeeper.review.') ||
-    availabilityChanging.has(e.type)
-  if (!touchesListing) return []
+  if (!touchesListing(e.type)) return []
   const id = listingIdOf(e)
   return id === null ? [SEARCH_TAG] : [listingTag(id), SEARCH_TAG]
 }
