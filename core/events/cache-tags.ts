@@ -22,7 +22,9 @@ const availabilityChanging: ReadonlySet<EventType> = new Set<EventType>([
 ])
 
 const touchesListing = (type: EventType): boolean =>
-  type.startsWith('innkeeper.listing.') || type.startsWith('innkeeper.review.') || availabilityChanging.has(type)
+  type.startsWith('innkeeper.listing.') ||
+  type.startsWith('innkeeper.review.') ||
+  availabilityChanging.has(type)
 
 /** Every event type that can make a cached page stale: the cache-invalidation queue binds these. */
 export const invalidatingTypes: readonly EventType[] = eventTypes.filter(touchesListing)
