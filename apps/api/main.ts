@@ -11,7 +11,9 @@ import { startApiServer } from './server.js'
 const main = async () => {
   const loaded = loadApiConfig(process.env)
   if (Result.isFailure(loaded)) {
-    process.stderr.write(`innkeeper: invalid configuration\n${loaded.failure.map((m) => `  - ${m}\n`).join('')}`)
+    process.stderr.write(
+      `innkeeper: invalid configuration\n${loaded.failure.map((m) => `  - ${m}\n`).join('')}`,
+    )
     process.exit(2)
   }
   const config = loaded.success
@@ -31,7 +33,8 @@ const main = async () => {
       `  try: curl -s -X POST ${api.url}/api/v1/auth/login -H 'content-type: application/json' -d '{"email":"guest@innkeeper.example","password":"${seeded.accounts[0]?.password}"}'`,
     )
   }
-  if (config.jwtSecretGenerated) lines.push('  (JWT secret generated for this run: tokens end with the process)')
+  if (config.jwtSecretGenerated)
+    lines.push('  (JWT secret generated for this run: tokens end with the process)')
   process.stdout.write(`${lines.join('\n')}\n`)
 
   let stopping = false

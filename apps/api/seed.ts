@@ -38,9 +38,33 @@ export const grantRole = (engine: InMemoryEngine, userId: UserId, role: Role): P
 
 /** More cities, so the demo's search has somewhere to go besides the catalogue's three. */
 const extraCities = [
-  { city: 'Barcelona', country: 'ES', lat: 41.3874, lng: 2.1686, timezone: 'Europe/Madrid', currency: 'EUR', scale: 1 },
-  { city: 'Berlin', country: 'DE', lat: 52.52, lng: 13.405, timezone: 'Europe/Berlin', currency: 'EUR', scale: 1 },
-  { city: 'Mexico City', country: 'MX', lat: 19.4326, lng: -99.1332, timezone: 'America/Mexico_City', currency: 'USD', scale: 0.8 },
+  {
+    city: 'Barcelona',
+    country: 'ES',
+    lat: 41.3874,
+    lng: 2.1686,
+    timezone: 'Europe/Madrid',
+    currency: 'EUR',
+    scale: 1,
+  },
+  {
+    city: 'Berlin',
+    country: 'DE',
+    lat: 52.52,
+    lng: 13.405,
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+    scale: 1,
+  },
+  {
+    city: 'Mexico City',
+    country: 'MX',
+    lat: 19.4326,
+    lng: -99.1332,
+    timezone: 'America/Mexico_City',
+    currency: 'USD',
+    scale: 0.8,
+  },
 ] as const
 
 const variant = (e: CreateListingInput, i: number, c: (typeof extraCities)[number]): CreateListingInput => ({
@@ -60,7 +84,12 @@ const variant = (e: CreateListingInput, i: number, c: (typeof extraCities)[numbe
     // Prices of the catalogue's JPY listings are in yen; bring every variant to cents of its currency.
     baseNightly: Math.max(
       3_000,
-      Math.round(((e.currency === 'JPY' ? e.pricing.baseNightly / 1.6 : e.pricing.baseNightly) * c.scale * (0.85 + (i % 4) * 0.1)) / 100) * 100,
+      Math.round(
+        ((e.currency === 'JPY' ? e.pricing.baseNightly / 1.6 : e.pricing.baseNightly) *
+          c.scale *
+          (0.85 + (i % 4) * 0.1)) /
+          100,
+      ) * 100,
     ),
     weekendNightly: null,
     seasons: [],
@@ -107,7 +136,9 @@ export const seedDemo = async (engine: InMemoryEngine): Promise<SeedReport> => {
       await create(hosts.carla.id, variant(entry.input, i + ci, c))
       count++
     }
-  const cities = [...new Set([...catalog.map((e) => e.input.location.city), ...extraCities.map((c) => c.city)])]
+  const cities = [
+    ...new Set([...catalog.map((e) => e.input.location.city), ...extraCities.map((c) => c.city)]),
+  ]
   return {
     accounts: [
       { email: guest.email, password: DEMO_PASSWORD, roles: guest.roles },

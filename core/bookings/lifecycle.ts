@@ -47,6 +47,7 @@ export const transitionNames = [
   'start',
   'complete',
   'cancel',
+  'withdraw',
 ] as const
 export type TransitionName = (typeof transitionNames)[number]
 
@@ -103,6 +104,11 @@ export const transitions: readonly Transition[] = [
     to: 'cancelled',
     actors: ['guest', 'host', 'admin'],
   },
+  /**
+   * The system takes back a request that, racing the guest's other requests, went past the cap of
+   * pending bookings per guest (see RequestBooking). Nothing has been paid yet: it simply expires.
+   */
+  { name: 'withdraw', from: ['pending_payment'], to: 'expired', actors: ['system'] },
 ]
 
 const byName = new Map(transitions.map((t) => [t.name, t]))

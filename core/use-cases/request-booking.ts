@@ -1,6 +1,6 @@
-import { Effect, Schema } from 'effect'
+import { Effect, Result, Schema } from 'effect'
 import type { Booking } from '../bookings/booking.js'
-import { computeDueAt } from '../bookings/booking.js'
+import { applyTransition, computeDueAt } from '../bookings/booking.js'
 import { PAYMENT_WINDOW_MS } from '../bookings/lifecycle.js'
 import { cancellationPolicies } from '../policies/cancellation.js'
 import { zonedInstant } from '../shared/dates.js'
@@ -18,6 +18,7 @@ import {
 import type { ListingId } from '../shared/ids.js'
 import { addMs } from '../shared/time.js'
 import { decodeInput } from '../shared/validation.js'
+import { bookingEvent } from './booking-events.js'
 import { type Caller, requireUser } from './caller.js'
 import type { CoreDeps } from './deps.js'
 import { dieOnConflict, findListing, findUser } from './load.js'
@@ -134,6 +135,23 @@ export class RequestBooking {
           }),
         ]),
       ).pipe(Effect.onError(() => availability.release(listing.id, id)))
+
+      // The cap checked above is read before the hold, so concurrent requests of one guest could all
+      // pass it. Counting again after the save makes it strict: whoever sees more than the cap
+      // withdraws its own request. Of the requests kept, the last to count saw all of them saved,
+      // so at most `cap` are kept however the requests interleave.
+      const after = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
+      if (after > settings.maxPendingBookingsPerGuest) {
+        const r = applyTransition(booking, 'withdraw', 'system', now)
+        if (Result.isSuccess(r)) {
+          const withdrawn: Booking = { ...r.success, version: booking.version + 1 }
+          yield* bookings
+            .save(withdrawn, [bookingEvent(ids, now, withdrawn)])
+            .pipe(Effect.catchTag('ConcurrentModification', () => Effect.void))
+        }
+        yield* availability.release(listing.id, id)
+        return yield* Effect.fail(new TooManyPendingBookings({ limit: settings.maxPendingBookingsPerGuest }))
+      }
       return booking
     })
   }

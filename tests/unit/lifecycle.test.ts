@@ -46,6 +46,8 @@ const NAMES: readonly TransitionName[] = [
   'start',
   'complete',
   'cancel',
+  // Not in the diagram: the system takes back a request that raced past the guest's pending cap.
+  'withdraw',
 ]
 const ACTORS: readonly Actor[] = ['guest', 'host', 'admin', 'system']
 
@@ -57,6 +59,9 @@ interface Edge {
   timer?: { at: TimePoint; afterMs: number }
 }
 const EDGES: readonly Edge[] = [
+  // Beyond the diagram: pending_payment --withdraw--> expired, when concurrent requests of one guest
+  // went past the cap of pending bookings (nothing paid yet).
+  { from: 'pending_payment', name: 'withdraw', to: 'expired', actors: ['system'] },
   // pending_payment --pay--> confirmed (instant book): the payment provider reports success
   { from: 'pending_payment', name: 'pay', to: 'confirmed', actors: ['system'] },
   // pending_payment --authorize--> awaiting_host (request to book)
