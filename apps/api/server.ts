@@ -23,6 +23,7 @@ import {
   createInMemoryEngine,
   type InfrastructurePorts,
   type InMemoryEngine,
+  type InMemoryEngineOptions,
 } from '../composition/in-memory-engine.js'
 import type { ApiConfig } from './config.js'
 
@@ -32,6 +33,8 @@ export interface ApiServerOptions {
   readonly engine?: InMemoryEngine
   /** Out-of-process infrastructure (Redis, RabbitMQ) for the engine built here. */
   readonly ports?: InfrastructurePorts
+  /** Options of the engine built here (tests: a manual clock, a low password-hashing cost). */
+  readonly engineOptions?: InMemoryEngineOptions
   readonly logger?: Logger
   /** Run the background loop (webhooks, due transitions, outbox relay) every `config.tickMs`. */
   readonly background?: boolean
@@ -67,25 +70,43 @@ const swaggerDir = (): string | undefined => {
 export const startApiServer = async (options: ApiServerOptions): Promise<ApiServer> => {
   const { config } = options
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'innkeeper-api' } })
+  const metrics = new HttpMetrics()
+  // Whatever publishes the events (the in-memory publisher, or RabbitMQ), this process sees each one
+  // it relayed: for the booking and payment counters and to drop cached pages at once.
+  let observe: (event: DomainEvent) => void = () => {}
+  const outbound = options.ports?.publisher
+  const ports: InfrastructurePorts | undefined =
+    outbound === undefined
+      ? options.ports
+      : {
+          ...options.ports,
+          publisher: {
+            publish: (events) =>
+              Effect.tap(outbound.publish(events), () =>
+                Effect.sync(() => events.forEach((e) => observe(e))),
+              ),
+          },
+        }
   const engine =
     options.engine ??
     createInMemoryEngine({
       liveClock: true,
       randomIds: true,
       paymentWebhookSecret: config.paymentWebhookSecret,
-      ...(options.ports === undefined ? {} : { ports: options.ports }),
+      ...options.engineOptions,
+      ...(ports === undefined ? {} : { ports }),
     })
-  const { clock, gateway, publisher } = engine.adapters
+  const { clock, gateway } = engine.adapters
   const cache = options.ports?.cache ?? engine.adapters.cache
-  const metrics = new HttpMetrics()
   const tokens = new AccessTokens(config.jwt, clock)
 
-  publisher.subscribe((event) => {
+  observe = (event) => {
     metrics.observeEvent(event.type)
     const tags = cacheTagsFor(event)
     if (tags.length > 0) Effect.runFork(cache.invalidateTags(tags))
     options.onEvent?.(event)
-  })
+  }
+  if (outbound === undefined) engine.adapters.publisher.subscribe((event) => observe(event))
 
   const docsDir = swaggerDir()
   const routes = apiRoutes({
