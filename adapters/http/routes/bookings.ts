@@ -107,7 +107,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       params: IdParams,
       body: ModifyBookingInput,
       success: { status: 200, description: 'The modified booking', schema: BookingView },
-      errors: [402, 404, 409, 422],
+      errors: [402, 403, 404, 409, 422],
       handle: ({ caller, params, body }) =>
         Effect.map(
           Effect.flatMap(uc.modifyBooking.execute(caller, asBookingId(params.id), body), touched),
