@@ -518,8 +518,12 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
 
     const write = (r: { status: number; body: string | undefined; headers: Record<string, string> }) => {
       for (const [k, v] of Object.entries(r.headers)) if (k !== 'content-type') ctx.set(k, v)
-      ctx.status = r.status
-      if (r.body !== undefined) {
+      if (r.body === undefined) {
+        // An explicit null body, then the status: otherwise Koa answers a body-less 202 with the text "Accepted".
+        ctx.body = null
+        ctx.status = r.status
+      } else {
+        ctx.status = r.status
         ctx.type = r.headers['content-type'] ?? 'application/json'
         ctx.body = r.body
       }
