@@ -278,6 +278,68 @@ describe('journey: calendar, host report and the admin', () => {
     )
   })
 
+  it('search stays fresh: a cached result drops a listing once its nights sell, deactivation and archiving hide it', async () => {
+    const porto = (
+      await activeListing(api, host, {
+        title: 'Porto flat',
+        location: {
+          address: 'Rua das Flores 1',
+          city: 'Porto',
+          country: 'PT',
+          lat: 41.14,
+          lng: -8.61,
+          timezone: 'Europe/Lisbon',
+        },
+        amenities: ['wifi', 'kitchen'],
+      })
+    ).id
+    const path =
+      '/api/v1/listings?city=Porto&check_in=2026-07-01&check_out=2026-07-03&guests=2&amenities=wifi'
+    const ids = (res: { json: { items: { listing: { id: string } }[] } }) =>
+      res.json.items.map((h) => h.listing.id)
+    const first = await api.request('GET', path)
+    expectStatus(first, 200)
+    expect(ids(first)).toEqual([porto])
+    const cached = await api.request('GET', path)
+    expect(cached.headers.get('x-cache')).toBe('hit')
+    expect(cached.json).toEqual(first.json)
+    // A filter that excludes it.
+    expect(ids(await api.request('GET', `${path},pool`))).toEqual([])
+
+    // Its nights sell: the cached search must not offer them any more.
+    await bookAndPay(api, guest, porto, { checkIn: '2026-07-02', checkOut: '2026-07-03' })
+    expect(ids(await api.request('GET', path))).toEqual([])
+    expect(
+      ids(
+        await api.request(
+          'GET',
+          path.replace('2026-07-01&check_out=2026-07-03', '2026-07-03&check_out=2026-07-05'),
+        ),
+      ),
+    ).toEqual([porto])
+
+    const undated = '/api/v1/listings?city=Porto'
+    expect(ids(await api.request('GET', undated))).toEqual([porto])
+    const off = await api.request('POST', `/api/v1/listings/${porto}/deactivate`, { token: host.token })
+    expectStatus(off, 200)
+    expect(off.json.status).toBe('inactive')
+    expect(ids(await api.request('GET', undated))).toEqual([])
+    expectProblem(
+      await requestBooking(api, guest, porto, { checkIn: '2026-07-10', checkOut: '2026-07-12' }),
+      409,
+      'listing_not_bookable',
+    )
+    expectStatus(await api.request('POST', `/api/v1/listings/${porto}/activate`, { token: host.token }), 200)
+    expect(ids(await api.request('GET', undated))).toEqual([porto])
+    expectStatus(await api.request('DELETE', `/api/v1/listings/${porto}`, { token: host.token }), 204)
+    expect(ids(await api.request('GET', undated))).toEqual([])
+    expectProblem(await api.request('GET', `/api/v1/listings/${porto}`), 404, 'listing_not_found')
+    // The booking already made stays valid.
+    const mine = await api.request('GET', '/api/v1/bookings', { token: guest.token })
+    const sold = mine.json.items.find((b: { listing_id: string }) => b.listing_id === porto)
+    expect(sold.state).toBe('confirmed')
+  })
+
   it('admin lists users (cursor pages); a non-admin may not', async () => {
     expectProblem(await api.request('GET', '/api/v1/admin/users', { token: host.token }), 403, 'forbidden')
     const seen: string[] = []
