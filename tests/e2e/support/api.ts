@@ -1,10 +1,10 @@
 import { Effect } from 'effect'
+import type { LoginLimits, RateLimitSettings } from '../../../adapters/http/index.js'
 import { type ApiConfig, loadApiConfig } from '../../../apps/api/config.js'
 import { grantRole } from '../../../apps/api/seed.js'
 import { type ApiServer, startApiServer } from '../../../apps/api/server.js'
 import { createInMemoryEngine, type InMemoryEngine } from '../../../apps/composition/in-memory-engine.js'
 import type { UserId } from '../../../core/shared/ids.js'
-import type { LoginLimits, RateLimitSettings } from '../../../adapters/http/index.js'
 import { OpenApiResponseChecker } from './openapi-check.js'
 
 export const T0 = Date.UTC(2026, 0, 5, 9)
@@ -15,7 +15,8 @@ export interface HttpResponse {
   readonly headers: Headers
   readonly text: string
   /** The parsed JSON body (undefined when there is none). */
-  readonly json: any // biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
+  // biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
+  readonly json: any
 }
 
 export interface RequestOptions {
@@ -106,7 +107,11 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
       body = JSON.stringify(o.body)
       headers['content-type'] ??= 'application/json'
     }
-    const res = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    })
     const text = await res.text()
     let json: unknown
     try {

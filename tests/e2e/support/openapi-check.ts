@@ -2,7 +2,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Json }> }> }>>; components: { schemas: Record<string, Json> } }
+type Doc = {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: Json }> }> }>
+  >
+  components: { schemas: Record<string, Json> }
+}
 
 const inline = (node: Json, components: Record<string, Json>): Json => {
   if (Array.isArray(node)) return node.map((n) => inline(n, components))
@@ -59,6 +65,8 @@ export class OpenApiResponseChecker {
       this.validators.set(key, validate)
     }
     if (validate(body)) return []
-    return (validate.errors ?? []).map((e) => `${key}: ${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
+    return (validate.errors ?? []).map(
+      (e) => `${key}: ${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+    )
   }
 }
