@@ -369,11 +369,10 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
       await handle(ctx, c)
     })
   }
-  koa.use(api.routes())
-  koa.use(api.allowedMethods({ throw: false }))
+  // Registered before the router so that it sees the 405 (or 501) allowedMethods sets on the way out.
   koa.use(async (ctx, next) => {
     await next()
-    if (ctx.status === 405)
+    if (ctx.status === 405 && ctx.path.startsWith(`${API_PREFIX}/`))
       sendProblem(
         ctx,
         problemOfHttp(
@@ -388,7 +387,16 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
           Allow: String(ctx.response.get('Allow')),
         },
       )
+    else if (ctx.status === 501 && ctx.path.startsWith(`${API_PREFIX}/`))
+      sendProblem(
+        ctx,
+        problemOfHttp(
+          new HttpProblem(501, 'not_implemented', 'Not implemented', `${ctx.method} is not supported`),
+        ),
+      )
   })
+  koa.use(api.routes())
+  koa.use(api.allowedMethods({ throw: false }))
 
   const authenticate = async (ctx: Koa.Context, mode: Route['spec']['auth']): Promise<Caller> => {
     const header = ctx.get('authorization')
