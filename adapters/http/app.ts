@@ -198,6 +198,17 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
       },
     )
 
+  /**
+   * The route template of a request that ended before its handler (415, 413, 429, 405 …), for metric
+   * labels: never the raw path, whose values are unbounded and would grow the registry without end.
+   */
+  const templateOf = (path: string, method: string): string => {
+    const m = api.match(path, method)
+    const layer =
+      m.pathAndMethod.find((l) => l.methods.length > 0) ?? m.path.find((l) => l.methods.length > 0)
+    return layer === undefined ? 'unmatched' : String(layer.path).replace(/:([A-Za-z_]+)/g, '{$1}')
+  }
+
   // 1. Request id, access log, metrics, and the last line of defence: nothing escapes as a raw 500.
   koa.use(async (ctx, next) => {
     const started = process.hrtime.bigint()
@@ -222,8 +233,7 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
       }
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    const route =
-      (ctx.state.routeTemplate as string | undefined) ?? (ctx.status === 404 ? 'unmatched' : ctx.path)
+    const route = (ctx.state.routeTemplate as string | undefined) ?? templateOf(ctx.path, ctx.method)
     metrics.observeRequest(ctx.method, route, ctx.status, seconds)
     logger.info(
       {
