@@ -335,6 +335,9 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
   // 5. Body: JSON only, size-limited; the raw text is kept for webhook signatures.
   const parse = bodyParser({
     enableTypes: ['json'],
+    // Parse every type the gate below lets through as JSON (`application/merge-patch+json` …), not
+    // only the parser's own short list: an accepted body must never be silently dropped.
+    detectJSON: (ctx) => isJsonType(ctx.get('content-type')),
     jsonLimit: options.bodyLimit ?? '100kb',
     encoding: 'utf-8',
     onError: (err) => {
