@@ -48,7 +48,7 @@ const Url = (schemes: readonly string[]) =>
           return false
         }
       },
-      { message: `Expected a ${schemes.map((s) => `${s}://`).join(' or ')} URL with a host` },
+      { message: `Expected a URL (${schemes.map((s) => `${s}://`).join(' or ')}) with a host` },
     ),
   )
 const Name = (what: string) =>

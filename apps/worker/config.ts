@@ -1,0 +1,109 @@
+import { Result, Schema } from 'effect'
+import { issuesOf } from '../../core/shared/validation.js'
+import { type InfrastructureConfig, loadInfrastructureConfig } from '../composition/infrastructure.js'
+import { type ConsumerName, consumerNames } from './consumers.js'
+
+const IntString = (min: number, max: number) =>
+  Schema.String.check(
+    Schema.makeFilter(
+      (s: string) =>
+        (/^\d+$/.test(s) && Number(s) >= min && Number(s) <= max) ||
+        `Expected a whole number between ${min} and ${max}`,
+    ),
+  )
+const ConsumerList = Schema.String.check(
+  Schema.makeFilter((s: string) => {
+    const names = s.split(',').map((n) => n.trim())
+    const unknown = names.filter((n) => !(consumerNames as readonly string[]).includes(n))
+    return (
+      unknown.length === 0 ||
+      `Expected a comma-separated list of: ${consumerNames.join(', ')} (got ${unknown.join(', ')})`
+    )
+  }),
+)
+
+/** The worker process's own variables (the infrastructure ones are read by loadInfrastructureConfig). */
+const WorkerEnv = Schema.Struct({
+  LOG_LEVEL: Schema.optionalKey(
+    Schema.Literals(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ),
+  INNKEEPER_WORKER_CONSUMERS: Schema.optionalKey(ConsumerList),
+  INNKEEPER_WORKER_QUEUE_PREFIX: Schema.optionalKey(
+    Schema.String.check(
+      Schema.makeFilter(
+        (s: string) =>
+          /^[A-Za-z0-9._-]{1,120}$/.test(s) ||
+          'Expected 1 to 120 letters, digits, dots, dashes or underscores',
+      ),
+    ),
+  ),
+  INNKEEPER_WORKER_MAX_RETRIES: Schema.optionalKey(IntString(0, 100)),
+  INNKEEPER_WORKER_RETRY_DELAY_MS: Schema.optionalKey(IntString(0, 3_600_000)),
+  INNKEEPER_WORKER_CONCURRENCY: Schema.optionalKey(IntString(1, 1_000)),
+  INNKEEPER_WORKER_DEDUPE_TTL_MS: Schema.optionalKey(IntString(1_000, 30 * 24 * 3_600_000)),
+})
+
+export interface WorkerConfig {
+  readonly infrastructure: InfrastructureConfig
+  readonly logLevel: string
+  readonly consumers: readonly ConsumerName[]
+  readonly queuePrefix: string
+  readonly maxRetries: number
+  readonly retryDelayMs: number
+  readonly concurrency: number
+  /** How long consumed event ids are remembered for de-duplication. */
+  readonly dedupeTtlMs: number
+}
+
+/**
+ * The standalone worker's configuration, validated: every bad value is reported with its variable,
+ * and combinations that cannot work in a separate process are refused with the reason.
+ */
+export const loadWorkerConfig = (
+  env: Readonly<Record<string, string | undefined>>,
+): Result.Result<WorkerConfig, string[]> => {
+  const problems: string[] = []
+  const infra = loadInfrastructureConfig(env)
+  if (Result.isFailure(infra)) problems.push(...infra.failure)
+  const picked = Object.fromEntries(
+    Object.keys(WorkerEnv.fields)
+      .filter((k) => env[k] !== undefined)
+      .map((k) => [k, env[k]]),
+  )
+  const decoded = Schema.decodeUnknownResult(WorkerEnv)(picked, { errors: 'all' })
+  if (Result.isFailure(decoded))
+    problems.push(...issuesOf(decoded.failure.issue).issues.map((i) => `${i.path}: ${i.message}`))
+  if (Result.isFailure(infra) || Result.isFailure(decoded)) return Result.fail(problems)
+  const e = decoded.success
+  const infrastructure = infra.success
+  const consumers = [
+    ...new Set((e.INNKEEPER_WORKER_CONSUMERS ?? 'cache-invalidation').split(',').map((n) => n.trim())),
+  ] as ConsumerName[]
+  if (infrastructure.events !== 'amqp')
+    problems.push(
+      'INNKEEPER_EVENTS: the worker process consumes from RabbitMQ: set INNKEEPER_EVENTS=amqp (with in-memory events the API process runs its consumers itself)',
+    )
+  if (consumers.includes('notifications'))
+    problems.push(
+      'INNKEEPER_WORKER_CONSUMERS: notifications look up the users an event concerns, and while repositories are in memory they live in the API process: run the notifications consumer there (startWorker with an AMQP event source)',
+    )
+  if (consumers.includes('cache-invalidation') && infrastructure.cache !== 'redis')
+    problems.push(
+      'INNKEEPER_CACHE: the cache-invalidation consumer of a separate process needs the cache the API uses: set INNKEEPER_CACHE=redis (for both)',
+    )
+  if (problems.length > 0) return Result.fail(problems)
+  return Result.succeed({
+    infrastructure,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    consumers,
+    queuePrefix: e.INNKEEPER_WORKER_QUEUE_PREFIX ?? 'innkeeper.worker',
+    maxRetries: e.INNKEEPER_WORKER_MAX_RETRIES === undefined ? 5 : Number(e.INNKEEPER_WORKER_MAX_RETRIES),
+    retryDelayMs:
+      e.INNKEEPER_WORKER_RETRY_DELAY_MS === undefined ? 5_000 : Number(e.INNKEEPER_WORKER_RETRY_DELAY_MS),
+    concurrency: e.INNKEEPER_WORKER_CONCURRENCY === undefined ? 8 : Number(e.INNKEEPER_WORKER_CONCURRENCY),
+    dedupeTtlMs:
+      e.INNKEEPER_WORKER_DEDUPE_TTL_MS === undefined
+        ? 7 * 24 * 3_600_000
+        : Number(e.INNKEEPER_WORKER_DEDUPE_TTL_MS),
+  })
+}
