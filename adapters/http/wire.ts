@@ -40,12 +40,28 @@ export const fromWire = (value: unknown, issues: KeyIssue[] = [], path = '', ver
   return out
 }
 
+/**
+ * toSnake, remembered: response keys are the views' field names, a small fixed set, and converting
+ * them with a regular expression on every response was the largest cost of serving a cached
+ * listing. The bound keeps a view with data-valued keys from growing the map without end.
+ */
+const snakeKeys = new Map<string, string>()
+const MAX_REMEMBERED_KEYS = 10_000
+const snakeKey = (key: string): string => {
+  let snake = snakeKeys.get(key)
+  if (snake === undefined) {
+    snake = toSnake(key)
+    if (snakeKeys.size < MAX_REMEMBERED_KEYS) snakeKeys.set(key, snake)
+  }
+  return snake
+}
+
 /** Core output → response JSON. */
 export const toWire = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(toWire)
   if (!isPlainObject(value)) return value
   const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) out[toSnake(k)] = toWire(v)
+  for (const k of Object.keys(value)) out[snakeKey(k)] = toWire(value[k])
   return out
 }
 
