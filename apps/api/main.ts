@@ -27,7 +27,7 @@ const main = async () => {
   ]
   if (seeded) {
     lines.push(`  demo data: ${seeded.listings} listings in ${seeded.cities.join(', ')}`)
-    lines.push('  demo accounts (password for all: ' + seeded.accounts[0]?.password + '):')
+    lines.push(`  demo accounts (password for all: ${seeded.accounts[0]?.password}):`)
     for (const a of seeded.accounts) lines.push(`    ${a.email.padEnd(28)} ${a.roles.join(', ')}`)
     lines.push(
       `  try: curl -s -X POST ${api.url}/api/v1/auth/login -H 'content-type: application/json' -d '{"email":"guest@innkeeper.example","password":"${seeded.accounts[0]?.password}"}'`,

@@ -83,7 +83,9 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
           publisher: {
             publish: (events) =>
               Effect.tap(outbound.publish(events), () =>
-                Effect.sync(() => events.forEach((e) => observe(e))),
+                Effect.sync(() => {
+                  for (const e of events) observe(e)
+                }),
               ),
           },
         }

@@ -14,8 +14,13 @@ describe('API smoke: instant booking over HTTP', () => {
     const created = await api.request('POST', '/api/v1/listings', { token: host.token, body: listingBody() })
     expect(created.status, created.text).toBe(201)
     const id = created.json.id
-    expect((await api.request('POST', `/api/v1/listings/${id}/activate`, { token: host.token })).status).toBe(200)
-    const search = await api.request('GET', '/api/v1/listings?city=Lisbon&check_in=2026-02-10&check_out=2026-02-13&guests=2')
+    expect((await api.request('POST', `/api/v1/listings/${id}/activate`, { token: host.token })).status).toBe(
+      200,
+    )
+    const search = await api.request(
+      'GET',
+      '/api/v1/listings?city=Lisbon&check_in=2026-02-10&check_out=2026-02-13&guests=2',
+    )
     expect(search.status, search.text).toBe(200)
     expect(search.json.items[0].listing.id).toBe(id)
     const booking = await api.request('POST', '/api/v1/bookings', {
