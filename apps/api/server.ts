@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -179,6 +179,15 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     s.once('error', reject)
   })
   server.keepAliveTimeout = 5_000
+  // Requests in flight when close() is called end their connection with their response: otherwise the
+  // connection would idle on keep-alive and hold close() up to keepAliveTimeout after the last answer.
+  let closing = false
+  const inFlight = new Set<ServerResponse>()
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.setHeader('Connection', 'close')
+    inFlight.add(res)
+    res.once('close', () => inFlight.delete(res))
+  })
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
@@ -192,6 +201,8 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     tick,
     close: async () => {
       if (timer) clearInterval(timer)
+      closing = true
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close')
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeIdleConnections()
