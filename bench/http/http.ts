@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { addDays, localDate } from '../../core/shared/dates.js'
+import { type BenchReport, type BenchSuite, fig, formatTable, writeResults } from '../report.js'
+import type { BareBodies } from './bare.js'
+import type { ApiFixture } from './fixture.js'
+import { type Load, type LoadResult, runLoad } from './load.js'
+import { type SpawnedServer, spawnServer } from './spawn.js'
+
+/**
+ * HTTP throughput and latency of three routes of the real app, each beside a bare Koa route that
+ * answers a body of the same size, with autocannon in this process and every server in its own:
+ *
+ *   npx tsx bench/http/http.ts [--quick] [--cpu-prof DIR] [--redis-url redis://127.0.0.1:6379]
+ *
+ * - `GET /api/v1/listings/{id}` over every searched listing (anonymous: the listing cache serves it);
+ * - `GET /api/v1/listings?city=…&check_in=…&check_out=…&guests=…&limit=20` over distinct queries;
+ * - `POST /api/v1/bookings` signed in, each request a distinct stay (listing × nights) of a distinct
+ *   guest round (3 pending holds per guest at most), with an Idempotency-Key; 201s are counted.
+ *
+ * Headline rows run with rate limiting off; extra rows run the same loads with the limiter on
+ * (in memory), and with Redis for the rate limiter, cache, idempotency keys and sessions. Limits in
+ * those rows are high enough that every request passes, so the cost of the check is measured.
+ */
+
+export interface HttpBenchOptions {
+  /** Measured seconds per route and server. */
+  readonly seconds: number
+  /** Unmeasured seconds before each measurement (JIT, caches, connections). */
+  readonly warmupSeconds: number
+  readonly connections: number
+  readonly listings: number
+  readonly poolListings: number
+  readonly guests: number
+  readonly searchQueries: number
+  /** Extra rows: the API with rate limits on (in memory). */
+  readonly withLimits: boolean
+  /** Extra rows: the API with Redis (rate limits on, cache, idempotency, sessions). */
+  readonly withRedis: boolean
+  readonly redisUrl: string
+  /** Write a V8 CPU profile of each API server process here (`--cpu-prof`). */
+  readonly cpuProfileDir?: string
+}
+
+export const fullHttpOptions: HttpBenchOptions = {
+  seconds: 10,
+  warmupSeconds: 2,
+  connections: 32,
+  listings: 400,
+  poolListings: 400,
+  guests: 4_000,
+  searchQueries: 3_000,
+  withLimits: true,
+  withRedis: true,
+  redisUrl: 'redis://127.0.0.1:6379',
+}
+
+export const quickHttpOptions: HttpBenchOptions = {
+  ...fullHttpOptions,
+  seconds: 2,
+  warmupSeconds: 1,
+  listings: 120,
+  poolListings: 120,
+  guests: 1_200,
+  searchQueries: 600,
+}
+
+/** Fractions of a second per route on a handful of listings: the smoke test's size. */
+export const tinyHttpOptions: HttpBenchOptions = {
+  ...fullHttpOptions,
+  seconds: 0.3,
+  warmupSeconds: 0.1,
+  connections: 8,
+  listings: 18,
+  poolListings: 10,
+  guests: 60,
+  searchQueries: 20,
+}
+
+/** Throughput each route must reach, as a share of its bare twin's. */
+export const TARGETS = { listing: 0.75, search: 0.3, booking: 0.3 } as const
+type RouteName = keyof typeof TARGETS
+
+const ROUTE_LABEL: Record<RouteName, string> = {
+  listing: 'GET /listings/{id}',
+  search: 'GET /listings?city&dates',
+  booking: 'POST /bookings',
+}
+
+const roundRobin = (paths: readonly string[]): Load => {
+  let i = 0
+  return { method: 'GET', next: () => ({ path: paths[i++ % paths.length]! }) }
+}
+
+/**
+ * Booking requests that never collide: request i is guest i mod G (so no guest passes 3 pending
+ * holds before i reaches 3G) on pool listing i mod P, nights from slot ⌊i / P⌋.
+ */
+export const bookingLoad = (f: ApiFixture, runId: string): Load => {
+  const { listingIds, slots, nights } = f.pool
+  const first = localDate(f.pool.firstNight)
+  const capacity = Math.min(3 * f.tokens.length, listingIds.length * slots)
+  let i = 0
+  return {
+    method: 'POST',
+    remaining: () => Math.max(0, capacity - i),
+    next: () => {
+      const n = i++
+      const checkIn = addDays(first, (Math.floor(n / listingIds.length) % slots) * nights)
+      return {
+        path: '/api/v1/bookings',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${f.tokens[n % f.tokens.length]}`,
+          'idempotency-key': `bench-${runId}-${n}`,
+        },
+        body: JSON.stringify({
+          listing_id: listingIds[n % listingIds.length],
+          check_in: checkIn,
+          check_out: addDays(checkIn, nights),
+          guests: 1,
+        }),
+      }
+    },
+  }
+}
+
+const loadsOf = (f: ApiFixture, runId: string): Record<RouteName, () => Load> => ({
+  listing: () => roundRobin(f.listingIds.map((id) => `/api/v1/listings/${id}`)),
+  search: () => roundRobin(f.searchPaths),
+  booking: () => bookingLoad(f, runId),
+})
+
+interface Subject {
+  readonly label: string
+  readonly server: SpawnedServer
+  readonly loads: Record<RouteName, () => Load>
+}
+
+const apiArgs = (o: HttpBenchOptions, extra: readonly string[]): string[] => [
+  '--mode',
+  'api',
+  '--listings',
+  String(o.listings),
+  '--pool-listings',
+  String(o.poolListings),
+  '--guests',
+  String(o.guests),
+  '--search-queries',
+  String(o.searchQueries),
+  '--redis-url',
+  o.redisUrl,
+  ...extra,
+]
+
+const statusText = (s: Readonly<Record<string, number>>): string =>
+  Object.entries(s)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, n]) => `${code}:${n}`)
+    .join(' ')
+
+/** Measures every route on every subject (bare first, then each API) and returns the table. */
+export const runHttpBench = async (o: HttpBenchOptions): Promise<BenchReport> => {
+  const started = Date.now()
+  const load0 = loadavg()[0] ?? 0
+  const nodeArgs = (name: string) =>
+    o.cpuProfileDir === undefined
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+  const servers: SpawnedServer[] = []
+  const tmp = mkdtempSync(join(tmpdir(), 'innkeeper-http-bench-'))
+  try {
+    const spawnApi = (name: string, extra: readonly string[]) =>
+      spawnServer(apiArgs(o, extra), { nodeArgs: nodeArgs(name) }).then((s) => {
+        servers.push(s)
+        return s
+      })
+    const [api, limited, redis] = await Promise.all([
+      spawnApi('api', ['--measure']),
+      o.withLimits ? spawnApi('api-limits', ['--rate-limit', 'on']) : Promise.resolve(null),
+      o.withRedis ? spawnApi('api-redis', ['--rate-limit', 'on', '--infra', 'redis']) : Promise.resolve(null),
+    ])
+    const fixture = api.info.fixture
+    if (fixture?.bytes == null) throw new Error('the API server sent no fixture with response sizes')
+    const bodies: BareBodies = fixture.bytes
+    const bodiesFile = join(tmp, 'bodies.json')
+    writeFileSync(bodiesFile, JSON.stringify(bodies))
+    const bare = await spawnServer(['--mode', 'bare', '--bodies', bodiesFile])
+    servers.push(bare)
+
+    const runId = randomUUID().slice(0, 8)
+    const subjects: Subject[] = [
+      // The bare twin gets the same requests as the API (same paths, same booking bodies and headers).
+      { label: 'bare Koa', server: bare, loads: loadsOf(fixture, `${runId}-bare`) },
+      { label: 'api (memory, no limits)', server: api, loads: loadsOf(fixture, runId) },
+    ]
+    for (const [label, s] of [
+      ['api + rate limits (memory)', limited],
+      ['api + Redis (limits, cache, idempotency, sessions)', redis],
+    ] as const)
+      if (s?.info.fixture) subjects.push({ label, server: s, loads: loadsOf(s.info.fixture, runId) })
+
+    const rows: BenchReport['rows'] = []
+    const notes: string[] = []
+    const ratios: Partial<Record<RouteName, number>> = {}
+    for (const route of Object.keys(TARGETS) as RouteName[]) {
+      let bareRps = 0
+      for (const subject of subjects) {
+        const load = subject.loads[route]()
+        if (o.warmupSeconds > 0)
+          await runLoad(subject.server.info.url, load, {
+            seconds: o.warmupSeconds,
+            connections: o.connections,
+          })
+        const cpu0 = subject.server.cpuMs()
+        const r: LoadResult = await runLoad(subject.server.info.url, load, {
+          seconds: o.seconds,
+          connections: o.connections,
+        })
+        const serverCpu = r.seconds > 0 ? (subject.server.cpuMs() - cpu0) / 1000 / r.seconds : 0
+        const isBare = subject.server === bare
+        if (isBare) bareRps = r.rps
+        const ratio = bareRps > 0 ? r.rps / bareRps : 0
+        const headline = subject.server === api
+        if (headline) ratios[route] = ratio
+        rows.push({
+          route: ROUTE_LABEL[route],
+          server: subject.label,
+          'req/s': Math.round(r.rps),
+          'x bare': isBare ? 1 : fig(ratio),
+          'p50 ms': fig(r.latency.p50),
+          'p97.5 ms': fig(r.latency.p97_5),
+          'p99 ms': fig(r.latency.p99),
+          requests: r.requests,
+          '2xx': r.ok,
+          'non-2xx': r.non2xx,
+          errors: r.errors + r.timeouts,
+          statuses: statusText(r.statuses),
+          'client cpu': fig(r.clientCpu),
+          'server cpu': fig(serverCpu),
+          target: headline ? `>= ${TARGETS[route]}` : '',
+          met: headline ? (ratio >= TARGETS[route] ? 'yes' : 'NO') : '',
+        })
+      }
+    }
+    for (const route of Object.keys(TARGETS) as RouteName[])
+      notes.push(
+        `${ROUTE_LABEL[route]}: api/bare = ${fig(ratios[route] ?? 0)} (target >= ${TARGETS[route]}): ${(ratios[route] ?? 0) >= TARGETS[route] ? 'met' : 'NOT met'}`,
+      )
+    notes.push(
+      `${o.seconds} s per route and server after ${o.warmupSeconds} s of warm-up, ${o.connections} keep-alive connections, autocannon in the parent process, each server a process of its own (node ${process.version}); load average ${fig(load0)} at start on ${'2'}-core machine`,
+      `fixture: ${o.listings} listings in 6 cities (half their unit-nights of a year booked), ${o.poolListings} one-unit pool listings for bookings, ${o.guests} guests signed in over HTTP; API logs every request at info (to /dev/null), metrics on, background loop on`,
+      'bare Koa: @koa/router only, answering a pre-built body of the same byte size as the API answered to the same request (per listing, per search query, one booking)',
+      'client cpu / server cpu: share of one core used by the load generator / the server during the run (client near 1 = the generator, not the server, was the limit)',
+      'rate-limited rows: limits high enough that every request passes (each request still pays per-IP and per-user checks); Redis row: RedisRateLimiter, RedisCache, RedisIdempotencyStore, RedisSessionStore under a fresh key prefix, deleted afterwards',
+      `took ${Math.round((Date.now() - started) / 1000)} s`,
+    )
+    return { name: 'http', rows, notes }
+  } finally {
+    await Promise.all(servers.map((s) => s.close()))
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+export const run = (options: { readonly quick: boolean }): Promise<BenchReport> =>
+  runHttpBench(options.quick ? quickHttpOptions : fullHttpOptions)
+
+export const httpSuite: BenchSuite = { name: 'http', run }
+
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'http.json')
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      'redis-url': { type: 'string' },
+    },
+  })
+  const base = values.quick ? quickHttpOptions : fullHttpOptions
+  const report = await runHttpBench({
+    ...base,
+    ...(values['cpu-prof'] === undefined ? {} : { cpuProfileDir: values['cpu-prof'] }),
+    ...(values['redis-url'] === undefined ? {} : { redisUrl: values['redis-url'] }),
+  })
+  for (const line of formatTable(report)) process.stdout.write(`${line}\n`)
+  writeResults(RESULTS, [report], { at: new Date(), quick: values.quick })
+}
