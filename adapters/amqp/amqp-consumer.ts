@@ -147,13 +147,14 @@ export class AmqpConsumer {
   }
 
   consume<A extends Identified>(spec: ConsumeSpec<A>): ConsumerHandle {
-    const handle = new QueueConsumer(this.connection, this.exchange, spec, this.options)
+    const handle: QueueConsumer<A> = new QueueConsumer(
+      this.connection,
+      this.exchange,
+      spec,
+      this.options,
+      () => this.handles.delete(handle),
+    )
     this.handles.add(handle)
-    const close = handle.close.bind(handle)
-    handle.close = async () => {
-      await close()
-      this.handles.delete(handle)
-    }
     return handle
   }
 
@@ -182,6 +183,7 @@ class QueueConsumer<A extends Identified> implements ConsumerHandle {
     exchange: string,
     private readonly spec: ConsumeSpec<A>,
     private readonly options: AmqpConsumerOptions,
+    private readonly onClosed: () => void,
   ) {
     this.queue = spec.queue
     this.maxRetries = Math.max(0, Math.floor(spec.maxRetries ?? 3))
@@ -257,6 +259,7 @@ class QueueConsumer<A extends Identified> implements ConsumerHandle {
       this.closing = (async () => {
         await this.consumer.close()
         await this.republisher.close()
+        this.onClosed()
       })()
     }
     return this.closing

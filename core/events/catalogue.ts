@@ -186,16 +186,13 @@ export interface CatalogueEntry {
   readonly emittedWhen: string
   /** The schema of the CloudEvent's `data`. */
   readonly data: Schema.Codec<{ readonly [k: string]: unknown }, { readonly [k: string]: unknown }>
-  /** True for types the core declares but no use case emits yet. */
-  readonly reserved?: boolean
 }
 
 const entry = (
   subject: CatalogueEntry['subject'],
   emittedWhen: string,
   data: CatalogueEntry['data'],
-  reserved = false,
-): CatalogueEntry => (reserved ? { subject, emittedWhen, data, reserved } : { subject, emittedWhen, data })
+): CatalogueEntry => ({ subject, emittedWhen, data })
 
 export const eventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
   'innkeeper.user.registered.v1': entry('user', 'a user registered', UserRegistered),
