@@ -1,5 +1,11 @@
 import 'reflect-metadata'
 import { Result } from 'effect'
+import {
+  createInfrastructure,
+  loadInfrastructureConfig,
+  redactAmqpUrl,
+  usesRedis,
+} from '../composition/infrastructure.js'
 import { loadApiConfig } from './config.js'
 import { seedDemo } from './seed.js'
 import { startApiServer } from './server.js'
@@ -10,17 +16,32 @@ import { startApiServer } from './server.js'
  */
 const main = async () => {
   const loaded = loadApiConfig(process.env)
-  if (Result.isFailure(loaded)) {
-    process.stderr.write(
-      `innkeeper: invalid configuration\n${loaded.failure.map((m) => `  - ${m}\n`).join('')}`,
-    )
+  const infraLoaded = loadInfrastructureConfig(process.env)
+  const problems = [
+    ...(Result.isFailure(loaded) ? loaded.failure : []),
+    ...(Result.isFailure(infraLoaded) ? infraLoaded.failure : []),
+  ]
+  if (Result.isFailure(loaded) || Result.isFailure(infraLoaded)) {
+    process.stderr.write(`innkeeper: invalid configuration\n${problems.map((m) => `  - ${m}\n`).join('')}`)
     process.exit(2)
   }
   const config = loaded.success
-  const api = await startApiServer({ config })
+  const infraConfig = infraLoaded.success
+  // Redis and RabbitMQ only when INNKEEPER_* asks for them; the default needs no server.
+  const infra = await createInfrastructure(infraConfig, { connectionName: 'innkeeper-api' })
+  const api = await startApiServer({
+    config,
+    ports: infra.ports,
+    ready: async () => {
+      const redisOk = infra.redis === null || (await infra.redis.ping().catch(() => '')) === 'PONG'
+      const amqpOk = infra.amqp === null || infra.amqp.connection.ready
+      return redisOk && amqpOk
+    },
+  })
   const seeded = config.seed ? await seedDemo(api.engine) : null
   const lines = [
     `innkeeper API listening on ${api.url} (${config.mode} mode, in-memory engine)`,
+    `  ports    cache=${infraConfig.cache} rate-limiter=${infraConfig.rateLimiter} idempotency=${infraConfig.idempotency} sessions=${infraConfig.sessions} events=${infraConfig.events}${usesRedis(infraConfig) ? ` redis=${infraConfig.redisUrl.replace(/\/\/[^@]*@/, '//***@')}` : ''}${infraConfig.events === 'amqp' ? ` amqp=${redactAmqpUrl(infraConfig.amqpUrl)}` : ''}`,
     `  docs     ${api.url}/docs`,
     `  openapi  ${api.url}/openapi.json`,
     `  health   ${api.url}/health/ready    metrics ${api.url}/metrics`,
@@ -45,6 +66,7 @@ const main = async () => {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     await api.close()
+    await infra.close()
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))

@@ -41,6 +41,8 @@ export interface ApiServerOptions {
   /** Overrides of the limits (tests use tight ones to see 429s). */
   readonly rateLimits?: RateLimitSettings | false
   readonly loginLimits?: LoginLimits | false
+  /** Readiness of the backing services (Redis, RabbitMQ) for `/health/ready`. */
+  readonly ready?: () => Promise<boolean>
   /** Events the process publishes, for consumers that live in it (metrics, cache invalidation). */
   readonly onEvent?: (event: DomainEvent) => void
 }
@@ -144,6 +146,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     },
     rateLimits: options.rateLimits ?? (config.rateLimit ? defaultRateLimits : false),
     bodyLimit: config.bodyLimit,
+    ...(options.ready === undefined ? {} : { ready: options.ready }),
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     ...(docsDir === undefined
