@@ -18,7 +18,7 @@ export interface AmqpEventPublisherOptions {
    */
   readonly maxAttempts?: number
   readonly retryDelayMs?: number
-  /** How long one attempt may wait for the broker's confirms (default 10,000 ms). */
+  /** How long one attempt may wait for the broker’s confirms (default 5,000 ms). */
   readonly confirmTimeoutMs?: number
 }
 
@@ -73,7 +73,7 @@ export class AmqpEventPublisher implements EventPublisher {
     this.source = options.source ?? CLOUDEVENTS_SOURCE
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 3))
     this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 200)
-    this.confirmTimeoutMs = Math.max(1, options.confirmTimeoutMs ?? 10_000)
+    this.confirmTimeoutMs = Math.max(1, options.confirmTimeoutMs ?? 5_000)
     this.publisher = connection.createPublisher({
       confirm: true,
       // Retries are ours, per batch and in order; the library's would re-send messages one by one.
