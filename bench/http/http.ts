@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -42,6 +41,8 @@ export interface HttpBenchOptions {
   /** Extra rows: the API with Redis (rate limits on, cache, idempotency, sessions). */
   readonly withRedis: boolean
   readonly redisUrl: string
+  /** scrypt cost of the seeded accounts' passwords (sign-in runs the real hash check). */
+  readonly hashCost: number
   /** Write a V8 CPU profile of each API server process here (`--cpu-prof`). */
   readonly cpuProfileDir?: string
 }
@@ -57,6 +58,7 @@ export const fullHttpOptions: HttpBenchOptions = {
   withLimits: true,
   withRedis: true,
   redisUrl: 'redis://127.0.0.1:6379',
+  hashCost: 2 ** 10,
 }
 
 export const quickHttpOptions: HttpBenchOptions = {
@@ -72,13 +74,14 @@ export const quickHttpOptions: HttpBenchOptions = {
 /** Fractions of a second per route on a handful of listings: the smoke test's size. */
 export const tinyHttpOptions: HttpBenchOptions = {
   ...fullHttpOptions,
-  seconds: 0.3,
-  warmupSeconds: 0.1,
+  seconds: 0.25,
+  warmupSeconds: 0,
   connections: 8,
   listings: 18,
   poolListings: 10,
   guests: 60,
   searchQueries: 20,
+  hashCost: 2 ** 4,
 }
 
 /** Throughput each route must reach, as a share of its bare twin's. */
@@ -154,6 +157,8 @@ const apiArgs = (o: HttpBenchOptions, extra: readonly string[]): string[] => [
   String(o.searchQueries),
   '--redis-url',
   o.redisUrl,
+  '--hash-cost',
+  String(o.hashCost),
   ...extra,
 ]
 
@@ -172,25 +177,40 @@ export const runHttpBench = async (o: HttpBenchOptions): Promise<BenchReport> =>
       ? []
       : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
   const servers: SpawnedServer[] = []
-  const tmp = mkdtempSync(join(tmpdir(), 'innkeeper-http-bench-'))
   try {
-    const spawnApi = (name: string, extra: readonly string[]) =>
-      spawnServer(apiArgs(o, extra), { nodeArgs: nodeArgs(name) }).then((s) => {
+    const track = (p: Promise<SpawnedServer>): Promise<SpawnedServer> =>
+      p.then((s) => {
         servers.push(s)
         return s
       })
-    const [api, limited, redis] = await Promise.all([
+    const spawnApi = (name: string, extra: readonly string[]) =>
+      track(spawnServer(apiArgs(o, extra), { nodeArgs: nodeArgs(name) }))
+    // The bare twin starts beside the APIs and gets its body sizes on stdin once the first API knows them.
+    let sendBodies: (line: string) => void = () => {}
+    let noBodies: (e: unknown) => void = () => {}
+    const bodiesLine = new Promise<string>((resolve, reject) => {
+      sendBodies = resolve
+      noBodies = reject
+    })
+    const starting = [
       spawnApi('api', ['--measure']),
       o.withLimits ? spawnApi('api-limits', ['--rate-limit', 'on']) : Promise.resolve(null),
       o.withRedis ? spawnApi('api-redis', ['--rate-limit', 'on', '--infra', 'redis']) : Promise.resolve(null),
-    ])
+      track(spawnServer(['--mode', 'bare', '--bodies', '-'], { input: bodiesLine })),
+    ] as const
+    starting[0].then(
+      (s) =>
+        s.info.fixture?.bytes == null
+          ? noBodies(new Error('the API server sent no response sizes'))
+          : sendBodies(JSON.stringify(s.info.fixture.bytes satisfies BareBodies)),
+      noBodies,
+    )
+    const settled = await Promise.allSettled(starting)
+    const failure = settled.find((r) => r.status === 'rejected')
+    if (failure !== undefined) throw failure.reason
+    const [api, limited, redis, bare] = await Promise.all(starting)
     const fixture = api.info.fixture
-    if (fixture?.bytes == null) throw new Error('the API server sent no fixture with response sizes')
-    const bodies: BareBodies = fixture.bytes
-    const bodiesFile = join(tmp, 'bodies.json')
-    writeFileSync(bodiesFile, JSON.stringify(bodies))
-    const bare = await spawnServer(['--mode', 'bare', '--bodies', bodiesFile])
-    servers.push(bare)
+    if (fixture === null) throw new Error('the API server sent no fixture')
 
     const runId = randomUUID().slice(0, 8)
     const subjects: Subject[] = [
@@ -262,7 +282,6 @@ export const runHttpBench = async (o: HttpBenchOptions): Promise<BenchReport> =>
     return { name: 'http', rows, notes }
   } finally {
     await Promise.all(servers.map((s) => s.close()))
-    rmSync(tmp, { recursive: true, force: true })
   }
 }
 

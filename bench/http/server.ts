@@ -27,7 +27,7 @@ import { type ApiFixture, seedFixture } from './fixture.js'
  *
  *   node --import tsx bench/http/server.ts --mode api [--rate-limit on|off] [--infra memory|redis]
  *        [--listings 400] [--pool-listings 400] [--guests 3000] [--search-queries 2000] [--measure]
- *   node --import tsx bench/http/server.ts --mode bare --bodies sizes.json
+ *   node --import tsx bench/http/server.ts --mode bare --bodies sizes.json   (or --bodies - : one line of stdin)
  *
  * `--profile FILE` writes a V8 CPU profile of the serving phase only (from the JSON line to the stop),
  * leaving out start-up and seeding, as `--cpu-prof` would not.
@@ -107,6 +107,20 @@ process.on('SIGTERM', () => void stop())
 process.on('SIGINT', () => void stop())
 process.stdin.on('end', () => void stop())
 process.stdin.resume()
+
+/** The first line of standard input (the parent may send the bare twin its sizes once it knows them). */
+const firstLine = (): Promise<string> =>
+  new Promise((resolve) => {
+    let text = ''
+    const onData = (d: Buffer) => {
+      text += d.toString()
+      const nl = text.indexOf('\n')
+      if (nl < 0) return
+      process.stdin.off('data', onData)
+      resolve(text.slice(0, nl))
+    }
+    process.stdin.on('data', onData)
+  })
 
 const listen = async (koa: {
   listen: (port: number, host: string, cb: () => void) => Server
@@ -199,8 +213,9 @@ const startApi = async (): Promise<ServerInfo> => {
 }
 
 const startBare = async (): Promise<ServerInfo> => {
-  if (args.bodies === undefined) return fail('--mode bare needs --bodies <file>')
-  const bodies = JSON.parse(readFileSync(args.bodies, 'utf8')) as BareBodies
+  if (args.bodies === undefined) return fail('--mode bare needs --bodies <file> or --bodies -')
+  const text = args.bodies === '-' ? await firstLine() : readFileSync(args.bodies, 'utf8')
+  const bodies = JSON.parse(text) as BareBodies
   const url = await listen(bareApp(bodies))
   return { url, mode, infra, rateLimit: false, pid: process.pid, fixture: null }
 }
