@@ -57,16 +57,25 @@ export interface ListingRepository {
   save(listing: Listing, events: readonly DomainEvent[]): Effect.Effect<void, ConcurrentModification>
   byHost(hostId: UserId, page: PageRequest): Effect.Effect<Page<Listing>>
   /**
-   * Listings matching the filter in sort order (ties broken by id), starting after `after` — the
-   * sort key and id of the last listing the caller consumed. Lazy: callers stop when they have enough.
+   * A cursor over the listings matching the filter in sort order (ties broken by id), starting
+   * after `after` — the sort key and id of the last listing the caller consumed. Lazy: the caller
+   * pulls batches of the size it wants and stops when it has enough.
    */
-  search(
-    filter: ListingFilter,
-    sort: ListingSort,
-    after: SearchPosition | null,
-  ): Effect.Effect<AsyncIterable<Listing>>
+  search(filter: ListingFilter, sort: ListingSort, after: SearchPosition | null): Effect.Effect<ListingCursor>
 }
 export const ListingRepository = token<ListingRepository>('ListingRepository')
+
+/** Pulls a search's listings in batches (a database adapter maps it onto its own cursor). */
+export interface ListingCursor {
+  /**
+   * Up to `max` (≥ 1) more listings, continuing the order; an empty batch means there are no more.
+   * Listings saved between two calls are seen or not, but the order never repeats or skips one
+   * that matched throughout.
+   */
+  next(max: number): Effect.Effect<readonly Listing[]>
+  /** Releases the cursor before its end; idempotent, and harmless after the end. */
+  close(): Effect.Effect<void>
+}
 
 export interface SearchPosition {
   readonly key: number

@@ -6,6 +6,7 @@ import { ConcurrentModification } from '../../core/shared/errors.js'
 import type { ListingId, UserId } from '../../core/shared/ids.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type {
+  ListingCursor,
   ListingFilter,
   ListingRepository,
   ListingSort,
@@ -95,9 +96,27 @@ export class SortedKeyList {
     return true
   }
 
-  /** The first entry strictly after `after` (the very first when null). */
-  firstAfter(after: Entry | null): Entry | undefined {
-    if (after === null) return this.chunks[0]?.[0]
+  /**
+   * Calls `visit` on each entry strictly after `after`, in order, until it returns false or the
+   * entries run out; returns the last entry visited (null if none). The list must not change
+   * during the walk (callers walk synchronously).
+   */
+  forEachAfter(after: Entry | null, visit: (e: Entry) => boolean): Entry | null {
+    let [c, i] = this.seek(after)
+    let last: Entry | null = null
+    for (; c < this.chunks.length; c++, i = 0) {
+      const chunk = this.chunks[c]!
+      for (; i < chunk.length; i++) {
+        last = chunk[i]!
+        if (!visit(last)) return last
+      }
+    }
+    return last
+  }
+
+  /** Chunk and offset of the first entry strictly after `after` (one past the end if none). */
+  private seek(after: Entry | null): [number, number] {
+    if (after === null) return [0, 0]
     // The first chunk whose last entry is after the position, then the first entry after it there.
     let lo = 0
     let hi = this.chunks.length
@@ -108,7 +127,7 @@ export class SortedKeyList {
       else hi = mid
     }
     const chunk = this.chunks[lo]
-    if (chunk === undefined) return undefined
+    if (chunk === undefined) return [lo, 0]
     let a = 0
     let b = chunk.length
     while (a < b) {
@@ -116,7 +135,7 @@ export class SortedKeyList {
       if (compare(chunk[mid]!, after) <= 0) a = mid + 1
       else b = mid
     }
-    return chunk[a]
+    return [lo, a]
   }
 
   /** The chunk where `e` belongs: the first whose last entry is not before it (may be one past the end). */
@@ -158,15 +177,156 @@ const newScope = (): ScopeIndex => ({
   newest: new SortedKeyList(),
 })
 
-/** Degrees per cell of the grid that finds listings near a point (about 28 km of latitude). */
-const CELL_DEG = 0.25
+/** Degrees per side of a cell of the grid that finds listings near a point (about 1.1 km). */
+const CELL_DEG = 0.01
 const LNG_CELLS = Math.round(360 / CELL_DEG)
-const KM_PER_DEG_LAT = 111.2
-const cellOf = (lat: number, lng: number): { row: number; col: number } => ({
-  row: Math.floor((lat + 90) / CELL_DEG),
-  col: ((Math.floor((lng + 180) / CELL_DEG) % LNG_CELLS) + LNG_CELLS) % LNG_CELLS,
-})
-const cellKey = (row: number, col: number): number => row * LNG_CELLS + col
+const ROWS = Math.round(180 / CELL_DEG)
+const EARTH_KM = 6371
+const RAD = Math.PI / 180
+
+/** A group of cells and a lower bound on the distance of every listing in cells not yet given. */
+interface CellGroup {
+  readonly cells: readonly ReadonlySet<string>[]
+  readonly boundAfter: number
+}
+
+/**
+ * Listing ids bucketed by lat/lng cell, able to list the cells around a point nearest first: in
+ * square rings around the point's cell while the rings are few, else the occupied cells sorted by
+ * a lower bound of their distance. Either way each group comes with a lower bound on the distance
+ * of everything still to come, so a caller can emit what is nearer for sure (best-first search).
+ */
+export class GeoGrid {
+  private readonly cells = new Map<number, Set<string>>()
+
+  add(id: string, lat: number, lng: number): void {
+    const key = cellKey(lat, lng)
+    let ids = this.cells.get(key)
+    if (ids === undefined) {
+      ids = new Set()
+      this.cells.set(key, ids)
+    }
+    ids.add(id)
+  }
+
+  remove(id: string, lat: number, lng: number): void {
+    const key = cellKey(lat, lng)
+    const ids = this.cells.get(key)
+    ids?.delete(id)
+    if (ids?.size === 0) this.cells.delete(key)
+  }
+
+  /** Cell groups that may hold points within `radiusKm` of the point, nearest first. */
+  *around(lat: number, lng: number, radiusKm: number): Generator<CellGroup> {
+    // Points within the radius lie within this latitude band; its widest |latitude| bounds how
+    // narrow a degree of longitude gets.
+    const maxAbsLat = Math.min(90, Math.abs(lat) + radiusKm / (EARTH_KM * RAD) + CELL_DEG)
+    const cosL = Math.cos(maxAbsLat * RAD)
+    const ringBound = (k: number): number => {
+      if (k <= 1) return 0
+      const deg = (k - 1) * CELL_DEG
+      const byLat = EARTH_KM * deg * RAD
+      const byLng = 2 * EARTH_KM * Math.asin(Math.min(1, cosL * Math.sin((deg * RAD) / 2)))
+      return Math.min(byLat, byLng)
+    }
+    let rings = 0
+    while (ringBound(rings) <= radiusKm && rings < LNG_CELLS / 4) rings++
+    if ((2 * rings + 1) ** 2 <= 4 * this.cells.size && rings < LNG_CELLS / 4) {
+      const row0 = Math.floor((lat + 90) / CELL_DEG)
+      const col0 = Math.floor((lng + 180) / CELL_DEG)
+      for (let k = 0; k < rings; k++) {
+        const cells: Set<string>[] = []
+        const take = (row: number, col: number) => {
+          if (row < 0 || row >= ROWS) return
+          const ids = this.cells.get(row * LNG_CELLS + (((col % LNG_CELLS) + LNG_CELLS) % LNG_CELLS))
+          if (ids !== undefined) cells.push(ids)
+        }
+        if (k === 0) take(row0, col0)
+        for (let d = -k; d <= k && k > 0; d++) {
+          take(row0 - k, col0 + d)
+          take(row0 + k, col0 + d)
+        }
+        for (let d = -k + 1; d <= k - 1; d++) {
+          take(row0 + d, col0 - k)
+          take(row0 + d, col0 + k)
+        }
+        yield { cells, boundAfter: k + 1 < rings ? ringBound(k + 1) : Number.POSITIVE_INFINITY }
+      }
+      return
+    }
+    // Few occupied cells for so wide a radius: order them by a lower bound of their distance.
+    const order: { bound: number; ids: Set<string> }[] = []
+    for (const [key, ids] of this.cells) {
+      const row = Math.floor(key / LNG_CELLS)
+      const col = key - row * LNG_CELLS
+      const latMin = row * CELL_DEG - 90
+      const lngMin = col * CELL_DEG - 180
+      const cLat = latMin + CELL_DEG / 2
+      const cLng = lngMin + CELL_DEG / 2
+      // No point of the cell is farther from its centre than its corners.
+      const reach = Math.max(
+        haversineKm(cLat, cLng, latMin, lngMin),
+        haversineKm(cLat, cLng, latMin + CELL_DEG, lngMin),
+      )
+      const bound = Math.max(0, haversineKm(lat, lng, cLat, cLng) - reach)
+      if (bound <= radiusKm) order.push({ bound, ids })
+    }
+    order.sort((a, b) => a.bound - b.bound)
+    for (let i = 0; i < order.length; i++)
+      yield { cells: [order[i]!.ids], boundAfter: order[i + 1]?.bound ?? Number.POSITIVE_INFINITY }
+  }
+}
+
+const cellKey = (lat: number, lng: number): number => {
+  const row = Math.min(ROWS - 1, Math.max(0, Math.floor((lat + 90) / CELL_DEG)))
+  const col = ((Math.floor((lng + 180) / CELL_DEG) % LNG_CELLS) + LNG_CELLS) % LNG_CELLS
+  return row * LNG_CELLS + col
+}
+
+/** A binary min-heap of positions (key, then id). */
+class PositionHeap<T extends Entry> {
+  private readonly items: T[] = []
+
+  get size(): number {
+    return this.items.length
+  }
+
+  peek(): T | undefined {
+    return this.items[0]
+  }
+
+  push(x: T): void {
+    const a = this.items
+    a.push(x)
+    let i = a.length - 1
+    while (i > 0) {
+      const parent = (i - 1) >>> 1
+      if (compare(a[parent]!, x) <= 0) break
+      a[i] = a[parent]!
+      i = parent
+    }
+    a[i] = x
+  }
+
+  pop(): T | undefined {
+    const a = this.items
+    const top = a[0]
+    const last = a.pop()
+    if (top === undefined || last === undefined || a.length === 0) return top
+    let i = 0
+    while (true) {
+      const l = 2 * i + 1
+      if (l >= a.length) break
+      const r = l + 1
+      const c = r < a.length && compare(a[r]!, a[l]!) < 0 ? r : l
+      if (compare(a[c]!, last) >= 0) break
+      a[i] = a[c]!
+      i = c
+    }
+    a[i] = last
+    return top
+  }
+}
 
 /**
  * Listings in memory with the indexes a search needs: for all listings and for each city, one
@@ -179,7 +339,7 @@ export class InMemoryListingRepository implements ListingRepository {
   private readonly byHostIndex = new Map<string, SortedIndex>()
   private readonly all = newScope()
   private readonly byCity = new Map<string, ScopeIndex>()
-  private readonly grid = new Map<number, Set<string>>()
+  private readonly geo = new GeoGrid()
 
   constructor(private readonly outbox: InMemoryOutbox) {}
 
@@ -211,47 +371,117 @@ export class InMemoryListingRepository implements ListingRepository {
     filter: ListingFilter,
     sort: ListingSort,
     after: SearchPosition | null,
-  ): Effect.Effect<AsyncIterable<Listing>> {
+  ): Effect.Effect<ListingCursor> {
     return Effect.sync(() => {
+      if (filter.near !== null && sort === 'distance') return this.nearest(filter, filter.near, after)
       if (filter.near === null && isIndexed(sort)) {
-        const scope = filter.city === null ? this.all : this.byCity.get(cityKey(filter.city))
-        return this.walk(scope?.[sort], filter, after)
+        if (filter.city === null) return this.walk(this.all[sort], filter, after)
+        // Every listing in a city's index is in that city (saves move it): no need to check again.
+        return this.walk(this.byCity.get(cityKey(filter.city))?.[sort], { ...filter, city: null }, after)
       }
       return this.gathered(filter, sort, after)
     })
   }
 
   /**
-   * Walks an index lazily from `after`, re-seeking from the last position at every step, so
-   * listings saved while the caller is between steps neither break the walk nor repeat.
+   * A cursor over an index from `after`. Each batch seeks from the last listing returned and walks
+   * on synchronously, so listings saved between batches neither break the walk nor repeat.
    */
   private walk(
     index: SortedKeyList | undefined,
     filter: ListingFilter,
     after: SearchPosition | null,
-  ): AsyncIterable<Listing> {
+  ): ListingCursor {
     const listings = this.listings
+    let position: Entry | null = after
+    let done = index === undefined
     return {
-      async *[Symbol.asyncIterator]() {
-        if (index === undefined) return
-        let position: Entry | null = after
-        while (true) {
-          const e = index.firstAfter(position)
-          if (e === undefined) return
-          position = e
-          const listing = listings.get(e.id)
-          if (listing !== undefined && matchesFilter(listing, filter)) yield listing
-        }
-      },
+      next: (max) =>
+        Effect.sync(() => {
+          const batch: Listing[] = []
+          if (done || index === undefined) return batch
+          const want = Math.max(1, Math.floor(max))
+          const last = index.forEachAfter(position, (e) => {
+            const listing = listings.get(e.id)
+            if (listing !== undefined && matchesFilter(listing, filter)) batch.push(listing)
+            return batch.length < want
+          })
+          if (last !== null) position = last
+          if (batch.length === 0) done = true
+          return batch
+        }),
+      close: () =>
+        Effect.sync(() => {
+          done = true
+        }),
+    }
+  }
+
+  /**
+   * Nearest first around a point, lazily: cells are visited nearest first, their matching listings
+   * go into a heap by distance, and a listing leaves the heap once no cell still to visit can hold a
+   * nearer one. A page near a dense centre visits a few cells, however many listings the city has.
+   */
+  private nearest(
+    filter: ListingFilter,
+    near: NonNullable<ListingFilter['near']>,
+    after: SearchPosition | null,
+  ): ListingCursor {
+    const listings = this.listings
+    const rest = { ...filter, near: null }
+    const groups = this.geo.around(near.lat, near.lng, near.radiusKm)
+    const heap = new PositionHeap<{ key: number; id: string }>()
+    const seen = new Set<string>()
+    let bound = 0
+    let more = true
+    return {
+      next: (max) =>
+        Effect.sync(() => {
+          const batch: Listing[] = []
+          const want = Math.max(1, Math.floor(max))
+          while (batch.length < want) {
+            while (batch.length < want && heap.size > 0 && heap.peek()!.key < bound) {
+              const e = heap.pop()!
+              const listing = listings.get(e.id)
+              // Emitted once, and only if it still matches (it may have changed since it was seen).
+              if (listing === undefined || seen.has(e.id) || !matchesFilter(listing, filter)) continue
+              seen.add(e.id)
+              batch.push(listing)
+            }
+            if (batch.length >= want) break
+            if (!more) {
+              if (heap.size === 0) break
+              bound = Number.POSITIVE_INFINITY
+              continue
+            }
+            const g = groups.next()
+            if (g.done === true) {
+              more = false
+              continue
+            }
+            for (const cell of g.value.cells)
+              for (const id of cell) {
+                const listing = listings.get(id)
+                if (listing === undefined || !matchesFilter(listing, rest)) continue
+                const key = haversineKm(near.lat, near.lng, listing.location.lat, listing.location.lng)
+                if (key > near.radiusKm) continue
+                const e = { key, id }
+                if (after === null || compare(e, after) > 0) heap.push(e)
+              }
+            bound = g.value.boundAfter
+          }
+          return batch
+        }),
+      close: () =>
+        Effect.sync(() => {
+          more = false
+          while (heap.size > 0) heap.pop()
+        }),
     }
   }
 
   /** Searches near a point (candidates from the grid) or in an order no index keeps: gather and sort. */
-  private gathered(
-    filter: ListingFilter,
-    sort: ListingSort,
-    after: SearchPosition | null,
-  ): AsyncIterable<Listing> {
+  private gathered(filter: ListingFilter, sort: ListingSort, after: SearchPosition | null): ListingCursor {
     const matching: { key: number; id: string; listing: Listing }[] = []
     for (const id of this.candidates(filter)) {
       const listing = this.listings.get(id)
@@ -261,10 +491,18 @@ export class InMemoryListingRepository implements ListingRepository {
       matching.push(e)
     }
     matching.sort(compare)
+    let at = 0
     return {
-      async *[Symbol.asyncIterator]() {
-        for (const m of matching) yield m.listing
-      },
+      next: (max) =>
+        Effect.sync(() => {
+          const batch = matching.slice(at, at + Math.max(1, Math.floor(max))).map((m) => m.listing)
+          at += batch.length
+          return batch
+        }),
+      close: () =>
+        Effect.sync(() => {
+          at = matching.length
+        }),
     }
   }
 
@@ -274,33 +512,17 @@ export class InMemoryListingRepository implements ListingRepository {
       else {
         const scope = this.byCity.get(cityKey(filter.city))
         if (scope === undefined) return
-        for (let e = scope.newest.firstAfter(null); e !== undefined; e = scope.newest.firstAfter(e))
-          yield e.id
+        const ids: string[] = []
+        scope.newest.forEachAfter(null, (e) => {
+          ids.push(e.id)
+          return true
+        })
+        yield* ids
       }
       return
     }
-    const { lat, lng, radiusKm } = filter.near
-    const dLat = radiusKm / KM_PER_DEG_LAT
-    const minRow = Math.max(0, Math.floor((lat - dLat + 90) / CELL_DEG))
-    const maxRow = Math.min(Math.floor(180 / CELL_DEG), Math.floor((lat + dLat + 90) / CELL_DEG))
-    const maxAbsLat = Math.min(90, Math.abs(lat) + dLat)
-    const cos = Math.cos((maxAbsLat * Math.PI) / 180)
-    const dLng = cos <= 1e-6 ? 360 : radiusKm / (KM_PER_DEG_LAT * cos)
-    const cols = Math.min(LNG_CELLS, Math.ceil((2 * dLng) / CELL_DEG) + 2)
-    // A huge radius would visit more cells than there are occupied ones: walk the occupied instead.
-    if ((maxRow - minRow + 1) * cols > this.grid.size) {
-      for (const [key, ids] of this.grid) {
-        const row = Math.floor(key / LNG_CELLS)
-        if (row >= minRow && row <= maxRow) yield* ids
-      }
-      return
-    }
-    const firstCol = cellOf(lat, lng - Math.min(dLng, 180)).col
-    for (let row = minRow; row <= maxRow; row++)
-      for (let k = 0; k < cols; k++) {
-        const ids = this.grid.get(cellKey(row, (firstCol + k) % LNG_CELLS))
-        if (ids !== undefined) yield* ids
-      }
+    for (const group of this.geo.around(filter.near.lat, filter.near.lng, filter.near.radiusKm))
+      for (const ids of group.cells) yield* [...ids]
   }
 
   /** Moves a listing's index entries from its stored version to the new one. */
@@ -328,21 +550,11 @@ export class InMemoryListingRepository implements ListingRepository {
     }
     if (oldScope !== undefined && oldCity !== newCity && oldScope.newest.size === 0)
       this.byCity.delete(oldCity!)
-    const oldCell = stored === undefined ? null : cellOf(stored.location.lat, stored.location.lng)
-    const newCell = cellOf(next.location.lat, next.location.lng)
-    if (oldCell !== null) {
-      if (oldCell.row === newCell.row && oldCell.col === newCell.col) return
-      const k = cellKey(oldCell.row, oldCell.col)
-      const ids = this.grid.get(k)
-      ids?.delete(id)
-      if (ids?.size === 0) this.grid.delete(k)
-    }
-    const k = cellKey(newCell.row, newCell.col)
-    let ids = this.grid.get(k)
-    if (ids === undefined) {
-      ids = new Set()
-      this.grid.set(k, ids)
-    }
-    ids.add(id)
+    if (
+      stored !== undefined &&
+      (stored.location.lat !== next.location.lat || stored.location.lng !== next.location.lng)
+    )
+      this.geo.remove(id, stored.location.lat, stored.location.lng)
+    this.geo.add(id, next.location.lat, next.location.lng)
   }
 }

@@ -1,15 +1,18 @@
 import { Effect, Result, Schema } from 'effect'
+import type { NightState } from '../../ports/availability-store.js'
 import type { ListingFilter, ListingSort, SearchPosition } from '../../ports/repositories.js'
 import type { Listing } from '../listings/listing.js'
 import { propertyTypes, roomTypes } from '../listings/listing.js'
+import { checkStay } from '../listings/restrictions.js'
 import { haversineKm, sortKey } from '../listings/search-order.js'
-import type { Quote } from '../pricing/quote.js'
-import type { Stay } from '../shared/dates.js'
+import { type NightPricing, type Quote, quoteStay } from '../pricing/quote.js'
+import { type LocalDate, localDateAt, type Stay } from '../shared/dates.js'
 import { ValidationFailed } from '../shared/errors.js'
+import type { Instant } from '../shared/time.js'
 import { decodeInput } from '../shared/validation.js'
 import type { CoreDeps } from './deps.js'
 import { PageFields } from './page-input.js'
-import { parseStay, priceStay } from './price-stay.js'
+import { parseStay } from './price-stay.js'
 import { Amount, Guests, LocalDateString, NonBlank } from './schemas.js'
 
 export const SearchListingsInput = Schema.Struct({
@@ -127,28 +130,43 @@ export class SearchListings {
         statuses: ['active'],
       }
       const limit = input.limit ?? 20
-      const now = clock.now()
-      const candidates = yield* listings.search(filter, sort, after)
+      const allowed = stayRules(clock.now(), guests)
+      const cursor = yield* listings.search(filter, sort, after)
       const items: SearchHit[] = []
-      let last: SearchPosition | null = null
+      let last: Listing | null = null
       let examined = 0
       let exhausted = true
-      const iterator = candidates[Symbol.asyncIterator]()
+      let batch: readonly Listing[] = []
+      let at = 0
+      // Batches start at the page size (most pages fill from the first candidates) and double.
+      let want = limit
       while (true) {
         if (items.length >= limit || examined >= MAX_EXAMINED_PER_PAGE) {
           exhausted = false
           break
         }
-        const step = yield* Effect.promise(() => iterator.next())
-        if (step.done) break
-        const listing = step.value
+        if (at >= batch.length) {
+          batch = yield* cursor.next(Math.min(want, MAX_EXAMINED_PER_PAGE - examined))
+          at = 0
+          want = Math.min(want * 2, MAX_BATCH)
+          if (batch.length === 0) break
+        }
+        const listing = batch[at++]!
         examined++
-        last = { key: sortKey(listing, sort, near), id: listing.id }
+        last = listing
         let quote: Quote | null = null
         if (stay !== null) {
-          const priced = yield* Effect.result(priceStay(availability, listing, stay, guests, now))
-          if (Result.isFailure(priced)) continue
-          quote = priced.success
+          if (!allowed(listing, stay)) continue
+          const nights = yield* availability.calendar(listing.id, stay.checkIn, stay.checkOut)
+          if (!allAvailable(nights)) continue
+          quote = quoteStay({
+            listingId: listing.id,
+            currency: listing.currency,
+            rules: listing.pricing,
+            stay,
+            guests,
+            calendar: new Map<LocalDate, NightPricing>(nights.map((n) => [n.date, n])),
+          })
           const nightly = Math.round(
             quote.nights.reduce((a, n) => a + n.amount, 0) / Math.max(1, quote.nights.length),
           )
@@ -160,8 +178,47 @@ export class SearchListings {
           : null
         items.push({ listing, quote, distanceKm })
       }
-      if (!exhausted) yield* Effect.promise(async () => iterator.return?.())
-      return { items, nextCursor: !exhausted && last !== null ? encodeCursor(last) : null }
+      yield* cursor.close()
+      return {
+        items,
+        nextCursor:
+          !exhausted && last !== null ? encodeCursor({ key: sortKey(last, sort, near), id: last.id }) : null,
+      }
     })
+  }
+}
+
+const allAvailable = (nights: readonly NightState[]): boolean => {
+  for (const n of nights) if (n.available < 1) return false
+  return true
+}
+
+/** The largest batch a search pulls from the repository at once. */
+const MAX_BATCH = 512
+
+/**
+ * Whether a listing's rules allow the stay now: `checkStay`, the rule a booking goes through,
+ * memoized for one search by the inputs it reads (a listing's restrictions, its guest limit and its
+ * local date), so that of the many candidates a search passes over, those with the same rules cost
+ * a lookup instead of a check and an error each.
+ */
+const stayRules = (now: Instant, guests: number): ((listing: Listing, stay: Stay) => boolean) => {
+  const todayByZone = new Map<string, LocalDate>()
+  const verdicts = new Map<string, boolean>()
+  return (listing, stay) => {
+    const zone = listing.location.timezone
+    let today = todayByZone.get(zone)
+    if (today === undefined) {
+      today = localDateAt(now, zone)
+      todayByZone.set(zone, today)
+    }
+    const r = listing.restrictions
+    const key = `${today}|${listing.maxGuests}|${r.minNights}|${r.maxNights}|${r.advanceNoticeDays}|${r.bookingWindowDays}|${r.checkInWeekdays.join(',')}|${r.checkOutWeekdays.join(',')}`
+    let ok = verdicts.get(key)
+    if (ok === undefined) {
+      ok = Result.isSuccess(checkStay({ restrictions: r, maxGuests: listing.maxGuests, stay, guests, today }))
+      verdicts.set(key, ok)
+    }
+    return ok
   }
 }

@@ -5,8 +5,13 @@ import { sortKey } from '../../core/listings/search-order.js'
 import { ConcurrentModification } from '../../core/shared/errors.js'
 import { asId } from '../../core/shared/ids.js'
 import type { OutboxSource } from '../../ports/events.js'
-import type { ListingFilter, ListingRepository, ListingSort } from '../../ports/repositories.js'
-import { anyFilter, at, collect, collectPages, event, failure, makeListing, rated, run } from './fixtures.js'
+import type {
+  ListingCursor,
+  ListingFilter,
+  ListingRepository,
+  ListingSort,
+} from '../../ports/repositories.js'
+import { anyFilter, at, collectPages, event, failure, makeListing, rated, run } from './fixtures.js'
 
 export interface ListingRepositoryHarness {
   readonly repo: ListingRepository
@@ -15,6 +20,23 @@ export interface ListingRepositoryHarness {
 }
 
 const host = (id: string) => asId('user', id)
+
+/** Pulls up to `max` listings from a cursor in batches of `batch`, then closes it. */
+const drain = async (
+  cursor: ListingCursor,
+  max = Number.POSITIVE_INFINITY,
+  batch = 3,
+): Promise<Listing[]> => {
+  const out: Listing[] = []
+  while (out.length < max) {
+    const next = await run(cursor.next(Math.min(batch, max - out.length)))
+    expect(next.length).toBeLessThanOrEqual(batch)
+    if (next.length === 0) break
+    out.push(...next)
+  }
+  await run(cursor.close())
+  return out
+}
 const lisbon = { lat: 38.7223, lng: -9.1393 }
 
 export const listingRepositoryContract = (name: string, make: () => Promise<ListingRepositoryHarness>) =>
@@ -30,7 +52,7 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
       for (const l of ls) await run(h.repo.save(l, []))
     }
     const search = async (filter: Partial<ListingFilter>, sort: ListingSort = 'price_asc') =>
-      (await collect(await run(h.repo.search({ ...anyFilter, ...filter }, sort, null)))).map(
+      (await drain(await run(h.repo.search({ ...anyFilter, ...filter }, sort, null)))).map(
         (l) => l.id as string,
       )
 
@@ -168,7 +190,7 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
       const seen: string[] = []
       let after: { key: number; id: string } | null = null
       for (let guard = 0; guard < 20; guard++) {
-        const batch: Listing[] = await collect(await run(h.repo.search(anyFilter, 'price_asc', after)), 5)
+        const batch: Listing[] = await drain(await run(h.repo.search(anyFilter, 'price_asc', after)), 5)
         if (batch.length === 0) break
         seen.push(...batch.map((l) => l.id))
         const last = batch[batch.length - 1]!
@@ -206,7 +228,7 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
         // Resuming from every 97th position gives exactly the rest of the order.
         for (let i = 0; i < expected.length; i += 97) {
           const last = ls.find((l) => l.id === expected[i])!
-          const rest = await collect(
+          const rest = await drain(
             await run(
               h.repo.search({ ...anyFilter, city: 'Porto', minGuests: 3 }, sort, {
                 key: sortKey(last, sort, null),
@@ -233,6 +255,59 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
       expect(await search({ city: 'Lisbon' }, 'rating')).toEqual(['lst_a', 'lst_b', 'lst_c'])
     })
 
+    it('search by distance over many scattered listings is exactly nearest first, near or wide, and resumes', async () => {
+      // Enough listings, spread over enough cells, that an adapter's spatial index does real work.
+      const base = makeListing('x').location
+      let seed = 11
+      const next = () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+        return seed / 2_147_483_648
+      }
+      const spots = [
+        { lat: 38.72, lng: -9.14, spread: 0.08 },
+        { lat: 41.15, lng: -8.61, spread: 0.05 },
+        { lat: 40.42, lng: -3.7, spread: 0.1 },
+        { lat: 89.95, lng: 0, spread: 0.03 },
+      ]
+      const ls = Array.from({ length: 1_600 }, (_, i) => {
+        const spot = spots[i % 7 === 0 ? 1 + (i % 3) : 0]!
+        return makeListing(`lst_${String(i).padStart(5, '0')}`, {
+          location: {
+            ...base,
+            lat: Math.min(90, spot.lat + (next() - 0.5) * spot.spread),
+            lng: spot.lng + (next() - 0.5) * spot.spread,
+          },
+          maxGuests: 1 + Math.floor(next() * 5),
+        })
+      })
+      await saveAll(ls)
+      const cases = [
+        { lat: 38.7, lng: -9.15, radiusKm: 4 },
+        { lat: 38.7, lng: -9.15, radiusKm: 450 },
+        { lat: 89.99, lng: 120, radiusKm: 10 },
+        { lat: 0, lng: 0, radiusKm: 100 },
+      ]
+      for (const near of cases) {
+        const expected = ls
+          .filter((l) => l.maxGuests >= 2)
+          .map((l) => ({ id: l.id as string, key: sortKey(l, 'distance', near), l }))
+          .filter((x) => x.key <= near.radiusKm)
+          .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : 1))
+        expect(await search({ near, minGuests: 2 }, 'distance')).toEqual(expected.map((x) => x.id))
+        for (let i = 0; i < expected.length; i += 211) {
+          const cursor = await run(
+            h.repo.search({ ...anyFilter, near, minGuests: 2 }, 'distance', {
+              key: expected[i]!.key,
+              id: expected[i]!.id,
+            }),
+          )
+          expect((await drain(cursor, 4)).map((l) => l.id)).toEqual(
+            expected.slice(i + 1, i + 5).map((x) => x.id),
+          )
+        }
+      }
+    })
+
     it('search near a point finds listings across the antimeridian and none twice', async () => {
       const base = makeListing('x').location
       await saveAll([
@@ -244,6 +319,51 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
       expect(narrow.sort()).toEqual(['lst_east', 'lst_west'])
       const wide = await search({ near: { lat: -16.8, lng: 180, radiusKm: 500 } }, 'distance')
       expect(wide.sort()).toEqual(['lst_east', 'lst_far', 'lst_west'])
+    })
+
+    it('a search cursor gives the same order whatever the batch sizes; empty means the end; close ends it', async () => {
+      const p = makeListing('x').pricing
+      await saveAll(
+        Array.from({ length: 40 }, (_, i) =>
+          makeListing(`lst_${String(i).padStart(2, '0')}`, {
+            pricing: { ...p, baseNightly: 100 + ((i * 7) % 13) },
+          }),
+        ),
+      )
+      const one = (await drain(await run(h.repo.search(anyFilter, 'price_asc', null)), Infinity, 1)).map(
+        (l) => l.id,
+      )
+      const big = (await drain(await run(h.repo.search(anyFilter, 'price_asc', null)), Infinity, 1_000)).map(
+        (l) => l.id,
+      )
+      expect(one).toHaveLength(40)
+      expect(big).toEqual(one)
+      const cursor = await run(h.repo.search(anyFilter, 'price_asc', null))
+      expect(await run(cursor.next(100))).toHaveLength(40)
+      expect(await run(cursor.next(100))).toEqual([])
+      expect(await run(cursor.next(100))).toEqual([])
+      const closed = await run(h.repo.search(anyFilter, 'price_asc', null))
+      expect(await run(closed.next(5))).toHaveLength(5)
+      await run(closed.close())
+      await run(closed.close())
+      expect(await run(closed.next(5))).toEqual([])
+    })
+
+    it('a search cursor sees saves between batches without repeating or skipping steady listings', async () => {
+      const p = makeListing('x').pricing
+      const ls = Array.from({ length: 10 }, (_, i) =>
+        makeListing(`lst_${i}`, { pricing: { ...p, baseNightly: 100 * (i + 1) } }),
+      )
+      await saveAll(ls)
+      const cursor = await run(h.repo.search(anyFilter, 'price_asc', null))
+      const first = await run(cursor.next(4))
+      expect(first.map((l) => l.id)).toEqual(['lst_0', 'lst_1', 'lst_2', 'lst_3'])
+      // Between batches: one listing moves behind the position, one ahead, one new one appears ahead.
+      await run(h.repo.save({ ...ls[6]!, pricing: { ...p, baseNightly: 50 }, version: 2 }, []))
+      await run(h.repo.save({ ...ls[1]!, pricing: { ...p, baseNightly: 950 }, version: 2 }, []))
+      await run(h.repo.save(makeListing('lst_new', { pricing: { ...p, baseNightly: 450 } }), []))
+      const rest = (await drain(cursor)).map((l) => l.id)
+      expect(rest).toEqual(['lst_new', 'lst_4', 'lst_5', 'lst_7', 'lst_8', 'lst_1', 'lst_9'])
     })
 
     it('search reflects later saves: an updated listing moves in or out of a filter', async () => {
