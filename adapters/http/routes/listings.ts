@@ -255,9 +255,14 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       query: PageInput,
       success: { status: 200, description: 'A page of reviews', schema: PageOf(ReviewView) },
       errors: [404],
-      handle: ({ params, query, userId }) =>
-        Effect.map(uc.listListingReviews.execute({ listingId: params.id, ...query }), (page) =>
-          ok({ items: page.items.map((r) => reviewView(r, userId)), nextCursor: page.nextCursor }),
+      handle: ({ caller, params, query, userId }) =>
+        Effect.map(
+          // The listing must be visible to the caller first: a draft is a 404 to everyone but its
+          // host, here as on the listing itself, so its reviews do not reveal that it exists.
+          Effect.andThen(uc.getListing.execute(caller, asListingId(params.id)), () =>
+            uc.listListingReviews.execute({ listingId: params.id, ...query }),
+          ),
+          (page) => ok({ items: page.items.map((r) => reviewView(r, userId)), nextCursor: page.nextCursor }),
         ),
     }),
   ]
