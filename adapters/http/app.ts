@@ -518,6 +518,10 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
     const render = (reply: Reply) => {
       const status = reply.status ?? spec.success.status
       const headers: Record<string, string> = { ...reply.headers }
+      if (reply.rendered !== undefined) {
+        headers['content-type'] = 'application/json; charset=utf-8'
+        return { status, body: reply.rendered, headers }
+      }
       if (c.encode === undefined || reply.value === undefined) return { status, body: undefined, headers }
       let encoded: unknown
       try {

@@ -25,6 +25,11 @@ export interface RequestContext<P, Q> {
 /** A success: the value (camelCase, encoded through the route's response schema) and extras. */
 export interface Reply {
   readonly value?: unknown
+  /**
+   * The body already rendered as the app would render `value` (encoded, snake_case JSON), written as
+   * is: for routes that cache response bodies. Takes the place of `value`.
+   */
+  readonly rendered?: string
   readonly status?: number
   readonly headers?: Readonly<Record<string, string>>
 }

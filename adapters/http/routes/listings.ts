@@ -27,6 +27,7 @@ import {
   noContent,
   ok,
   type RouteDeps,
+  renderJson,
   SEARCH_CACHE_TTL_MS,
   SEARCH_TAG,
 } from './common.js'
@@ -37,19 +38,26 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
   const { useCases: uc, cache } = deps
   const invalidate = (id: string) => cache.invalidateTags([listingTag(id), SEARCH_TAG])
 
-  /** Serves a cached view when there is one; otherwise computes, and caches what `store` allows. */
+  /**
+   * Serves a cached response body when there is one; otherwise computes, renders, and caches what
+   * `store` allows. The cache holds the body as sent (encoded, snake_case JSON), so a hit is written
+   * as is: parsing, re-encoding and re-serializing the view on every hit cost more than the lookup.
+   */
   const cached = <A>(
     key: string,
+    render: (value: unknown) => string,
     compute: Effect.Effect<{ value: unknown; store: boolean; tags: readonly string[]; ttlMs: number }, A>,
   ): Effect.Effect<Reply, A> =>
     Effect.gen(function* () {
       const hit = yield* cache.get(key)
-      if (Option.isSome(hit))
-        return { value: JSON.parse(hit.value) as unknown, headers: { 'X-Cache': 'hit' } }
+      if (Option.isSome(hit)) return { rendered: hit.value, headers: { 'X-Cache': 'hit' } }
       const r = yield* compute
-      if (r.store) yield* cache.set(key, JSON.stringify(r.value), { ttlMs: r.ttlMs, tags: r.tags })
-      return { value: r.value, headers: { 'X-Cache': 'miss' } }
+      const rendered = render(r.value)
+      if (r.store) yield* cache.set(key, rendered, { ttlMs: r.ttlMs, tags: r.tags })
+      return { rendered, headers: { 'X-Cache': 'miss' } }
     })
+  const renderSearch = renderJson(PageOf(SearchHitView))
+  const renderListing = renderJson(ListingView)
 
   return [
     defineRoute({
@@ -82,9 +90,10 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 200, description: 'A page of hits', schema: PageOf(SearchHitView) },
       errors: [],
       handle: ({ query }) => {
-        const key = `search:${createHash('sha256').update(JSON.stringify(query)).digest('hex')}`
+        const key = `search-body:${createHash('sha256').update(JSON.stringify(query)).digest('hex')}`
         return cached(
           key,
+          renderSearch,
           Effect.map(uc.searchListings.execute(query), (r) => ({
             value: { items: r.items.map(searchHitView), nextCursor: r.nextCursor },
             store: true,
@@ -108,7 +117,8 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
         caller.kind === 'user'
           ? Effect.map(uc.getListing.execute(caller, asListingId(params.id)), (l) => ok(listingView(l)))
           : cached(
-              `listing:${params.id}`,
+              `listing-body:${params.id}`,
+              renderListing,
               Effect.map(uc.getListing.execute(caller, asListingId(params.id)), (l) => ({
                 value: listingView(l),
                 store: l.status === 'active',
