@@ -24,9 +24,26 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  */
 const VERBATIM = new Set(['categories'])
 
+/**
+ * How deeply a request body may nest. No input of the API goes past a handful of levels; a body of
+ * `[[[[…` (100 kB of it is 50,000 levels) must be refused here, before any recursive walk overflows
+ * the stack and turns a malformed request into a 500.
+ */
+export const MAX_BODY_DEPTH = 32
+
 /** Request JSON → core input. Keys that are not snake_case are reported, never silently accepted. */
-export const fromWire = (value: unknown, issues: KeyIssue[] = [], path = '', verbatim = false): unknown => {
-  if (Array.isArray(value)) return value.map((v, i) => fromWire(v, issues, `${path}.${i}`))
+export const fromWire = (
+  value: unknown,
+  issues: KeyIssue[] = [],
+  path = '',
+  verbatim = false,
+  depth = 0,
+): unknown => {
+  if ((Array.isArray(value) || isPlainObject(value)) && depth >= MAX_BODY_DEPTH) {
+    issues.push({ path, message: `Nested more than ${MAX_BODY_DEPTH} levels deep` })
+    return undefined
+  }
+  if (Array.isArray(value)) return value.map((v, i) => fromWire(v, issues, `${path}.${i}`, false, depth + 1))
   if (!isPlainObject(value)) return value
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) {
@@ -35,7 +52,7 @@ export const fromWire = (value: unknown, issues: KeyIssue[] = [], path = '', ver
       issues.push({ path: at, message: 'Unknown field (fields are snake_case)' })
       continue
     }
-    out[verbatim ? k : toCamel(k)] = fromWire(v, issues, at, VERBATIM.has(k))
+    out[verbatim ? k : toCamel(k)] = fromWire(v, issues, at, VERBATIM.has(k), depth + 1)
   }
   return out
 }
