@@ -1,6 +1,7 @@
 import { Effect, Schema } from 'effect'
 import type { Booking } from '../../../core/bookings/booking.js'
 import type { BookingId } from '../../../core/shared/ids.js'
+import { decodeInput } from '../../../core/shared/validation.js'
 import { CancelBookingInput } from '../../../core/use-cases/cancel-booking.js'
 import { ModifyBookingInput } from '../../../core/use-cases/modify-booking.js'
 import { PageInput } from '../../../core/use-cases/page-input.js'
@@ -159,13 +160,18 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       bodyOptional: true,
       success: { status: 200, description: 'The declined booking', schema: BookingView },
       errors: [404, 409],
-      handle: ({ caller, params, body }) => {
-        const reason = (body as { reason?: string }).reason ?? ''
-        return Effect.map(
-          Effect.flatMap(uc.declineBooking.execute(caller, asBookingId(params.id), reason), touched),
-          one,
-        )
-      },
+      handle: ({ caller, params, body }) =>
+        // The use case takes the reason as a plain string: decode it here (type, length, no other
+        // fields), or anything a client sends would be stored as the booking's message.
+        Effect.gen(function* () {
+          const input = yield* decodeInput(DeclineInput, body)
+          const declined = yield* uc.declineBooking.execute(
+            caller,
+            asBookingId(params.id),
+            input.reason ?? '',
+          )
+          return one(yield* touched(declined))
+        }),
     }),
     defineRoute<IdParams>({
       method: 'post',
@@ -184,17 +190,8 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       errors: [402, 403, 404, 409],
       handle: ({ caller, params, body }) =>
         Effect.gen(function* () {
-          const input = yield* Schema.decodeUnknownEffect(CheckoutInput)(body).pipe(
-            Effect.mapError(
-              () =>
-                new HttpProblem(
-                  400,
-                  'validation_failed',
-                  'The request is invalid',
-                  'auto_confirm must be a boolean',
-                ),
-            ),
-          )
+          // Field-level issues and unknown fields rejected, like every other body.
+          const input = yield* decodeInput(CheckoutInput, body)
           const auto = input.autoConfirm === true
           if (auto && (deps.mode !== 'development' || deps.devPayments === undefined))
             return yield* Effect.fail(
