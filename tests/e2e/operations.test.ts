@@ -430,6 +430,56 @@ describe('request limits: 413, 415, 400 for unknown fields, 405', () => {
     expect((nested.json.errors as { path: string }[]).map((e) => e.path)).toContain('pricing.secret_discount')
   })
 
+  it('bodies the routes read themselves (checkout, decline) get the same field issues and unknown-field refusals', async () => {
+    const host = await api.account('rb-host', ['guest', 'host'])
+    const guest = await api.account('rb-guest')
+    const created = await api.request('POST', '/api/v1/listings', {
+      token: host.token,
+      body: listingBody({ booking_mode: 'request' }),
+    })
+    await api.request('POST', `/api/v1/listings/${created.json.id}/activate`, { token: host.token })
+    const booking = await api.request('POST', '/api/v1/bookings', {
+      token: guest.token,
+      body: { listing_id: created.json.id, check_in: '2026-02-10', check_out: '2026-02-12', guests: 1 },
+    })
+    const id: string = booking.json.id
+    const pathsOf = (r: { json: { errors?: { path: string }[] } }) => (r.json.errors ?? []).map((e) => e.path)
+    const badCheckout = await api.request('POST', `/api/v1/bookings/${id}/checkout`, {
+      token: guest.token,
+      body: { auto_confirm: 'yes' },
+    })
+    expect(badCheckout.status).toBe(400)
+    expect(pathsOf(badCheckout)).toEqual(['auto_confirm'])
+    const extra = await api.request('POST', `/api/v1/bookings/${id}/checkout`, {
+      token: guest.token,
+      body: { auto_confirm: true, coupon: 'FREE' },
+    })
+    expect(extra.status).toBe(400)
+    expect(pathsOf(extra)).toEqual(['coupon'])
+    const paid = await api.request('POST', `/api/v1/bookings/${id}/checkout`, {
+      token: guest.token,
+      body: { auto_confirm: true },
+    })
+    expect(paid.json.booking.state, paid.text).toBe('awaiting_host')
+    for (const body of [
+      { reason: { html: '<b>no</b>' } },
+      { reason: 'n'.repeat(1_001) },
+      { reason: 'no', extra: 1 },
+    ]) {
+      const res = await api.request('POST', `/api/v1/bookings/${id}/decline`, { token: host.token, body })
+      expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400)
+      expect(res.json.code).toBe('validation_failed')
+    }
+    // Nothing was stored: the booking still reads fine and still waits for the host.
+    const after = await api.request('GET', `/api/v1/bookings/${id}`, { token: host.token })
+    expect([after.status, after.json.state]).toEqual([200, 'awaiting_host'])
+    const declined = await api.request('POST', `/api/v1/bookings/${id}/decline`, {
+      token: host.token,
+      body: { reason: 'Dates no longer work' },
+    })
+    expect(declined.json.state, declined.text).toBe('declined')
+  })
+
   it('a method a path does not have is a 405 problem with Allow', async () => {
     const res = await api.request('PUT', '/api/v1/users/me/guests', { unchecked: true })
     expect(res.status).toBe(405)
