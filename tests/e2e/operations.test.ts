@@ -532,13 +532,35 @@ describe('rate limits: 429 with Retry-After and RateLimit-* headers', () => {
   it('per IP: anonymous requests share the IP bucket; probes and metrics are never limited', async () => {
     await api.advance(60_000)
     const statuses: number[] = []
-    for (let i = 0; i < 8; i++) statuses.push((await api.request('GET', '/api/v1/listings')).status)
+    // A client cannot dodge the limit by inventing X-Forwarded-For (the proxy is not trusted by default).
+    for (let i = 0; i < 8; i++)
+      statuses.push(
+        (await api.request('GET', '/api/v1/listings', { headers: { 'x-forwarded-for': `203.0.113.${i}` } }))
+          .status,
+      )
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429])
     const refused = await api.request('GET', '/api/v1/listings')
     expect(refused.headers.get('retry-after')).toBe('1')
     expect(refused.headers.get('ratelimit-limit')).toBe('6')
     for (const path of ['/health/live', '/health/ready', '/metrics', '/openapi.json'])
       expect((await api.request('GET', path)).status, path).toBe(200)
+  })
+
+  it('behind a trusted proxy (INNKEEPER_TRUST_PROXY) the client address comes from X-Forwarded-For', async () => {
+    const proxied = await startTestApi({ rateLimits: tight, env: { INNKEEPER_TRUST_PROXY: 'true' } })
+    try {
+      const from = (ip: string) =>
+        proxied
+          .request('GET', '/api/v1/listings', { headers: { 'x-forwarded-for': ip } })
+          .then((r) => r.status)
+      const a: number[] = []
+      for (let i = 0; i < 7; i++) a.push(await from('198.51.100.1'))
+      expect(a).toEqual([200, 200, 200, 200, 200, 200, 429])
+      expect(await from('198.51.100.2')).toBe(200)
+      expect(proxied.violations).toEqual([])
+    } finally {
+      await proxied.close()
+    }
   })
 
   it('the defaults are about 100/min per user and 1000/min per IP with a small burst', () => {
