@@ -35,6 +35,8 @@ export interface LoadResult {
   }
   /** CPU the load generator (this process) used, as a share of one core (1 = saturated). */
   readonly clientCpu: number
+  /** Responses by the value of the header asked for (`tally`), e.g. X-Cache hit / miss. */
+  readonly tally: Readonly<Record<string, number>>
 }
 
 /** Growable array of latencies (ms), sorted on demand. */
@@ -62,8 +64,15 @@ class Latencies {
 export const runLoad = async (
   url: string,
   load: Load,
-  o: { readonly seconds: number; readonly connections: number },
+  o: {
+    readonly seconds: number
+    readonly connections: number
+    /** Count responses by the value of this header (lower case). */
+    readonly tally?: string
+  },
 ): Promise<LoadResult> => {
+  const tally: Record<string, number> = {}
+  const tallied = o.tally
   const latencies = new Latencies()
   const statuses: Record<string, number> = {}
   let responses = 0
@@ -86,6 +95,21 @@ export const runLoad = async (
       // Sample every 50 ms: a run ends at the first sample after its duration.
       sampleInt: 50,
       ...(max === undefined ? {} : { maxOverallRequests: max }),
+      ...(tallied === undefined
+        ? {}
+        : {
+            setupClient: (client: autocannon.Client) =>
+              // The 'headers' event carries the parser's record: the raw headers as [name, value, …].
+              client.on('headers', (info: unknown) => {
+                const raw = (info as { headers?: unknown }).headers
+                if (!Array.isArray(raw)) return
+                for (let i = 0; i + 1 < raw.length; i += 2)
+                  if (String(raw[i]).toLowerCase() === tallied) {
+                    const v = String(raw[i + 1])
+                    tally[v] = (tally[v] ?? 0) + 1
+                  }
+              }),
+          }),
       requests: [
         {
           method: load.method,
@@ -132,5 +156,6 @@ export const runLoad = async (
       max: sorted.length > 0 ? sorted[sorted.length - 1]! : 0,
     },
     clientCpu: (cpu.user + cpu.system) / 1000 / (performance.now() - t0),
+    tally,
   }
 }
