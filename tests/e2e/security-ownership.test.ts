@@ -85,7 +85,6 @@ const LISTINGS = (w: World): Target[] => [
   { label: 'active listing', params: { id: w.activeListing } },
 ]
 const DRAFT = (w: World): Target[] => [{ label: 'draft listing', params: { id: w.draftListing } }]
-const ACTIVE = (w: World): Target[] => [{ label: 'active listing', params: { id: w.activeListing } }]
 const NO_ID = { id: 'zz_missing_000001' }
 
 /** Every operation of the document with a path parameter, keyed by operationId. */
