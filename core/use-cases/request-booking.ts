@@ -7,7 +7,7 @@ import { zonedInstant } from '../shared/dates.js'
 import {
   Forbidden,
   ListingNotBookable,
-  type ListingNotFound,
+  ListingNotFound,
   type NightsUnavailable,
   type StayRestrictionViolated,
   TooManyPendingBookings,
@@ -72,6 +72,9 @@ export class RequestBooking {
       const guest = yield* findUser(users, userId)
       if (guest.status !== 'active') return yield* Effect.fail(new UserSuspended({ userId }))
       const listing = yield* findListing(listings, input.listingId as ListingId)
+      // Drafts and archived listings are not public: they are not found, so their ids do not leak.
+      if (listing.status === 'draft' || listing.status === 'archived')
+        return yield* Effect.fail(new ListingNotFound({ listingId: listing.id }))
       if (listing.status !== 'active')
         return yield* Effect.fail(
           new ListingNotBookable({ listingId: listing.id, reason: `the listing is ${listing.status}` }),
