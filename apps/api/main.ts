@@ -32,6 +32,7 @@ const main = async () => {
   const api = await startApiServer({
     config,
     ports: infra.ports,
+    ...(infra.amqp === null ? {} : { amqp: { consumer: infra.amqp.consumer } }),
     ready: async () => {
       const redisOk = infra.redis === null || (await infra.redis.ping().catch(() => '')) === 'PONG'
       const amqpOk = infra.amqp === null || infra.amqp.connection.ready

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { Effect } from 'effect'
 import { type Logger, pino } from 'pino'
+import { type AmqpConsumer, InMemoryProcessedEvents } from '../../adapters/amqp/index.js'
 import {
   AccessTokens,
   apiRoutes,
@@ -25,6 +26,8 @@ import {
   type InMemoryEngine,
   type InMemoryEngineOptions,
 } from '../composition/in-memory-engine.js'
+import { amqpEventSource } from '../worker/event-sources.js'
+import { startWorker, type Worker } from '../worker/worker.js'
 import type { ApiConfig } from './config.js'
 
 export interface ApiServerOptions {
@@ -41,6 +44,12 @@ export interface ApiServerOptions {
   /** Overrides of the limits (tests use tight ones to see 429s). */
   readonly rateLimits?: RateLimitSettings | false
   readonly loginLimits?: LoginLimits | false
+  /**
+   * When events travel over RabbitMQ, the API consumes its own notifications from it: the
+   * notification consumer needs the users, which live in this process while repositories are in
+   * memory. Its queue is `<queuePrefix>.notifications` (default `innkeeper.api`).
+   */
+  readonly amqp?: { readonly consumer: AmqpConsumer; readonly queuePrefix?: string }
   /** Readiness of the backing services (Redis, RabbitMQ) for `/health/ready`. */
   readonly ready?: () => Promise<boolean>
   /** Events the process publishes, for consumers that live in it (metrics, cache invalidation). */
@@ -174,6 +183,22 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       })
     return ticking
   }
+  const notifications: Worker | null =
+    options.amqp === undefined
+      ? null
+      : startWorker({
+          useCases: engine.useCases,
+          consumers: {
+            source: amqpEventSource(options.amqp.consumer, {
+              queuePrefix: options.amqp.queuePrefix ?? 'innkeeper.api',
+              processed: () => new InMemoryProcessedEvents(),
+            }),
+            names: ['notifications'],
+          },
+          log: logger,
+        })
+  if (notifications) await notifications.ready
+
   const timer = options.background === false ? null : setInterval(() => void tick(), config.tickMs)
   timer?.unref()
 
@@ -211,6 +236,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
         server.closeIdleConnections()
       })
       if (ticking) await ticking
+      await notifications?.close()
     },
   }
 }
