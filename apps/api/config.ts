@@ -14,7 +14,7 @@ const IntString = (min: number, max: number) =>
     }),
   )
 
-/** The environment variables the API reads, each validated; unknown INNKEEPER_* names are reported too. */
+/** The environment variables the API reads, each validated. */
 const Env = Schema.Struct({
   PORT: Schema.optionalKey(IntString(0, 65_535)),
   HOST: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
@@ -34,6 +34,38 @@ const Env = Schema.Struct({
   INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
   INNKEEPER_PAYMENT_WEBHOOK_SECRET: Schema.optionalKey(Schema.String.check(Schema.isMinLength(16))),
 })
+
+/** The variable names `loadApiConfig` reads. */
+export const apiEnvNames: readonly string[] = Object.keys(Env.fields)
+
+/**
+ * `INNKEEPER_*` variables nobody reads: almost always a typo (`INNKEEPER_JWT_SECRETT`) that would
+ * silently leave a default in force. Each is reported with the closest known name.
+ */
+export const unknownInnkeeperVariables = (
+  env: Readonly<Record<string, string | undefined>>,
+  known: readonly string[],
+): string[] => {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: b.length + 1 }, (_, j) => j)
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0]!
+      d[0] = i
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = d[j]!
+        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+        prev = tmp
+      }
+    }
+    return d[b.length]!
+  }
+  return Object.keys(env)
+    .filter((k) => k.startsWith('INNKEEPER_') && !known.includes(k))
+    .map((k) => {
+      const closest = [...known].sort((a, b) => distance(k, a) - distance(k, b))[0]
+      return `${k}: not a variable innkeeper reads${closest !== undefined && distance(k, closest) <= 3 ? ` (did you mean ${closest}?)` : ''}`
+    })
+}
 
 export interface ApiConfig {
   readonly port: number

@@ -2,11 +2,12 @@ import 'reflect-metadata'
 import { Result } from 'effect'
 import {
   createInfrastructure,
+  InfrastructureEnv,
   loadInfrastructureConfig,
   redactAmqpUrl,
   usesRedis,
 } from '../composition/infrastructure.js'
-import { loadApiConfig } from './config.js'
+import { apiEnvNames, loadApiConfig, unknownInnkeeperVariables } from './config.js'
 import { seedDemo } from './seed.js'
 import { startApiServer } from './server.js'
 
@@ -17,11 +18,18 @@ import { startApiServer } from './server.js'
 const main = async () => {
   const loaded = loadApiConfig(process.env)
   const infraLoaded = loadInfrastructureConfig(process.env)
+  // The worker's own variables and the test suites' switch are read elsewhere.
+  const known = [...apiEnvNames, ...Object.keys(InfrastructureEnv.fields), 'INNKEEPER_DEEP']
+  const unknown = unknownInnkeeperVariables(
+    Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INNKEEPER_WORKER_'))),
+    known,
+  )
   const problems = [
     ...(Result.isFailure(loaded) ? loaded.failure : []),
     ...(Result.isFailure(infraLoaded) ? infraLoaded.failure : []),
+    ...unknown,
   ]
-  if (Result.isFailure(loaded) || Result.isFailure(infraLoaded)) {
+  if (Result.isFailure(loaded) || Result.isFailure(infraLoaded) || unknown.length > 0) {
     process.stderr.write(`innkeeper: invalid configuration\n${problems.map((m) => `  - ${m}\n`).join('')}`)
     process.exit(2)
   }
