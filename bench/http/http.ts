@@ -53,7 +53,7 @@ export const fullHttpOptions: HttpBenchOptions = {
   connections: 32,
   listings: 400,
   poolListings: 400,
-  guests: 4_000,
+  guests: 5_000,
   searchQueries: 3_000,
   withLimits: true,
   withRedis: true,
