@@ -237,7 +237,9 @@ export const audit = (
         for (const p of payments) {
           paymentsChecked++
           const intent = yield* a.gateway.retrieve(p.providerRef)
-          if (intent.amountRefunded > intent.amountReceived) inv.refunds_exceeding_payment++
+          // At the provider and in the engine's own record of the payment.
+          if (intent.amountRefunded > intent.amountReceived || p.refundedAmount > p.capturedAmount)
+            inv.refunds_exceeding_payment++
           received += intent.amountReceived
           refundedHere += intent.amountRefunded
           const c = moneyOf(p.currency)
