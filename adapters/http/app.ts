@@ -2,12 +2,12 @@ import { createHash, randomUUID } from 'node:crypto'
 import { bodyParser } from '@koa/bodyparser'
 import cors from '@koa/cors'
 import Router from '@koa/router'
-import { Cause, Effect, Exit, Option, Schema } from 'effect'
+import { Cause, Effect, Exit, Option, Result, Schema } from 'effect'
 import Koa from 'koa'
 import helmet from 'koa-helmet'
 import type { Logger } from 'pino'
 import type { UserId } from '../../core/shared/ids.js'
-import { decodeInput } from '../../core/shared/validation.js'
+import { decodeInputResult } from '../../core/shared/validation.js'
 import { anonymousCaller, type Caller, userCaller } from '../../core/use-cases/caller.js'
 import type { IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js'
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../../ports/rate-limiter.js'
@@ -85,8 +85,9 @@ const isJsonType = (type: string | undefined): boolean =>
 interface Compiled {
   readonly route: Route
   readonly encode: ((v: unknown) => unknown) | undefined
-  readonly decodeParams: ((raw: unknown) => Effect.Effect<unknown, unknown>) | undefined
-  readonly decodeQuery: ((raw: unknown) => Effect.Effect<unknown, unknown>) | undefined
+  /** Path and query decoding are synchronous (no Effect run, no promise hop per request). */
+  readonly decodeParams: ((raw: unknown) => Result.Result<unknown, unknown>) | undefined
+  readonly decodeQuery: ((raw: unknown) => Result.Result<unknown, unknown>) | undefined
   readonly arrayQueryKeys: ReadonlySet<string>
 }
 
@@ -114,8 +115,8 @@ const compile = (route: Route): Compiled => {
   return {
     route,
     encode: encode === undefined ? undefined : (v) => encode(v),
-    decodeParams: p === undefined ? undefined : (raw) => decodeInput(p, raw),
-    decodeQuery: queryCodec === undefined ? undefined : (raw) => decodeInput(queryCodec, raw),
+    decodeParams: p === undefined ? undefined : (raw) => decodeInputResult(p, raw),
+    decodeQuery: queryCodec === undefined ? undefined : (raw) => decodeInputResult(queryCodec, raw),
     arrayQueryKeys: arrayKeysOf(q),
   }
 }
@@ -438,17 +439,17 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
     let params: unknown = {}
     if (c.decodeParams) {
       const raw = Object.fromEntries(Object.entries(ctx.params ?? {}).map(([k, v]) => [toCamel(k), v]))
-      const r = await Effect.runPromise(Effect.result(c.decodeParams(raw)))
-      if (r._tag === 'Failure') return sendProblem(ctx, problemOfCoreError(r.failure) ?? validation([]))
+      const r = c.decodeParams(raw)
+      if (Result.isFailure(r)) return sendProblem(ctx, problemOfCoreError(r.failure) ?? validation([]))
       params = r.success
     }
     let query: unknown = {}
-    const q = normalizeQuery(ctx.query as Record<string, string | string[] | undefined>, c.arrayQueryKeys)
     if (c.decodeQuery) {
+      const q = normalizeQuery(ctx.query as Record<string, string | string[] | undefined>, c.arrayQueryKeys)
       issues.push(...q.issues)
       if (issues.length === 0) {
-        const r = await Effect.runPromise(Effect.result(c.decodeQuery(q.value)))
-        if (r._tag === 'Failure') return sendProblem(ctx, problemOfCoreError(r.failure) ?? validation([]))
+        const r = c.decodeQuery(q.value)
+        if (Result.isFailure(r)) return sendProblem(ctx, problemOfCoreError(r.failure) ?? validation([]))
         query = r.success
       }
     }
