@@ -14,7 +14,7 @@ import { type SpawnedServer, spawnServer } from './spawn.js'
  * HTTP throughput and latency of three routes of the real app, each beside a bare Koa route that
  * answers a body of the same size, with autocannon in this process and every server in its own:
  *
- *   npx tsx bench/http/http.ts [--quick] [--cpu-prof DIR] [--redis-url redis://127.0.0.1:6379]
+ *   npx tsx bench/http/http.ts [--quick] [--profile DIR] [--redis-url redis://127.0.0.1:6379]
  *
  * - `GET /api/v1/listings/{id}` over every searched listing (anonymous: the listing cache serves it);
  * - `GET /api/v1/listings?city=…&check_in=…&check_out=…&guests=…&limit=20` over distinct queries;
@@ -43,8 +43,11 @@ export interface HttpBenchOptions {
   readonly redisUrl: string
   /** scrypt cost of the seeded accounts' passwords (sign-in runs the real hash check). */
   readonly hashCost: number
-  /** Write a V8 CPU profile of each API server process here (`--cpu-prof`). */
-  readonly cpuProfileDir?: string
+  /**
+   * Write a V8 CPU profile of each server's serving phase here (`api.cpuprofile`, `api-limits…`,
+   * `api-redis…`, `bare…`; open them in Chrome DevTools or speedscope).
+   */
+  readonly profileDir?: string
 }
 
 export const fullHttpOptions: HttpBenchOptions = {
@@ -205,10 +208,8 @@ const statusText = (s: Readonly<Record<string, number>>): string =>
 export const runHttpBench = async (o: HttpBenchOptions): Promise<BenchReport> => {
   const started = Date.now()
   const load0 = loadavg()[0] ?? 0
-  const nodeArgs = (name: string) =>
-    o.cpuProfileDir === undefined
-      ? []
-      : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+  const profile = (name: string): string[] =>
+    o.profileDir === undefined ? [] : ['--profile', join(o.profileDir, `${name}.cpuprofile`)]
   const servers: SpawnedServer[] = []
   const skipped: string[] = []
   try {
@@ -218,7 +219,7 @@ export const runHttpBench = async (o: HttpBenchOptions): Promise<BenchReport> =>
         return s
       })
     const spawnApi = (name: string, extra: readonly string[]) =>
-      track(spawnServer(apiArgs(o, extra), { nodeArgs: nodeArgs(name) }))
+      track(spawnServer([...apiArgs(o, extra), ...profile(name)]))
     // The bare twin starts beside the APIs and gets its body sizes on stdin once the first API knows them.
     let sendBodies: (line: string) => void = () => {}
     let noBodies: (e: unknown) => void = () => {}
@@ -238,7 +239,7 @@ export const runHttpBench = async (o: HttpBenchOptions): Promise<BenchReport> =>
             return null
           })
         : Promise.resolve(null),
-      track(spawnServer(['--mode', 'bare', '--bodies', '-'], { input: bodiesLine })),
+      track(spawnServer(['--mode', 'bare', '--bodies', '-', ...profile('bare')], { input: bodiesLine })),
     ] as const
     starting[0].then(
       (s) =>
@@ -355,14 +356,14 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
-      'cpu-prof': { type: 'string' },
+      profile: { type: 'string' },
       'redis-url': { type: 'string' },
     },
   })
   const base = values.quick ? quickHttpOptions : fullHttpOptions
   const report = await runHttpBench({
     ...base,
-    ...(values['cpu-prof'] === undefined ? {} : { cpuProfileDir: values['cpu-prof'] }),
+    ...(values.profile === undefined ? {} : { profileDir: values.profile }),
     ...(values['redis-url'] === undefined ? {} : { redisUrl: values['redis-url'] }),
   })
   for (const line of formatTable(report)) process.stdout.write(`${line}\n`)

@@ -30,24 +30,21 @@ const cpuOf = (pid: number): number => {
 
 /**
  * Starts `bench/http/server.ts` in a process of its own with `args`, waits for the JSON line it
- * prints when ready (up to `timeoutMs`), and returns it. `nodeArgs` go to node (e.g. `--cpu-prof`).
+ * prints when ready (up to `timeoutMs`), and returns it.
  * Closing the server's standard input (this process ending) stops it too.
  */
 export const spawnServer = (
   args: readonly string[],
   options: {
     readonly timeoutMs?: number
-    readonly nodeArgs?: readonly string[]
     /** Written to the server's standard input as one line once it resolves (e.g. `--bodies -`). */
     readonly input?: Promise<string>
   } = {},
 ): Promise<SpawnedServer> =>
   new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [...(options.nodeArgs ?? []), '--import', 'tsx', SERVER, ...args],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    )
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     options.input?.then(
       (line) => child.stdin?.write(`${line}\n`),
       () => void close(),
