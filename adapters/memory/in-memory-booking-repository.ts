@@ -7,15 +7,22 @@ import type { BookingId, ListingId, UserId } from '../../core/shared/ids.js'
 import type { Instant } from '../../core/shared/time.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type { BookingRepository } from '../../ports/repositories.js'
+import { SortedKeyList } from './in-memory-listing-repository.js'
 import type { InMemoryOutbox } from './in-memory-outbox.js'
-import { bucket, DueIndex, indexFor, pageOf, type SortedIndex, snapshot, versionFits } from './support.js'
+import { bucket, indexFor, pageOf, type SortedIndex, snapshot, versionFits } from './support.js'
 
 export class InMemoryBookingRepository implements BookingRepository {
   private readonly bookings = new Map<string, Booking>()
   private readonly byGuestIndex = new Map<string, SortedIndex>()
   private readonly byHostIndex = new Map<string, SortedIndex>()
   private readonly byListingIndex = new Map<string, Set<string>>()
-  private readonly dueIndex = new DueIndex()
+  /**
+   * Bookings with a timer, by (dueAt, id): a chunked sorted list, so that moving one booking's
+   * timer costs O(log n + chunk) even with hundreds of thousands of timers pending, and `due` reads
+   * the earliest ones in order without scanning the rest.
+   */
+  private readonly dueIndex = new SortedKeyList()
+  private readonly dueAtOf = new Map<string, number>()
 
   constructor(private readonly outbox: InMemoryOutbox) {}
 
@@ -39,7 +46,7 @@ export class InMemoryBookingRepository implements BookingRepository {
       indexFor(this.byGuestIndex, booking.guestId).upsert(booking.id, booking.createdAt)
       indexFor(this.byHostIndex, booking.hostId).upsert(booking.id, booking.createdAt)
       bucket(this.byListingIndex, booking.listingId).add(booking.id)
-      this.dueIndex.set(booking.id, booking.dueAt)
+      this.setDue(booking.id, booking.dueAt)
       this.outbox.append(events)
       return Effect.void
     })
@@ -67,12 +74,18 @@ export class InMemoryBookingRepository implements BookingRepository {
   }
 
   due(now: Instant, limit: number): Effect.Effect<readonly Booking[]> {
-    return Effect.sync(() =>
-      this.dueIndex
-        .due(now, Math.max(0, limit))
-        .map((id) => this.bookings.get(id))
-        .filter((b): b is Booking => b !== undefined),
-    )
+    return Effect.sync(() => {
+      const out: Booking[] = []
+      const max = Math.max(0, limit)
+      if (max === 0) return out
+      this.dueIndex.forEachAfter(null, (e) => {
+        if (e.key > now) return false
+        const b = this.bookings.get(e.id)
+        if (b !== undefined) out.push(b)
+        return out.length < max
+      })
+      return out
+    })
   }
 
   countByGuest(guestId: UserId, states: readonly BookingState[]): Effect.Effect<number> {
@@ -86,5 +99,17 @@ export class InMemoryBookingRepository implements BookingRepository {
       }
       return n
     })
+  }
+
+  private setDue(id: string, at: number | null): void {
+    const current = this.dueAtOf.get(id)
+    if (current === (at ?? undefined)) return
+    if (current !== undefined) {
+      this.dueIndex.remove({ key: current, id })
+      this.dueAtOf.delete(id)
+    }
+    if (at === null) return
+    this.dueIndex.insert({ key: at, id })
+    this.dueAtOf.set(id, at)
   }
 }

@@ -128,6 +128,44 @@ export const bookingRepositoryContract = (name: string, make: () => Promise<Book
       expect((await run(h.repo.due(at(30), 10))).map((b) => b.id)).toEqual(['bkg_5', 'bkg_3', 'bkg_1'])
     })
 
+    it('due stays exact over thousands of bookings whose timers keep moving', async () => {
+      // Enough timers that an adapter's due index needs more than one page, block or chunk.
+      let seed = 5
+      const next = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+        return seed % n
+      }
+      const model = new Map<string, { version: number; dueAt: number | null }>()
+      for (let i = 0; i < 2_500; i++) {
+        const id = `bkg_${String(i).padStart(5, '0')}`
+        const dueAt = next(10) === 0 ? null : at(next(2_000))
+        await run(h.repo.save(makeBooking(id, { dueAt }), []))
+        model.set(id, { version: 1, dueAt })
+      }
+      for (let k = 0; k < 1_500; k++) {
+        const id = `bkg_${String(next(2_500)).padStart(5, '0')}`
+        const m = model.get(id)!
+        const dueAt = next(6) === 0 ? null : at(next(2_000))
+        await run(h.repo.save(makeBooking(id, { dueAt, version: m.version + 1 }), []))
+        model.set(id, { version: m.version + 1, dueAt })
+      }
+      const expected = (now: number, limit: number) =>
+        [...model]
+          .filter(([, m]) => m.dueAt !== null && m.dueAt <= now)
+          .sort(([a, x], [b, y]) => x.dueAt! - y.dueAt! || (a < b ? -1 : 1))
+          .slice(0, limit)
+          .map(([id]) => id)
+      for (const [minutes, limit] of [
+        [0, 10],
+        [150, 1_000],
+        [700, 50],
+        [1_999, 10_000],
+      ] as const)
+        expect((await run(h.repo.due(at(minutes), limit))).map((b) => b.id)).toEqual(
+          expected(at(minutes), limit),
+        )
+    })
+
     it("countByGuest counts the guest's bookings in the given states", async () => {
       const g = user('usr_g9')
       await run(h.repo.save(makeBooking('bkg_1', { guestId: g, state: 'pending_payment' }), []))
