@@ -156,9 +156,9 @@ export class SearchListings {
         last = listing
         let quote: Quote | null = null
         if (stay !== null) {
-          if (!allowed(listing, stay)) continue
+          // The calendar first: a read is cheaper than the rules' refusal, which builds an error.
           const nights = yield* availability.calendar(listing.id, stay.checkIn, stay.checkOut)
-          if (!allAvailable(nights)) continue
+          if (!allAvailable(nights) || !allowed(listing, stay)) continue
           quote = quoteStay({
             listingId: listing.id,
             currency: listing.currency,
