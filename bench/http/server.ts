@@ -139,14 +139,16 @@ const listen = async (koa: {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
-/** Deletes every key under `prefix`. */
-const deleteUnder = async (client: Redis, prefix: string): Promise<void> => {
+/** Deletes every key under `prefix`; returns how many there were. */
+const deleteUnder = async (client: Redis, prefix: string): Promise<number> => {
   let cursor = '0'
+  let deleted = 0
   do {
     const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000)
     cursor = next
-    if (keys.length > 0) await client.del(...keys)
+    if (keys.length > 0) deleted += await client.del(...keys)
   } while (cursor !== '0')
+  return deleted
 }
 
 const startApi = async (): Promise<ServerInfo> => {
@@ -175,7 +177,10 @@ const startApi = async (): Promise<ServerInfo> => {
       sessions: new RedisSessionStore(client, { prefix, clock }),
     }
     closers.push(async () => {
-      await deleteUnder(client, prefix)
+      // Requests whose client hung up (a load's end) may still be running and writing keys: delete
+      // until a pass finds none.
+      for (let pass = 0; pass < 10 && (await deleteUnder(client, prefix)) > 0; pass++)
+        await new Promise((resolve) => setTimeout(resolve, 200))
       await client.quit()
     })
   }
