@@ -121,13 +121,35 @@ export const isValidTimeZone = (tz: string): boolean => {
   }
 }
 
-/** The zone's offset from UTC, in ms, at the given instant. */
-const offsetAt = (t: number, timeZone: string): number => {
+/** The zone's offset from UTC, in ms, at the given instant, read from Intl (slow: ~10 µs). */
+const offsetExact = (t: number, timeZone: string): number => {
   const parts = formatterFor(timeZone).formatToParts(new Date(t))
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0)
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
   // Floor to the whole second the formatter shows (`%` truncates toward zero, wrong before 1970).
   return asUtc - (t - (((t % 1000) + 1000) % 1000))
+}
+
+const HOUR_MS = 3_600_000
+/** Offsets by zone and hour: an hour whose first and last millisecond share an offset keeps it. */
+const hourOffsets = new Map<string, number>()
+const MAX_CACHED_HOURS = 50_000
+
+/**
+ * The zone's offset at `t`. Cached per whole UTC hour when the offset is the same at both ends of
+ * the hour (every hour but those holding a change), so quoting and booking do not format dates
+ * through Intl on every call; hours with a change are computed exactly every time.
+ */
+export const offsetAt = (t: number, timeZone: string): number => {
+  const hour = Math.floor(t / HOUR_MS)
+  const key = `${timeZone}|${hour}`
+  const cached = hourOffsets.get(key)
+  if (cached !== undefined) return cached
+  const start = offsetExact(hour * HOUR_MS, timeZone)
+  if (start !== offsetExact(hour * HOUR_MS + HOUR_MS - 1, timeZone)) return offsetExact(t, timeZone)
+  if (hourOffsets.size >= MAX_CACHED_HOURS) hourOffsets.clear()
+  hourOffsets.set(key, start)
+  return start
 }
 
 /**

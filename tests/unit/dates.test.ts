@@ -11,6 +11,7 @@ import {
   makeStay,
   nightCount,
   nightsOf,
+  offsetAt,
   parseLocalDate,
   stayContains,
   staysOverlap,
@@ -267,4 +268,67 @@ describe('dates: time zones', () => {
       )
     },
   )
+})
+
+describe('dates: cached zone offsets agree with Intl', () => {
+  const zones = [
+    'Europe/Lisbon',
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'America/St_Johns',
+    'UTC',
+  ]
+  const formats = new Map<string, Intl.DateTimeFormat>()
+  const reference = (t: number, timeZone: string): string => {
+    let f = formats.get(timeZone)
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      formats.set(timeZone, f)
+    }
+    return f.format(new Date(t))
+  }
+  it('localDateAt matches a fresh Intl reading at any instant, DST changes and odd offsets included (offsets are cached per hour)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1950, 0, 1), max: Date.UTC(2080, 0, 1) }),
+        fc.constantFrom(...zones),
+        (t, tz) => {
+          expect(localDateAt(t as never, tz)).toBe(reference(t, tz))
+          // Twice: the second answer comes from the cache.
+          expect(localDateAt(t as never, tz)).toBe(reference(t, tz))
+        },
+      ),
+      { numRuns: 2_000 },
+    )
+  })
+  it('offsets read from the cache equal exact Intl offsets every 15 minutes of a year, in zones that change off the hour', () => {
+    // Lord Howe moves by 30 minutes at 02:00 local (15:30Z and 15:00Z): inside a UTC hour, where a
+    // cache per hour would be wrong if it kept such an hour.
+    const exact = new Map<string, Intl.DateTimeFormat>()
+    const exactOffset = (t: number, timeZone: string): number => {
+      let f = exact.get(timeZone)
+      if (!f) {
+        f = new Intl.DateTimeFormat('en-US', {
+          timeZone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          second: 'numeric',
+        })
+        exact.set(timeZone, f)
+      }
+      const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]))
+      return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - (t - (t % 1000))
+    }
+    for (const tz of ['Australia/Lord_Howe', 'America/St_Johns'])
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 900_000) {
+        // Twice, so the second reading comes from the cache.
+        expect(offsetAt(t, tz), `${tz} ${new Date(t).toISOString()}`).toBe(exactOffset(t, tz))
+        expect(offsetAt(t + 899_999, tz)).toBe(exactOffset(t + 899_999, tz))
+      }
+  })
 })
