@@ -322,7 +322,11 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
       ctx.body = content
     })
   }
-  koa.use(ops.routes())
+  // API requests never match an operations route: skip that router's dispatch for them.
+  const opsRoutes = ops.routes()
+  koa.use((ctx, next) =>
+    ctx.path.startsWith(`${API_PREFIX}/`) ? next() : opsRoutes(ctx as Parameters<typeof opsRoutes>[0], next),
+  )
 
   // 4. Per-IP rate limit on the API.
   koa.use(async (ctx, next) => {

@@ -866,7 +866,8 @@ describe('configuration', () => {
         const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
         child.stdout.on('data', async (d: Buffer) => {
           stdout += d.toString()
-          const m = /listening on (http:\/\/\S+)/.exec(stdout)
+          // Only a whole URL: a chunk may end in the middle of it.
+          const m = /listening on (http:\/\/\S+)\s/.exec(stdout)
           if (untilListening && m && url === undefined) {
             url = m[1]
             try {
