@@ -15,6 +15,8 @@ export const suites: readonly BenchSuite[] = [
   { name: 'memory', run: memory.run },
   { name: 'http', run: async (o) => (await import('./http/http.js')).run(o) },
   { name: 'http-contention', run: async (o) => (await import('./http/contention.js')).run(o) },
+  { name: 'redis-adapters', run: async (o) => (await import('./redis-adapters.js')).run(o) },
+  { name: 'amqp-events', run: async (o) => (await import('./amqp-events.js')).run(o) },
 ]
 
 export const resultsPath = fileURLToPath(new URL('./results/latest.json', import.meta.url))
