@@ -1,4 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { Effect, Result } from 'effect'
 import { createInMemoryEngine } from '../apps/composition/in-memory-engine.js'
 import { type City, cities, pickCity } from '../apps/simulate/catalog.js'
@@ -86,6 +87,10 @@ interface SizeResult {
   readonly conflicts: number
   readonly otherFailures: number
 }
+
+/** Size of V8's young generation (both semi-spaces), MB. */
+const youngGenerationMB = (): number =>
+  Math.round((getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0) / 1e6)
 
 /** The availability store with its `calendar` reads counted into `reads`. */
 const countCalendarReads = <T extends object>(adapter: T, reads: { calendar: number }): T => {
@@ -281,6 +286,7 @@ export const benchCore = async (
           `${r.listings.toLocaleString('en-US')}: ${fig(r.setupSec)} s + ${fig(r.fillSec)} s (${r.filledStays.toLocaleString('en-US')} stays)`,
       )
       .join('; ')}`,
+    `young generation: ${youngGenerationMB()} MB (node's default is 32; with \`node --max-semi-space-size=64\` scavenges, whose pauses grow with the heap, are four times rarer)`,
     `load average during the run: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(

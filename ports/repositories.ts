@@ -50,6 +50,14 @@ export interface ListingFilter {
   readonly bookingMode: BookingMode | null
   readonly minRating: number | null
   readonly statuses: readonly ListingStatus[]
+  /**
+   * The stay's shape, when the search has dates: only listings whose min/max nights allow a stay of
+   * `nights`, and whose check-in/check-out weekdays (0 = Sunday; none listed = any) allow these.
+   * Absent or null: no constraint. (The core still checks every rule of the stay itself.)
+   */
+  readonly nights?: number | null
+  readonly checkInWeekday?: number | null
+  readonly checkOutWeekday?: number | null
 }
 
 export interface ListingRepository {

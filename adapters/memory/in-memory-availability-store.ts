@@ -180,6 +180,53 @@ const dateOf = (day: number): LocalDate => {
   return d
 }
 
+const nightState = (
+  day: number,
+  units: number,
+  held: number,
+  booked: number,
+  blocked: boolean,
+  priceOverride: number | null,
+  surgeBp: number | null,
+): NightState =>
+  Object.freeze({
+    date: dateOf(day),
+    units,
+    held,
+    booked,
+    blocked,
+    priceOverride,
+    surgeBp,
+    available: blocked ? 0 : Math.max(0, units - held - booked),
+  })
+
+/**
+ * Nights without a price override or surge are fully described by (day, units, held, booked,
+ * blocked): the same frozen object is handed out for the same values, so reading calendars (which
+ * searches do for every candidate) allocates next to nothing. Small counts only, and a bounded cache.
+ */
+const plainNights = new Map<number, NightState>()
+const PLAIN_NIGHTS_MAX = 200_000
+const plainNight = (
+  day: number,
+  units: number,
+  held: number,
+  booked: number,
+  blocked: boolean,
+): NightState => {
+  if (units > 255 || held > 255 || booked > 255 || day < 0 || day >= 1 << 20)
+    return nightState(day, units, held, booked, blocked, null, null)
+  // day (20 bits) · units, held, booked (8 bits each) · blocked (1 bit): below 2^45, an exact number.
+  const key = (((day * 256 + units) * 256 + held) * 256 + booked) * 2 + (blocked ? 1 : 0)
+  let n = plainNights.get(key)
+  if (n === undefined) {
+    n = nightState(day, units, held, booked, blocked, null, null)
+    if (plainNights.size >= PLAIN_NIGHTS_MAX) plainNights.clear()
+    plainNights.set(key, n)
+  }
+  return n
+}
+
 /**
  * Per-listing, per-night inventory in memory. Each operation does its check and its write inside
  * one synchronous step (`Effect.sync`), so no interleaving of concurrent fibers can split them.
@@ -206,16 +253,16 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       const end = toEpochDay(to)
       for (let d = toEpochDay(from); d < end; d++) {
         const t = cal?.nights
-        out.push({
-          date: dateOf(d),
-          units,
-          held: t?.heldOn(d) ?? 0,
-          booked: t?.bookedOn(d) ?? 0,
-          blocked: t?.blockedOn(d) ?? false,
-          priceOverride: t?.overrideOn(d) ?? null,
-          surgeBp: t?.surgeOn(d) ?? null,
-          available: t === undefined ? Math.max(0, units) : t.free(units, d),
-        })
+        const held = t?.heldOn(d) ?? 0
+        const booked = t?.bookedOn(d) ?? 0
+        const blocked = t?.blockedOn(d) ?? false
+        const priceOverride = t?.overrideOn(d) ?? null
+        const surgeBp = t?.surgeOn(d) ?? null
+        out.push(
+          priceOverride === null && surgeBp === null
+            ? plainNight(d, units, held, booked, blocked)
+            : nightState(d, units, held, booked, blocked, priceOverride, surgeBp),
+        )
       }
       return out
     })

@@ -1,6 +1,6 @@
 import { Effect, Option } from 'effect'
 import type { DomainEvent } from '../../core/events/events.js'
-import { averageRating, type Listing } from '../../core/listings/listing.js'
+import { averageRating, type Listing, type ListingStatus } from '../../core/listings/listing.js'
 import { haversineKm, sortKey } from '../../core/listings/search-order.js'
 import { ConcurrentModification } from '../../core/shared/errors.js'
 import type { ListingId, UserId } from '../../core/shared/ids.js'
@@ -39,11 +39,25 @@ export const matchesFilter = (l: Listing, f: ListingFilter): boolean => {
     if (avg === null || avg < f.minRating) return false
   }
   if (f.statuses.length > 0 && !f.statuses.includes(l.status)) return false
+  const r = l.restrictions
+  if (f.nights != null && (f.nights < r.minNights || f.nights > r.maxNights)) return false
+  if (
+    f.checkInWeekday != null &&
+    r.checkInWeekdays.length > 0 &&
+    !r.checkInWeekdays.includes(f.checkInWeekday)
+  )
+    return false
+  if (
+    f.checkOutWeekday != null &&
+    r.checkOutWeekdays.length > 0 &&
+    !r.checkOutWeekdays.includes(f.checkOutWeekday)
+  )
+    return false
   return true
 }
 
 /** A position in a sort order: the sort key, ties broken by id. */
-interface Entry {
+export interface Entry {
   readonly key: number
   readonly id: string
 }
@@ -60,15 +74,15 @@ const CHUNK_MAX = 1_024
  * most CHUNK_MAX entries, so a write costs O(log n + CHUNK_MAX) however many listings there are,
  * and finding the first entry after a position is two binary searches.
  */
-export class SortedKeyList {
-  private readonly chunks: Entry[][] = []
+export class SortedKeyList<E extends Entry = Entry> {
+  private readonly chunks: E[][] = []
   private count = 0
 
   get size(): number {
     return this.count
   }
 
-  insert(e: Entry): void {
+  insert(e: E): void {
     if (this.chunks.length === 0) {
       this.chunks.push([e])
       this.count = 1
@@ -101,9 +115,9 @@ export class SortedKeyList {
    * entries run out; returns the last entry visited (null if none). The list must not change
    * during the walk (callers walk synchronously).
    */
-  forEachAfter(after: Entry | null, visit: (e: Entry) => boolean): Entry | null {
+  forEachAfter(after: Entry | null, visit: (e: E) => boolean): E | null {
     let [c, i] = this.seek(after)
-    let last: Entry | null = null
+    let last: E | null = null
     for (; c < this.chunks.length; c++, i = 0) {
       const chunk = this.chunks[c]!
       for (; i < chunk.length; i++) {
@@ -112,6 +126,25 @@ export class SortedKeyList {
       }
     }
     return last
+  }
+
+  /**
+   * A cursor at the first entry strictly after `after`, for walking several lists in step. Valid
+   * while the list does not change (callers walk synchronously).
+   */
+  cursorAfter(after: Entry | null): ListCursor<E> {
+    const chunks = this.chunks
+    let [c, i] = this.seek(after)
+    return {
+      current: () => chunks[c]?.[i],
+      advance: () => {
+        i++
+        if (i >= chunks[c]!.length) {
+          c++
+          i = 0
+        }
+      },
+    }
   }
 
   /** Chunk and offset of the first entry strictly after `after` (one past the end if none). */
@@ -152,6 +185,37 @@ export class SortedKeyList {
   }
 }
 
+export interface ListCursor<E> {
+  /** The entry under the cursor; undefined past the end. */
+  current(): E | undefined
+  /** Moves to the next entry (only while there is a current one). */
+  advance(): void
+}
+
+/**
+ * Calls `visit` on the entries of all `lists` strictly after `after`, merged in (key, id) order,
+ * until it returns false or all run out; returns the last entry visited (null if none).
+ */
+const mergeAfter = <E extends Entry>(
+  lists: readonly SortedKeyList<E>[],
+  after: Entry | null,
+  visit: (e: E) => boolean,
+): E | null => {
+  const cursors = lists.map((l) => l.cursorAfter(after)).filter((c) => c.current() !== undefined)
+  let last: E | null = null
+  while (cursors.length > 0) {
+    let best = 0
+    for (let k = 1; k < cursors.length; k++)
+      if (compare(cursors[k]!.current()!, cursors[best]!.current()!) < 0) best = k
+    const cursor = cursors[best]!
+    last = cursor.current()!
+    if (!visit(last)) return last
+    cursor.advance()
+    if (cursor.current() === undefined) cursors.splice(best, 1)
+  }
+  return last
+}
+
 const lowerBound = (chunk: readonly Entry[], e: Entry): number => {
   let lo = 0
   let hi = chunk.length
@@ -169,13 +233,84 @@ type IndexedSort = (typeof indexedSorts)[number]
 const isIndexed = (s: ListingSort): s is IndexedSort => s !== 'distance'
 
 /** Listings of one scope (all, or one city) in each indexed order. */
-type ScopeIndex = Record<IndexedSort, SortedKeyList>
-const newScope = (): ScopeIndex => ({
-  price_asc: new SortedKeyList(),
-  price_desc: new SortedKeyList(),
-  rating: new SortedKeyList(),
-  newest: new SortedKeyList(),
+/**
+ * Where a listing's current version lives: index entries point at its slot, so walking an index
+ * reaches the listing without a lookup by id, and a save that keeps the sort keys touches no index.
+ */
+interface Slot {
+  listing: Listing
+}
+
+/**
+ * The fields most searches filter on, copied into each index entry: a walk rejects most
+ * candidates on these alone, without reaching for the listing (at 100k listings, touching each
+ * listing is what a walk costs). Weekdays are bit masks (bit d = weekday d; 0 = any).
+ */
+interface Facts {
+  readonly maxGuests: number
+  readonly status: ListingStatus
+  readonly minNights: number
+  readonly maxNights: number
+  readonly checkInDays: number
+  readonly checkOutDays: number
+}
+interface SlotEntry extends Entry, Facts {
+  readonly slot: Slot
+}
+
+const mask = (days: readonly number[]): number => days.reduce((m, d) => m | (1 << d), 0)
+const factsOf = (l: Listing): Facts => ({
+  maxGuests: l.maxGuests,
+  status: l.status,
+  minNights: l.restrictions.minNights,
+  maxNights: l.restrictions.maxNights,
+  checkInDays: mask(l.restrictions.checkInWeekdays),
+  checkOutDays: mask(l.restrictions.checkOutWeekdays),
 })
+const sameFacts = (a: Facts, b: Facts): boolean =>
+  a.maxGuests === b.maxGuests &&
+  a.status === b.status &&
+  a.minNights === b.minNights &&
+  a.maxNights === b.maxNights &&
+  a.checkInDays === b.checkInDays &&
+  a.checkOutDays === b.checkOutDays
+
+/** The filter's checks that an entry's facts can answer: false means the listing cannot match. */
+const factsMatch = (e: Facts, f: ListingFilter): boolean => {
+  if (e.maxGuests < f.minGuests) return false
+  if (f.statuses.length > 0 && !f.statuses.includes(e.status)) return false
+  if (f.nights != null && (f.nights < e.minNights || f.nights > e.maxNights)) return false
+  if (f.checkInWeekday != null && e.checkInDays !== 0 && (e.checkInDays & (1 << f.checkInWeekday)) === 0)
+    return false
+  if (f.checkOutWeekday != null && e.checkOutDays !== 0 && (e.checkOutDays & (1 << f.checkOutWeekday)) === 0)
+    return false
+  return true
+}
+
+/**
+ * Guest capacity classes: each sort order is kept per class (most guests a listing takes, 1, 2,
+ * 3-4, 5-6, 7+), so a search for 3 guests walks only the classes that can take 3, merged, and
+ * never the many small rooms and bunks at the cheap end of a price order.
+ */
+const CAPACITY_FLOORS = [1, 2, 3, 5, 7] as const
+const capacityClass = (maxGuests: number): number => {
+  let k = 0
+  while (k + 1 < CAPACITY_FLOORS.length && maxGuests >= CAPACITY_FLOORS[k + 1]!) k++
+  return k
+}
+/** The classes whose listings may take `guests`: those whose largest capacity reaches it. */
+const classesFor = (guests: number): number[] =>
+  CAPACITY_FLOORS.map((_, k) => k).filter(
+    (k) => k + 1 >= CAPACITY_FLOORS.length || CAPACITY_FLOORS[k + 1]! - 1 >= guests,
+  )
+
+/** Listings of one scope (all, or one city) in each indexed order, per capacity class. */
+type ScopeIndex = Record<IndexedSort, SortedKeyList<SlotEntry>[]>
+const newScope = (): ScopeIndex => {
+  const lists = () => CAPACITY_FLOORS.map(() => new SortedKeyList<SlotEntry>())
+  return { price_asc: lists(), price_desc: lists(), rating: lists(), newest: lists() }
+}
+const scopeSize = (scope: ScopeIndex): number => scope.newest.reduce((n, l) => n + l.size, 0)
 
 /** Degrees per side of a cell of the grid that finds listings near a point (about 1.1 km). */
 const CELL_DEG = 0.01
@@ -335,7 +470,7 @@ class PositionHeap<T extends Entry> {
  * filters on each listing, so the first page costs about what it returns, not what is stored.
  */
 export class InMemoryListingRepository implements ListingRepository {
-  private readonly listings = new Map<string, Listing>()
+  private readonly slots = new Map<string, Slot>()
   private readonly byHostIndex = new Map<string, SortedIndex>()
   private readonly all = newScope()
   private readonly byCity = new Map<string, ScopeIndex>()
@@ -344,19 +479,27 @@ export class InMemoryListingRepository implements ListingRepository {
   constructor(private readonly outbox: InMemoryOutbox) {}
 
   byId(id: ListingId): Effect.Effect<Option.Option<Listing>> {
-    return Effect.sync(() => Option.fromNullishOr(this.listings.get(id)))
+    return Effect.sync(() => Option.fromNullishOr(this.slots.get(id)?.listing))
   }
 
   save(listing: Listing, events: readonly DomainEvent[]): Effect.Effect<void, ConcurrentModification> {
     return Effect.suspend(() => {
-      const stored = this.listings.get(listing.id)
+      const slot = this.slots.get(listing.id)
+      const stored = slot?.listing
       if (!versionFits(stored, listing.version))
         return Effect.fail(new ConcurrentModification({ entity: 'listing', id: listing.id }))
       const copy = snapshot(listing)
       if (stored !== undefined && stored.hostId !== listing.hostId)
         this.byHostIndex.get(stored.hostId)?.remove(listing.id)
-      this.reindex(stored, copy)
-      this.listings.set(listing.id, copy)
+      if (slot === undefined) {
+        const fresh = { listing: copy }
+        this.slots.set(listing.id, fresh)
+        this.reindex(undefined, fresh)
+      } else {
+        const before = slot.listing
+        slot.listing = copy
+        this.reindex(before, slot)
+      }
       indexFor(this.byHostIndex, listing.hostId).upsert(listing.id, listing.createdAt)
       this.outbox.append(events)
       return Effect.void
@@ -364,7 +507,7 @@ export class InMemoryListingRepository implements ListingRepository {
   }
 
   byHost(hostId: UserId, page: PageRequest): Effect.Effect<Page<Listing>> {
-    return Effect.sync(() => pageOf(this.byHostIndex.get(hostId), page, (id) => this.listings.get(id)))
+    return Effect.sync(() => pageOf(this.byHostIndex.get(hostId), page, (id) => this.slots.get(id)?.listing))
   }
 
   search(
@@ -375,35 +518,45 @@ export class InMemoryListingRepository implements ListingRepository {
     return Effect.sync(() => {
       if (filter.near !== null && sort === 'distance') return this.nearest(filter, filter.near, after)
       if (filter.near === null && isIndexed(sort)) {
-        if (filter.city === null) return this.walk(this.all[sort], filter, after)
+        const classes = classesFor(filter.minGuests)
+        if (filter.city === null)
+          return this.walk(
+            classes.map((k) => this.all[sort][k]!),
+            filter,
+            after,
+          )
         // Every listing in a city's index is in that city (saves move it): no need to check again.
-        return this.walk(this.byCity.get(cityKey(filter.city))?.[sort], { ...filter, city: null }, after)
+        const scope = this.byCity.get(cityKey(filter.city))
+        return this.walk(
+          scope === undefined ? [] : classes.map((k) => scope[sort][k]!),
+          { ...filter, city: null },
+          after,
+        )
       }
       return this.gathered(filter, sort, after)
     })
   }
 
   /**
-   * A cursor over an index from `after`. Each batch seeks from the last listing returned and walks
-   * on synchronously, so listings saved between batches neither break the walk nor repeat.
+   * A cursor over index lists (merged) from `after`. Each batch seeks from the last listing
+   * returned and walks on synchronously, so listings saved between batches neither break the walk
+   * nor repeat.
    */
   private walk(
-    index: SortedKeyList | undefined,
+    lists: readonly SortedKeyList<SlotEntry>[],
     filter: ListingFilter,
     after: SearchPosition | null,
   ): ListingCursor {
-    const listings = this.listings
     let position: Entry | null = after
-    let done = index === undefined
+    let done = lists.length === 0
     return {
       next: (max) =>
         Effect.sync(() => {
           const batch: Listing[] = []
-          if (done || index === undefined) return batch
+          if (done) return batch
           const want = Math.max(1, Math.floor(max))
-          const last = index.forEachAfter(position, (e) => {
-            const listing = listings.get(e.id)
-            if (listing !== undefined && matchesFilter(listing, filter)) batch.push(listing)
+          const last = mergeAfter(lists, position, (e) => {
+            if (factsMatch(e, filter) && matchesFilter(e.slot.listing, filter)) batch.push(e.slot.listing)
             return batch.length < want
           })
           if (last !== null) position = last
@@ -427,7 +580,7 @@ export class InMemoryListingRepository implements ListingRepository {
     near: NonNullable<ListingFilter['near']>,
     after: SearchPosition | null,
   ): ListingCursor {
-    const listings = this.listings
+    const slots = this.slots
     const rest = { ...filter, near: null }
     const groups = this.geo.around(near.lat, near.lng, near.radiusKm)
     const heap = new PositionHeap<{ key: number; id: string }>()
@@ -442,7 +595,7 @@ export class InMemoryListingRepository implements ListingRepository {
           while (batch.length < want) {
             while (batch.length < want && heap.size > 0 && heap.peek()!.key < bound) {
               const e = heap.pop()!
-              const listing = listings.get(e.id)
+              const listing = slots.get(e.id)?.listing
               // Emitted once, and only if it still matches (it may have changed since it was seen).
               if (listing === undefined || seen.has(e.id) || !matchesFilter(listing, filter)) continue
               seen.add(e.id)
@@ -461,7 +614,7 @@ export class InMemoryListingRepository implements ListingRepository {
             }
             for (const cell of g.value.cells)
               for (const id of cell) {
-                const listing = listings.get(id)
+                const listing = slots.get(id)?.listing
                 if (listing === undefined || !matchesFilter(listing, rest)) continue
                 const key = haversineKm(near.lat, near.lng, listing.location.lat, listing.location.lng)
                 if (key > near.radiusKm) continue
@@ -484,7 +637,7 @@ export class InMemoryListingRepository implements ListingRepository {
   private gathered(filter: ListingFilter, sort: ListingSort, after: SearchPosition | null): ListingCursor {
     const matching: { key: number; id: string; listing: Listing }[] = []
     for (const id of this.candidates(filter)) {
-      const listing = this.listings.get(id)
+      const listing = this.slots.get(id)?.listing
       if (listing === undefined || !matchesFilter(listing, filter)) continue
       const e = { key: sortKey(listing, sort, filter.near), id, listing }
       if (after !== null && compare(e, after) <= 0) continue
@@ -508,15 +661,16 @@ export class InMemoryListingRepository implements ListingRepository {
 
   private *candidates(filter: ListingFilter): Iterable<string> {
     if (filter.near === null) {
-      if (filter.city === null) yield* this.listings.keys()
+      if (filter.city === null) yield* this.slots.keys()
       else {
         const scope = this.byCity.get(cityKey(filter.city))
         if (scope === undefined) return
         const ids: string[] = []
-        scope.newest.forEachAfter(null, (e) => {
-          ids.push(e.id)
-          return true
-        })
+        for (const list of scope.newest)
+          list.forEachAfter(null, (e) => {
+            ids.push(e.id)
+            return true
+          })
         yield* ids
       }
       return
@@ -525,8 +679,9 @@ export class InMemoryListingRepository implements ListingRepository {
       for (const ids of group.cells) yield* [...ids]
   }
 
-  /** Moves a listing's index entries from its stored version to the new one. */
-  private reindex(stored: Listing | undefined, next: Listing): void {
+  /** Moves a listing's index entries from its stored version to the one now in `slot`. */
+  private reindex(stored: Listing | undefined, slot: Slot): void {
+    const next = slot.listing
     const id = next.id
     const oldCity = stored === undefined ? null : cityKey(stored.location.city)
     const newCity = cityKey(next.location.city)
@@ -536,19 +691,23 @@ export class InMemoryListingRepository implements ListingRepository {
       this.byCity.set(newCity, cityScope)
     }
     const oldScope = oldCity === null ? undefined : this.byCity.get(oldCity)
+    const facts = factsOf(next)
+    const factsKept = stored !== undefined && sameFacts(factsOf(stored), facts)
+    const cls = capacityClass(facts.maxGuests)
+    const oldCls = stored === undefined ? cls : capacityClass(stored.maxGuests)
     for (const sort of indexedSorts) {
       const key = sortKey(next, sort, null)
       if (stored !== undefined) {
         const oldKey = sortKey(stored, sort, null)
-        if (oldKey === key && oldCity === newCity) continue
+        if (oldKey === key && oldCity === newCity && factsKept) continue
         const old = { key: oldKey, id }
-        this.all[sort].remove(old)
-        oldScope?.[sort].remove(old)
+        this.all[sort][oldCls]!.remove(old)
+        oldScope?.[sort][oldCls]?.remove(old)
       }
-      this.all[sort].insert({ key, id })
-      cityScope[sort].insert({ key, id })
+      this.all[sort][cls]!.insert({ key, id, slot, ...facts })
+      cityScope[sort][cls]!.insert({ key, id, slot, ...facts })
     }
-    if (oldScope !== undefined && oldCity !== newCity && oldScope.newest.size === 0)
+    if (oldScope !== undefined && oldCity !== newCity && scopeSize(oldScope) === 0)
       this.byCity.delete(oldCity!)
     if (
       stored !== undefined &&

@@ -6,7 +6,7 @@ import { propertyTypes, roomTypes } from '../listings/listing.js'
 import { checkStay } from '../listings/restrictions.js'
 import { haversineKm, sortKey } from '../listings/search-order.js'
 import { type NightPricing, type Quote, quoteStay } from '../pricing/quote.js'
-import { type LocalDate, localDateAt, type Stay } from '../shared/dates.js'
+import { type LocalDate, localDateAt, nightCount, type Stay, weekday } from '../shared/dates.js'
 import { ValidationFailed } from '../shared/errors.js'
 import type { Instant } from '../shared/time.js'
 import { decodeInput } from '../shared/validation.js'
@@ -128,6 +128,10 @@ export class SearchListings {
         bookingMode: input.instantBook === undefined ? null : input.instantBook ? 'instant' : 'request',
         minRating: input.minRating ?? null,
         statuses: ['active'],
+        // With dates, listings whose stay-length and weekday rules refuse the stay are not candidates.
+        nights: stay === null ? null : nightCount(stay),
+        checkInWeekday: stay === null ? null : weekday(stay.checkIn),
+        checkOutWeekday: stay === null ? null : weekday(stay.checkOut),
       }
       const limit = input.limit ?? 20
       const allowed = stayRules(clock.now(), guests)
@@ -138,7 +142,9 @@ export class SearchListings {
       let exhausted = true
       let batch: readonly Listing[] = []
       let at = 0
-      // Batches start at the page size (most pages fill from the first candidates) and double.
+      // The first batch is the page size (most pages fill from the first candidates); later ones
+      // are sized by the share of candidates that made it so far, so a page rarely pulls far more
+      // candidates than it uses.
       let want = limit
       while (true) {
         if (items.length >= limit || examined >= MAX_EXAMINED_PER_PAGE) {
@@ -146,9 +152,12 @@ export class SearchListings {
           break
         }
         if (at >= batch.length) {
+          if (examined > 0) {
+            const rate = (items.length + 1) / (examined + 1)
+            want = Math.min(MAX_BATCH, Math.max(limit, Math.ceil((limit - items.length) / rate)))
+          }
           batch = yield* cursor.next(Math.min(want, MAX_EXAMINED_PER_PAGE - examined))
           at = 0
-          want = Math.min(want * 2, MAX_BATCH)
           if (batch.length === 0) break
         }
         const listing = batch[at++]!

@@ -143,6 +143,38 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
       expect(await search({ statuses: ['active'] })).not.toContain('lst_draft')
     })
 
+    it("search by a stay's shape keeps listings whose nights and weekday rules allow it", async () => {
+      const r = makeListing('x').restrictions
+      await saveAll([
+        makeListing('lst_any'),
+        makeListing('lst_min3', { restrictions: { ...r, minNights: 3 } }),
+        makeListing('lst_max2', { restrictions: { ...r, maxNights: 2 } }),
+        makeListing('lst_sat', { restrictions: { ...r, checkInWeekdays: [6], checkOutWeekdays: [6] } }),
+        makeListing('lst_fri_in', { restrictions: { ...r, checkInWeekdays: [5, 6] } }),
+      ])
+      expect((await search({ nights: 2 })).sort()).toEqual(['lst_any', 'lst_fri_in', 'lst_max2', 'lst_sat'])
+      expect((await search({ nights: 3 })).sort()).toEqual(['lst_any', 'lst_fri_in', 'lst_min3', 'lst_sat'])
+      expect((await search({ checkInWeekday: 5 })).sort()).toEqual([
+        'lst_any',
+        'lst_fri_in',
+        'lst_max2',
+        'lst_min3',
+      ])
+      expect((await search({ checkInWeekday: 6, checkOutWeekday: 6, nights: 7 })).sort()).toEqual([
+        'lst_any',
+        'lst_fri_in',
+        'lst_min3',
+        'lst_sat',
+      ])
+      expect((await search({ checkOutWeekday: 1 })).sort()).toEqual([
+        'lst_any',
+        'lst_fri_in',
+        'lst_max2',
+        'lst_min3',
+      ])
+      expect(await search({ nights: null, checkInWeekday: null, checkOutWeekday: null })).toHaveLength(5)
+    })
+
     it('search minRating compares the average rating; listings without ratings fail it', async () => {
       await saveAll([
         makeListing('lst_unrated'),
