@@ -286,7 +286,7 @@ export const benchCore = async (
           `${r.listings.toLocaleString('en-US')}: ${fig(r.setupSec)} s + ${fig(r.fillSec)} s (${r.filledStays.toLocaleString('en-US')} stays)`,
       )
       .join('; ')}`,
-    `young generation: ${youngGenerationMB()} MB (node's default is 32; with \`node --max-semi-space-size=64\` scavenges, whose pauses grow with the heap, are four times rarer)`,
+    `young generation: ${youngGenerationMB()} MB (node's default is about 32; \`node --max-semi-space-size=64\` makes it 4× larger and scavenges, whose pauses grow with the heap, 4× rarer)`,
     `load average during the run: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(
