@@ -75,6 +75,26 @@ export class NightTable {
     return this.surges.size === 0 ? null : (this.surges.get(day) ?? null)
   }
 
+  /** Appends the state of each night of [start, end) to `out`. */
+  read(units: number, start: number, end: number, out: NightState[]): void {
+    const { base, length, held, booked, blocked } = this
+    const sparse = this.overrides.size > 0 || this.surges.size > 0
+    for (let d = start; d < end; d++) {
+      const i = d - base
+      const inside = i >= 0 && i < length
+      const h = inside ? held[i]! : 0
+      const b = inside ? booked[i]! : 0
+      const x = inside && blocked[i] === 1
+      const priceOverride = sparse ? this.overrideOn(d) : null
+      const surgeBp = sparse ? this.surgeOn(d) : null
+      out.push(
+        priceOverride === null && surgeBp === null
+          ? plainNight(d, units, h, b, x)
+          : nightState(d, units, h, b, x, priceOverride, surgeBp),
+      )
+    }
+  }
+
   /** Units free on `day` out of `units`: 0 when blocked, never negative. */
   free(units: number, day: number): number {
     const i = day - this.base
@@ -203,9 +223,12 @@ const nightState = (
 /**
  * Nights without a price override or surge are fully described by (day, units, held, booked,
  * blocked): the same frozen object is handed out for the same values, so reading calendars (which
- * searches do for every candidate) allocates next to nothing. Small counts only, and a bounded cache.
+ * searches do for every candidate) allocates next to nothing. Kept per day (a small-integer key,
+ * then the small counts packed in another), so a lookup is two small-integer map reads. Small
+ * counts only, and a bounded cache.
  */
-const plainNights = new Map<number, NightState>()
+const plainNights = new Map<number, Map<number, NightState>>()
+let plainNightCount = 0
 const PLAIN_NIGHTS_MAX = 200_000
 const plainNight = (
   day: number,
@@ -214,17 +237,40 @@ const plainNight = (
   booked: number,
   blocked: boolean,
 ): NightState => {
-  if (units > 255 || held > 255 || booked > 255 || day < 0 || day >= 1 << 20)
+  if (units > 255 || held > 255 || booked > 255)
     return nightState(day, units, held, booked, blocked, null, null)
-  // day (20 bits) · units, held, booked (8 bits each) · blocked (1 bit): below 2^45, an exact number.
-  const key = (((day * 256 + units) * 256 + held) * 256 + booked) * 2 + (blocked ? 1 : 0)
-  let n = plainNights.get(key)
+  // units, held, booked (8 bits each) · blocked (1 bit): below 2^25, a small integer.
+  const key = ((((units << 8) | held) << 8) | booked) * 2 + (blocked ? 1 : 0)
+  let ofDay = plainNights.get(day)
+  if (ofDay === undefined) {
+    ofDay = new Map()
+    plainNights.set(day, ofDay)
+  }
+  let n = ofDay.get(key)
   if (n === undefined) {
     n = nightState(day, units, held, booked, blocked, null, null)
-    if (plainNights.size >= PLAIN_NIGHTS_MAX) plainNights.clear()
-    plainNights.set(key, n)
+    if (plainNightCount >= PLAIN_NIGHTS_MAX) {
+      plainNights.clear()
+      plainNightCount = 0
+      plainNights.set(day, ofDay)
+      ofDay.clear()
+    }
+    ofDay.set(key, n)
+    plainNightCount++
   }
   return n
+}
+
+/** Epoch days of recent date strings: a search reads many calendars for the same two dates. */
+const dayCache = new Map<string, number>()
+const dayOf = (d: LocalDate): number => {
+  let day = dayCache.get(d)
+  if (day === undefined) {
+    day = toEpochDay(d)
+    if (dayCache.size >= 20_000) dayCache.clear()
+    dayCache.set(d, day)
+  }
+  return day
 }
 
 /**
@@ -248,22 +294,11 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
   calendar(listingId: ListingId, from: LocalDate, to: LocalDate): Effect.Effect<readonly NightState[]> {
     return Effect.sync(() => {
       const cal = this.swept(listingId)
-      const units = cal?.units ?? 0
+      const start = dayOf(from)
+      const end = dayOf(to)
       const out: NightState[] = []
-      const end = toEpochDay(to)
-      for (let d = toEpochDay(from); d < end; d++) {
-        const t = cal?.nights
-        const held = t?.heldOn(d) ?? 0
-        const booked = t?.bookedOn(d) ?? 0
-        const blocked = t?.blockedOn(d) ?? false
-        const priceOverride = t?.overrideOn(d) ?? null
-        const surgeBp = t?.surgeOn(d) ?? null
-        out.push(
-          priceOverride === null && surgeBp === null
-            ? plainNight(d, units, held, booked, blocked)
-            : nightState(d, units, held, booked, blocked, priceOverride, surgeBp),
-        )
-      }
+      if (cal === undefined) for (let d = start; d < end; d++) out.push(plainNight(d, 0, 0, 0, false))
+      else cal.nights.read(cal.units, start, end, out)
       return out
     })
   }

@@ -77,9 +77,15 @@ const CHUNK_MAX = 1_024
 export class SortedKeyList<E extends Entry = Entry> {
   private readonly chunks: E[][] = []
   private count = 0
+  private changes = 0
 
   get size(): number {
     return this.count
+  }
+
+  /** Changes on every insert and removal: a walk that saw the same version may continue in place. */
+  get version(): number {
+    return this.changes
   }
 
   insert(e: E): void {
@@ -93,6 +99,7 @@ export class SortedKeyList<E extends Entry = Entry> {
     const chunk = this.chunks[c]!
     chunk.splice(lowerBound(chunk, e), 0, e)
     this.count++
+    this.changes++
     if (chunk.length > CHUNK_MAX) this.chunks.splice(c + 1, 0, chunk.splice(CHUNK_MAX >>> 1))
   }
 
@@ -106,6 +113,7 @@ export class SortedKeyList<E extends Entry = Entry> {
     if (found === undefined || compare(found, e) !== 0) return false
     chunk.splice(i, 1)
     this.count--
+    this.changes++
     if (chunk.length === 0) this.chunks.splice(c, 1)
     return true
   }
@@ -128,27 +136,14 @@ export class SortedKeyList<E extends Entry = Entry> {
     return last
   }
 
-  /**
-   * A cursor at the first entry strictly after `after`, for walking several lists in step. Valid
-   * while the list does not change (callers walk synchronously).
-   */
-  cursorAfter(after: Entry | null): ListCursor<E> {
-    const chunks = this.chunks
-    let [c, i] = this.seek(after)
-    return {
-      current: () => chunks[c]?.[i],
-      advance: () => {
-        i++
-        if (i >= chunks[c]!.length) {
-          c++
-          i = 0
-        }
-      },
-    }
+  /** A walker positioned at the first entry strictly after `after`. */
+  walkerAfter(after: Entry | null): ListWalker<E> {
+    const [c, i] = this.seek(after)
+    return new ListWalker(this, this.chunks, c, i)
   }
 
   /** Chunk and offset of the first entry strictly after `after` (one past the end if none). */
-  private seek(after: Entry | null): [number, number] {
+  seek(after: Entry | null): [number, number] {
     if (after === null) return [0, 0]
     // The first chunk whose last entry is after the position, then the first entry after it there.
     let lo = 0
@@ -185,35 +180,41 @@ export class SortedKeyList<E extends Entry = Entry> {
   }
 }
 
-export interface ListCursor<E> {
-  /** The entry under the cursor; undefined past the end. */
-  current(): E | undefined
-  /** Moves to the next entry (only while there is a current one). */
-  advance(): void
-}
-
 /**
- * Calls `visit` on the entries of all `lists` strictly after `after`, merged in (key, id) order,
- * until it returns false or all run out; returns the last entry visited (null if none).
+ * A position in a `SortedKeyList` (chunk, offset) that stays usable across batches: if the list
+ * changed since the walker last moved, it seeks again from the last entry visited, so walks that
+ * span saves neither repeat nor skip an entry, and walks that do not (the usual case) never seek.
  */
-const mergeAfter = <E extends Entry>(
-  lists: readonly SortedKeyList<E>[],
-  after: Entry | null,
-  visit: (e: E) => boolean,
-): E | null => {
-  const cursors = lists.map((l) => l.cursorAfter(after)).filter((c) => c.current() !== undefined)
-  let last: E | null = null
-  while (cursors.length > 0) {
-    let best = 0
-    for (let k = 1; k < cursors.length; k++)
-      if (compare(cursors[k]!.current()!, cursors[best]!.current()!) < 0) best = k
-    const cursor = cursors[best]!
-    last = cursor.current()!
-    if (!visit(last)) return last
-    cursor.advance()
-    if (cursor.current() === undefined) cursors.splice(best, 1)
+export class ListWalker<E extends Entry> {
+  private version: number
+
+  constructor(
+    private readonly list: SortedKeyList<E>,
+    private readonly chunks: readonly (readonly E[])[],
+    private c: number,
+    private i: number,
+  ) {
+    this.version = list.version
   }
-  return last
+
+  /** Re-seeks after `last` if the list changed since the walker last looked. */
+  sync(last: Entry | null): void {
+    if (this.list.version === this.version) return
+    ;[this.c, this.i] = this.list.seek(last)
+    this.version = this.list.version
+  }
+
+  /** The entry under the walker; undefined past the end. */
+  current(): E | undefined {
+    return this.chunks[this.c]?.[this.i]
+  }
+
+  advance(): void {
+    if (++this.i >= this.chunks[this.c]!.length) {
+      this.c++
+      this.i = 0
+    }
+  }
 }
 
 const lowerBound = (chunk: readonly Entry[], e: Entry): number => {
@@ -275,16 +276,35 @@ const sameFacts = (a: Facts, b: Facts): boolean =>
   a.checkInDays === b.checkInDays &&
   a.checkOutDays === b.checkOutDays
 
-/** The filter's checks that an entry's facts can answer: false means the listing cannot match. */
-const factsMatch = (e: Facts, f: ListingFilter): boolean => {
-  if (e.maxGuests < f.minGuests) return false
-  if (f.statuses.length > 0 && !f.statuses.includes(e.status)) return false
-  if (f.nights != null && (f.nights < e.minNights || f.nights > e.maxNights)) return false
-  if (f.checkInWeekday != null && e.checkInDays !== 0 && (e.checkInDays & (1 << f.checkInWeekday)) === 0)
-    return false
-  if (f.checkOutWeekday != null && e.checkOutDays !== 0 && (e.checkOutDays & (1 << f.checkOutWeekday)) === 0)
-    return false
-  return true
+/**
+ * The test a walk applies to each index entry, prepared once per search: the filter's checks that
+ * an entry's facts answer, then, only if the filter asks for more (price, amenities, types, booking
+ * mode, rating...), the whole filter on the listing. Most searches need the facts alone, so a walk
+ * does not touch the listings it passes over.
+ */
+const entryTest = (f: ListingFilter): ((e: SlotEntry) => boolean) => {
+  const minGuests = f.minGuests
+  const statuses = f.statuses.length === 0 ? null : new Set<ListingStatus>(f.statuses)
+  const nights = f.nights ?? null
+  const inDay = f.checkInWeekday == null ? 0 : 1 << f.checkInWeekday
+  const outDay = f.checkOutWeekday == null ? 0 : 1 << f.checkOutWeekday
+  const more =
+    f.city !== null ||
+    f.near !== null ||
+    f.minPrice !== null ||
+    f.maxPrice !== null ||
+    f.amenities.length > 0 ||
+    f.propertyTypes.length > 0 ||
+    f.roomTypes.length > 0 ||
+    f.bookingMode !== null ||
+    f.minRating !== null
+  return (e) =>
+    e.maxGuests >= minGuests &&
+    (statuses === null || statuses.has(e.status)) &&
+    (nights === null || (nights >= e.minNights && nights <= e.maxNights)) &&
+    (inDay === 0 || e.checkInDays === 0 || (e.checkInDays & inDay) !== 0) &&
+    (outDay === 0 || e.checkOutDays === 0 || (e.checkOutDays & outDay) !== 0) &&
+    (!more || matchesFilter(e.slot.listing, f))
 }
 
 /**
@@ -538,28 +558,42 @@ export class InMemoryListingRepository implements ListingRepository {
   }
 
   /**
-   * A cursor over index lists (merged) from `after`. Each batch seeks from the last listing
-   * returned and walks on synchronously, so listings saved between batches neither break the walk
-   * nor repeat.
+   * A cursor over index lists (merged) from `after`. Between batches each list's walker stays where
+   * it was; one whose list changed meanwhile seeks again from the last entry visited, so listings
+   * saved between batches neither break the walk nor repeat.
    */
   private walk(
     lists: readonly SortedKeyList<SlotEntry>[],
     filter: ListingFilter,
     after: SearchPosition | null,
   ): ListingCursor {
-    let position: Entry | null = after
-    let done = lists.length === 0
+    const test = entryTest(filter)
+    const walkers = lists.map((l) => l.walkerAfter(after))
+    let last: Entry | null = after
+    let done = walkers.length === 0
     return {
       next: (max) =>
         Effect.sync(() => {
           const batch: Listing[] = []
           if (done) return batch
           const want = Math.max(1, Math.floor(max))
-          const last = mergeAfter(lists, position, (e) => {
-            if (factsMatch(e, filter) && matchesFilter(e.slot.listing, filter)) batch.push(e.slot.listing)
-            return batch.length < want
-          })
-          if (last !== null) position = last
+          for (let k = 0; k < walkers.length; k++) walkers[k]!.sync(last)
+          while (batch.length < want) {
+            let best: ListWalker<SlotEntry> | null = null
+            let head: SlotEntry | undefined
+            for (let k = 0; k < walkers.length; k++) {
+              const w = walkers[k]!
+              const e = w.current()
+              if (e !== undefined && (head === undefined || compare(e, head) < 0)) {
+                head = e
+                best = w
+              }
+            }
+            if (best === null || head === undefined) break
+            best.advance()
+            last = head
+            if (test(head)) batch.push(head.slot.listing)
+          }
           if (batch.length === 0) done = true
           return batch
         }),
