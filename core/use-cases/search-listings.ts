@@ -174,7 +174,7 @@ export class SearchListings {
             rules: listing.pricing,
             stay,
             guests,
-            calendar: new Map<LocalDate, NightPricing>(nights.map((n) => [n.date, n])),
+            calendar: calendarOf(nights),
           })
           const nightly = Math.round(
             quote.nights.reduce((a, n) => a + n.amount, 0) / Math.max(1, quote.nights.length),
@@ -197,6 +197,13 @@ export class SearchListings {
   }
 }
 
+/** The nights by date, for the quote (no array per night on the way). */
+const calendarOf = (nights: readonly NightState[]): Map<LocalDate, NightPricing> => {
+  const m = new Map<LocalDate, NightPricing>()
+  for (const n of nights) m.set(n.date, n)
+  return m
+}
+
 const allAvailable = (nights: readonly NightState[]): boolean => {
   for (const n of nights) if (n.available < 1) return false
   return true
@@ -207,8 +214,8 @@ const MAX_BATCH = 512
 
 /**
  * Whether a listing's rules allow the stay now: `checkStay`, the rule a booking goes through,
- * memoized for one search by the inputs it reads (a listing's restrictions, its guest limit and its
- * local date), so that of the many candidates a search passes over, those with the same rules cost
+ * memoized for one search by the inputs it reads (a listing's restrictions, whether its guest limit
+ * takes the party, and its local date), so that of the many candidates a search passes over, those with the same rules cost
  * a lookup instead of a check and an error each.
  */
 const stayRules = (now: Instant, guests: number): ((listing: Listing, stay: Stay) => boolean) => {
@@ -222,7 +229,7 @@ const stayRules = (now: Instant, guests: number): ((listing: Listing, stay: Stay
       todayByZone.set(zone, today)
     }
     const r = listing.restrictions
-    const key = `${today}|${listing.maxGuests}|${r.minNights}|${r.maxNights}|${r.advanceNoticeDays}|${r.bookingWindowDays}|${r.checkInWeekdays.join(',')}|${r.checkOutWeekdays.join(',')}`
+    const key = `${today}|${listing.maxGuests >= guests}|${r.minNights}|${r.maxNights}|${r.advanceNoticeDays}|${r.bookingWindowDays}|${r.checkInWeekdays.join(',')}|${r.checkOutWeekdays.join(',')}`
     let ok = verdicts.get(key)
     if (ok === undefined) {
       ok = Result.isSuccess(checkStay({ restrictions: r, maxGuests: listing.maxGuests, stay, guests, today }))
