@@ -18,6 +18,8 @@ export interface AccessTokenSettings {
 
 export const ACCESS_TOKEN_ALGORITHM = 'HS256'
 export const DEFAULT_ACCESS_TTL_SECONDS = 15 * 60
+/** Verified tokens remembered at most (a few MB): one per active session is the working set. */
+const VERIFIED_TOKENS_KEPT = 10_000
 
 export interface AccessClaims {
   readonly userId: UserId
@@ -49,6 +51,8 @@ export class AccessTokens {
    * sign and verify, which was a tenth of the CPU of an authenticated request.
    */
   private key: Promise<webcrypto.CryptoKey> | undefined
+  /** Tokens that passed verification, with their claims and expiry (seconds), oldest first. */
+  private readonly verified = new Map<string, { readonly claims: AccessClaims; readonly exp: number }>()
   readonly ttlSeconds: number
 
   constructor(
@@ -58,6 +62,14 @@ export class AccessTokens {
     this.secret = new TextEncoder().encode(settings.secret)
     if (this.secret.length < 32) throw new Error('the access-token secret must be at least 32 bytes')
     this.ttlSeconds = settings.ttlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS
+  }
+
+  private remember(token: string, claims: AccessClaims, exp: number): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+      const oldest = this.verified.keys().next()
+      if (oldest.done !== true) this.verified.delete(oldest.value)
+    }
+    this.verified.set(token, { claims, exp })
   }
 
   private cryptoKey(): Promise<webcrypto.CryptoKey> {
@@ -82,8 +94,22 @@ export class AccessTokens {
     )
   }
 
-  /** The claims of a valid token; anything else is a 401 problem that says what was wrong. */
+  /**
+   * The claims of a valid token; anything else is a 401 problem that says what was wrong.
+   *
+   * A token that verified once is remembered until it expires (bounded, oldest forgotten first): a
+   * client sends the same token with every request for 15 minutes, and jose's WebCrypto check was
+   * the largest single cost of an authenticated request. The cache holds only tokens that passed
+   * every check, keyed by the whole signed string, and a hit checks the expiry again against the
+   * clock: it answers exactly what a fresh verification would, and never accepts a token that
+   * jose refused.
+   */
   verify(token: string): Effect.Effect<AccessClaims, HttpProblem> {
+    const known = this.verified.get(token)
+    if (known !== undefined) {
+      if (Math.floor(this.clock.now() / 1000) < known.exp) return Effect.succeed(known.claims)
+      this.verified.delete(token)
+    }
     return Effect.tryPromise({
       try: async () => {
         const { payload } = await jwtVerify(token, await this.cryptoKey(), {
@@ -97,7 +123,9 @@ export class AccessTokens {
           ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role))
           : []
         if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject')
-        return { userId: payload.sub as UserId, roles }
+        const claims: AccessClaims = { userId: payload.sub as UserId, roles }
+        if (typeof payload.exp === 'number') this.remember(token, claims, payload.exp)
+        return claims
       },
       catch: (e) =>
         unauthorized(
