@@ -20,6 +20,7 @@ import {
   RecordingNotifier,
   SequentialIdGenerator,
 } from '../../adapters/memory/index.js'
+import { snapshot } from '../../adapters/memory/support.js'
 import { localDate } from '../../core/shared/dates.js'
 import { asId } from '../../core/shared/ids.js'
 import { availabilityStoreContract } from './availability-store.contract.js'
@@ -159,6 +160,31 @@ describe('memory adapters: specifics beyond the port contracts', () => {
     expect(read).not.toBe(b)
     expect(Object.isFrozen(read)).toBe(true)
     expect(Object.isFrozen(read.stay)).toBe(true)
+  })
+
+  it('snapshot: a deep frozen copy that nothing the caller keeps can change', () => {
+    const nested = { tags: ['a', 'b'], at: new Date(5), inner: { n: 1 } }
+    const original = { id: 'x', nested, list: [{ k: 1 }], nothing: undefined, none: null }
+    const copy = snapshot(original)
+    expect(copy).toStrictEqual(original)
+    expect(copy).not.toBe(original)
+    expect(copy.nested).not.toBe(nested)
+    expect(copy.nested.at).toBeInstanceOf(Date)
+    expect(copy.nested.at).not.toBe(nested.at)
+    for (const part of [copy, copy.nested, copy.nested.tags, copy.nested.inner, copy.list, copy.list[0]])
+      expect(Object.isFrozen(part)).toBe(true)
+    // Changing the original afterwards does not reach the copy.
+    nested.inner.n = 2
+    nested.tags.push('c')
+    expect(copy.nested.inner.n).toBe(1)
+    expect(copy.nested.tags).toEqual(['a', 'b'])
+    // A shallowly frozen object of the caller's is copied too: its insides could still change.
+    const shallow = Object.freeze({ inner: { n: 1 } })
+    const fromShallow = snapshot({ shallow })
+    expect(fromShallow.shallow).not.toBe(shallow)
+    shallow.inner.n = 9
+    expect(fromShallow.shallow.inner.n).toBe(1)
+    expect(Object.isFrozen(fromShallow.shallow.inner)).toBe(true)
   })
 
   it('availability stores only nights that differ from the default', async () => {
