@@ -3,8 +3,8 @@ import { bodyParser } from '@koa/bodyparser'
 import cors from '@koa/cors'
 import Router from '@koa/router'
 import { Cause, Effect, Exit, Option, Result, Schema } from 'effect'
+import type { HelmetOptions } from 'helmet'
 import Koa from 'koa'
-import helmet from 'koa-helmet'
 import type { Logger } from 'pino'
 import type { UserId } from '../../core/shared/ids.js'
 import { decodeInputResult } from '../../core/shared/validation.js'
@@ -23,6 +23,7 @@ import {
   problemOfHttp,
 } from './problem.js'
 import type { Reply, Route } from './route.js'
+import { securityHeaders } from './security-headers.js'
 import { fromWire, toCamel, toWire } from './wire.js'
 
 export const API_PREFIX = '/api/v1'
@@ -61,6 +62,18 @@ export interface HttpAppOptions {
   readonly ready?: () => Promise<boolean>
   /** The docs UI's static files (swagger-ui-dist's folder), served locally under /docs. */
   readonly docsAssets?: { readonly dir: string; readonly read: (file: string) => Promise<Buffer | undefined> }
+}
+
+/** Helmet's options: its defaults (HSTS, nosniff, frame and referrer policies …) and a CSP for /docs. */
+export const SECURITY_HEADERS: HelmetOptions = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+    },
+  },
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -249,19 +262,8 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
     )
   })
 
-  // 2. Security headers and CORS.
-  koa.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-        },
-      },
-    }),
-  )
+  // 2. Security headers (helmet's, computed once at start) and CORS.
+  koa.use(securityHeaders(SECURITY_HEADERS))
   const origins = options.corsOrigins ?? []
   if (origins.length > 0)
     koa.use(
