@@ -70,9 +70,12 @@ export const pageSize = (limit: number): number =>
 
 /**
  * A newest-first index of ids kept sorted on insert (binary search), so a page is a slice, not a
- * scan and sort of every record.
+ * scan and sort of every record. The array is held oldest first, the reverse of the order it
+ * pages in: records arrive newest, so an insert is an append, not a shift of every entry (a busy
+ * host's booking index made each save move the whole array).
  */
 export class SortedIndex {
+  /** Oldest first: entries[i] comes after entries[i + 1] in newest-first order. */
   private readonly entries: SortEntry[] = []
   private readonly positions = new Map<string, number>()
 
@@ -86,51 +89,51 @@ export class SortedIndex {
     if (current === at) return
     if (current !== undefined) this.remove(id)
     const entry = { at, id }
-    const i = this.lowerBound(entry)
-    this.entries.splice(i, 0, entry)
+    const i = this.firstNotAfter(entry)
+    if (i === this.entries.length) this.entries.push(entry)
+    else this.entries.splice(i, 0, entry)
     this.positions.set(id, at)
   }
 
   remove(id: string): void {
     const at = this.positions.get(id)
     if (at === undefined) return
-    const i = this.lowerBound({ at, id })
+    const i = this.firstNotAfter({ at, id })
     const found = this.entries[i]
     if (found !== undefined && found.id === id) this.entries.splice(i, 1)
     this.positions.delete(id)
   }
 
+  /** Every id, newest first (a copy: the index may change while the caller iterates). */
   ids(): IterableIterator<string> {
-    return this.entries.map((e) => e.id)[Symbol.iterator]()
+    const out = new Array<string>(this.entries.length)
+    for (let i = this.entries.length - 1, j = 0; i >= 0; i--, j++) out[j] = this.entries[i]!.id
+    return out[Symbol.iterator]()
   }
 
-  /** One page of ids after the cursor, with the cursor of the next page (null at the end). */
+  /** One page of ids after the cursor (newest first), with the cursor of the next page (null at the end). */
   page(request: PageRequest): Page<string> {
     const limit = pageSize(request.limit)
     const after = decodeCursor(request.cursor)
-    let start = 0
-    if (after !== undefined) {
-      start = this.lowerBound(after)
-      const at = this.entries[start]
-      if (at !== undefined && compareEntries(at, after) === 0) start++
+    // The newest entry that comes after the cursor, walking down from there.
+    const start = after === undefined ? this.entries.length - 1 : this.firstNotAfter(after) - 1
+    const items: string[] = []
+    let last: SortEntry | undefined
+    for (let i = start; i >= 0 && items.length < limit; i--) {
+      last = this.entries[i]!
+      items.push(last.id)
     }
-    const slice = this.entries.slice(start, start + limit)
-    const last = slice[slice.length - 1]
-    const more = start + limit < this.entries.length
-    return {
-      items: slice.map((e) => e.id),
-      nextCursor: more && last !== undefined ? encodeCursor(last) : null,
-    }
+    const more = start - limit >= 0
+    return { items, nextCursor: more && last !== undefined ? encodeCursor(last) : null }
   }
 
-  /** First index whose entry is not before `e`. */
-  private lowerBound(e: SortEntry): number {
+  /** First index whose entry does not come after `e` in newest-first order (where `e` goes). */
+  private firstNotAfter(e: SortEntry): number {
     let lo = 0
     let hi = this.entries.length
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      const m = this.entries[mid]!
-      if (compareEntries(m, e) < 0) lo = mid + 1
+      if (compareEntries(this.entries[mid]!, e) > 0) lo = mid + 1
       else hi = mid
     }
     return lo
