@@ -5,13 +5,14 @@ import { netPaid } from '../payments/payment.js'
 import {
   type BookingNotFound,
   type ConcurrentModification,
+  type Forbidden,
   InvalidTransition,
   type NightsUnavailable,
   type PaymentDeclined,
 } from '../shared/errors.js'
 import type { BookingId } from '../shared/ids.js'
 import { sumAmounts } from '../shared/money.js'
-import { loadBookingFor } from './booking-access.js'
+import { loadBookingForHost } from './booking-access.js'
 import { bookingEvent } from './booking-events.js'
 import type { Caller } from './caller.js'
 import { foldPayment, intentState } from './payment-records.js'
@@ -30,12 +31,17 @@ export class AcceptBooking {
     bookingId: BookingId,
   ): Effect.Effect<
     Booking,
-    BookingNotFound | InvalidTransition | PaymentDeclined | NightsUnavailable | ConcurrentModification
+    | BookingNotFound
+    | Forbidden
+    | InvalidTransition
+    | PaymentDeclined
+    | NightsUnavailable
+    | ConcurrentModification
   > {
     const deps = this.deps
     const { bookings, payments, availability, gateway, clock, ids } = deps
     const accept = Effect.gen(function* () {
-      const { booking, actor } = yield* loadBookingFor(bookings, caller, bookingId)
+      const { booking, actor } = yield* loadBookingForHost(bookings, caller, bookingId, 'accept')
       const now = clock.now()
       const checked = applyTransition(booking, 'accept', actor, now)
       if (Result.isFailure(checked)) return yield* Effect.fail(checked.failure)

@@ -2,7 +2,7 @@ import { Effect } from 'effect'
 import type { BookingRepository } from '../../ports/repositories.js'
 import type { Booking } from '../bookings/booking.js'
 import type { Actor } from '../bookings/lifecycle.js'
-import { BookingNotFound } from '../shared/errors.js'
+import { BookingNotFound, Forbidden } from '../shared/errors.js'
 import type { BookingId } from '../shared/ids.js'
 import { type Caller, isAdmin } from './caller.js'
 import { findBooking } from './load.js'
@@ -32,3 +32,20 @@ export const loadBookingFor = (
       ? Effect.fail(new BookingNotFound({ bookingId: id }))
       : Effect.succeed({ booking, actor })
   })
+
+/**
+ * Loads a booking for a host's answer (accept, decline): its guest takes part in it but may not
+ * answer it, and gets Forbidden, not an illegal-transition conflict (a host can be a guest of
+ * another host's listing).
+ */
+export const loadBookingForHost = (
+  repo: BookingRepository,
+  caller: Caller,
+  id: BookingId,
+  action: string,
+): Effect.Effect<{ booking: Booking; actor: Actor }, BookingNotFound | Forbidden> =>
+  Effect.flatMap(loadBookingFor(repo, caller, id), (found) =>
+    found.actor === 'guest'
+      ? Effect.fail(new Forbidden({ reason: `only the host or an admin can ${action} a booking request` }))
+      : Effect.succeed(found),
+  )

@@ -1,8 +1,13 @@
 import { Effect, Result } from 'effect'
 import { applyTransition, type Booking } from '../bookings/booking.js'
-import type { BookingNotFound, ConcurrentModification, InvalidTransition } from '../shared/errors.js'
+import type {
+  BookingNotFound,
+  ConcurrentModification,
+  Forbidden,
+  InvalidTransition,
+} from '../shared/errors.js'
 import type { BookingId } from '../shared/ids.js'
-import { loadBookingFor } from './booking-access.js'
+import { loadBookingForHost } from './booking-access.js'
 import { bookingEvent } from './booking-events.js'
 import type { Caller } from './caller.js'
 import { retryOnConflict } from './retry.js'
@@ -16,10 +21,10 @@ export class DeclineBooking {
     caller: Caller,
     bookingId: BookingId,
     reason = '',
-  ): Effect.Effect<Booking, BookingNotFound | InvalidTransition | ConcurrentModification> {
+  ): Effect.Effect<Booking, BookingNotFound | Forbidden | InvalidTransition | ConcurrentModification> {
     const deps = this.deps
     const decline = Effect.gen(function* () {
-      const { booking, actor } = yield* loadBookingFor(deps.bookings, caller, bookingId)
+      const { booking, actor } = yield* loadBookingForHost(deps.bookings, caller, bookingId, 'decline')
       const now = deps.clock.now()
       const r = applyTransition(booking, 'decline', actor, now)
       if (Result.isFailure(r)) return yield* Effect.fail(r.failure)

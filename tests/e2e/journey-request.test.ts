@@ -72,10 +72,13 @@ describe('journey: request to book, accepted, declined and unanswered', () => {
     expect(inbox.json.items.map((b: { id: string }) => b.id)).toContain(booking.id)
     expect(Date.parse(booking.expires_at as string) - api.engine.adapters.clock.now()).toBe(24 * HOUR)
 
-    // Only the host answers: the transition table refuses the guest's accept (the actor is part of the move).
+    // Only the host answers: the guest takes part in the booking but may not accept or decline it (403).
     const byGuest = await api.request('POST', `/api/v1/bookings/${booking.id}/accept`, { token: guest.token })
-    expectProblem(byGuest, 409, 'invalid_transition')
-    expect(byGuest.json).toMatchObject({ from: 'awaiting_host', transition: 'accept' })
+    expectProblem(byGuest, 403, 'forbidden')
+    const declineByGuest = await api.request('POST', `/api/v1/bookings/${booking.id}/decline`, {
+      token: guest.token,
+    })
+    expectProblem(declineByGuest, 403, 'forbidden')
     const accepted = await api.request('POST', `/api/v1/bookings/${booking.id}/accept`, { token: host.token })
     expectStatus(accepted, 200)
     expect(accepted.json).toMatchObject({ state: 'confirmed', paid_amount: TOTAL, expires_at: null })

@@ -143,7 +143,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       roles: ['host'],
       params: IdParams,
       success: { status: 200, description: 'The confirmed booking', schema: BookingView },
-      errors: [402, 404, 409],
+      errors: [402, 403, 404, 409],
       handle: ({ caller, params }) =>
         Effect.map(uc.acceptBooking.execute(caller, asBookingId(params.id)), one),
     }),
@@ -159,7 +159,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       body: DeclineInput,
       bodyOptional: true,
       success: { status: 200, description: 'The declined booking', schema: BookingView },
-      errors: [404, 409],
+      errors: [403, 404, 409],
       handle: ({ caller, params, body }) =>
         // The use case takes the reason as a plain string: decode it here (type, length, no other
         // fields), or anything a client sends would be stored as the booking's message.
