@@ -50,6 +50,16 @@ export interface AvailabilityStore {
   /** Every night in [from, to), in order. */
   calendar(listingId: ListingId, from: LocalDate, to: LocalDate): Effect.Effect<readonly NightState[]>
   /**
+   * For each listing, in order, whether every night of [from, to) has a unit available (what
+   * `calendar` would report as `available ≥ 1` on each night): the check a search makes of many
+   * candidates at once, one call per batch instead of a calendar per candidate.
+   */
+  freeForStay(
+    listingIds: readonly ListingId[],
+    from: LocalDate,
+    to: LocalDate,
+  ): Effect.Effect<readonly boolean[]>
+  /**
    * Holds one unit on every night of `stay` for `bookingId` until `expiresAt`, or fails with
    * `NightsUnavailable` naming every night that has no unit free (or is blocked) and holds nothing.
    * Repeating the call for a booking that already has this stay is a no-op.

@@ -95,6 +95,18 @@ export class NightTable {
     }
   }
 
+  /** Whether every night of [start, end) has a unit free (an empty range: true). */
+  allFree(units: number, start: number, end: number): boolean {
+    if (units < 1) return start >= end
+    const { base, length, held, booked, blocked } = this
+    for (let d = start; d < end; d++) {
+      const i = d - base
+      if (i < 0 || i >= length) continue
+      if (blocked[i] === 1 || units - held[i]! - booked[i]! < 1) return false
+    }
+    return true
+  }
+
   /** Units free on `day` out of `units`: 0 when blocked, never negative. */
   free(units: number, day: number): number {
     const i = day - this.base
@@ -299,6 +311,23 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       const out: NightState[] = []
       if (cal === undefined) for (let d = start; d < end; d++) out.push(plainNight(d, 0, 0, 0, false))
       else cal.nights.read(cal.units, start, end, out)
+      return out
+    })
+  }
+
+  freeForStay(
+    listingIds: readonly ListingId[],
+    from: LocalDate,
+    to: LocalDate,
+  ): Effect.Effect<readonly boolean[]> {
+    return Effect.sync(() => {
+      const start = dayOf(from)
+      const end = dayOf(to)
+      const out: boolean[] = new Array(listingIds.length)
+      for (let k = 0; k < listingIds.length; k++) {
+        const cal = this.swept(listingIds[k]!)
+        out[k] = cal === undefined ? start >= end : cal.nights.allFree(cal.units, start, end)
+      }
       return out
     })
   }

@@ -59,24 +59,65 @@ export const basePriceOf = (
   date: LocalDate,
   pricing: NightPricing | undefined,
 ): { amount: number; source: NightPrice['source'] } => {
-  if (pricing?.priceOverride != null) return { amount: pricing.priceOverride, source: 'override' }
-  const season = rules.seasons.find((s) => s.from <= date && date < s.to)
-  if (season) return { amount: season.nightly, source: 'season' }
-  if (rules.weekendNightly !== null && rules.weekendDays.includes(weekday(date)))
-    return { amount: rules.weekendNightly, source: 'weekend' }
-  return { amount: rules.baseNightly, source: 'base' }
+  const override = pricing?.priceOverride
+  const n = nightPriceOf(
+    rules,
+    date,
+    weekday(date),
+    override == null ? undefined : { priceOverride: override, surgeBp: null },
+  )
+  return { amount: n.amount, source: n.source }
+}
+
+/** The first season holding the date (a loop, not `find`: no closure per night). */
+const seasonOf = (rules: PricingRules, date: LocalDate): PricingRules['seasons'][number] | undefined => {
+  const seasons = rules.seasons
+  for (let i = 0; i < seasons.length; i++) {
+    const s = seasons[i]!
+    if (s.from <= date && date < s.to) return s
+  }
+  return undefined
+}
+
+/**
+ * One night's price, `day` being the date's weekday (0 = Sunday): the base price (per-date override
+ * > season > weekend > base), then the surge. The one rule `priceNight`, `basePriceOf` and quotes share.
+ */
+const nightPriceOf = (
+  rules: PricingRules,
+  date: LocalDate,
+  day: number,
+  pricing: NightPricing | undefined,
+): NightPrice => {
+  let base: number
+  let source: NightPrice['source']
+  const override = pricing?.priceOverride
+  if (override != null) {
+    base = override
+    source = 'override'
+  } else {
+    const season = seasonOf(rules, date)
+    if (season !== undefined) {
+      base = season.nightly
+      source = 'season'
+    } else if (rules.weekendNightly !== null && rules.weekendDays.includes(day)) {
+      base = rules.weekendNightly
+      source = 'weekend'
+    } else {
+      base = rules.baseNightly
+      source = 'base'
+    }
+  }
+  const surgeBp = pricing?.surgeBp ?? null
+  const amount = surgeBp === null ? base : applyBasisPoints(base, surgeBp)
+  return { date, amount, source, surgeBp }
 }
 
 export const priceNight = (
   rules: PricingRules,
   date: LocalDate,
   pricing: NightPricing | undefined,
-): NightPrice => {
-  const base = basePriceOf(rules, date, pricing)
-  const surgeBp = pricing?.surgeBp ?? null
-  const amount = surgeBp === null ? base.amount : applyBasisPoints(base.amount, surgeBp)
-  return { date, amount, source: base.source, surgeBp }
-}
+): NightPrice => nightPriceOf(rules, date, weekday(date), pricing)
 
 const line = (
   code: LineCode,
@@ -89,6 +130,11 @@ const line = (
   unitAmount,
   amount,
 })
+
+/** A night of a stay with what the calendar says about its price (a `NightState` is one). */
+export interface DatedNightPricing extends NightPricing {
+  readonly date: LocalDate
+}
 
 /**
  * Prices a stay. Pure and server-authoritative: the same rules and calendar give the same quote.
@@ -103,16 +149,88 @@ export const quoteStay = (input: {
   readonly guests: number
   readonly calendar: ReadonlyMap<LocalDate, NightPricing>
 }): Quote => {
+  const dates = nightsOf(input.stay)
+  const nights: NightPrice[] = []
+  const day0 = dates.length === 0 ? 0 : weekday(input.stay.checkIn)
+  for (let i = 0; i < dates.length; i++) {
+    const date = dates[i]!
+    nights.push(nightPriceOf(input.rules, date, (day0 + i) % 7, input.calendar.get(date)))
+  }
+  return quoteOf(input, nights)
+}
+
+/**
+ * `quoteStay` for a stay whose calendar nights are at hand, in order, one per night of the stay
+ * (what `AvailabilityStore.calendar` returns): the same rules and the same quote, without a map of
+ * the calendar or the night dates made again. Searches price each hit this way.
+ */
+export const quoteCalendarNights = (input: {
+  readonly listingId: ListingId
+  readonly currency: Currency
+  readonly rules: PricingRules
+  readonly stay: Stay
+  readonly guests: number
+  readonly nights: readonly DatedNightPricing[]
+}): Quote => {
+  const calendar = input.nights
+  const nights: NightPrice[] = []
+  const day0 = calendar.length === 0 ? 0 : weekday(input.stay.checkIn)
+  for (let i = 0; i < calendar.length; i++) {
+    const n = calendar[i]!
+    nights.push(nightPriceOf(input.rules, n.date, (day0 + i) % 7, n))
+  }
+  return quoteOf(input, nights)
+}
+
+/** The average nightly price of the nights (rounded): what a search's price range applies to. */
+export const averageNightly = (nights: readonly NightPrice[]): number => {
+  let sum = 0
+  for (let i = 0; i < nights.length; i++) sum += nights[i]!.amount
+  return Math.round(sum / Math.max(1, nights.length))
+}
+
+const sumLines = (lines: readonly LineItem[]): number => {
+  let sum = 0
+  for (let i = 0; i < lines.length; i++) sum += lines[i]!.amount
+  return sum
+}
+
+/** The quote of priced nights: lines, discounts, fees, service fee, tax, commission, totals. */
+const quoteOf = (
+  input: {
+    readonly listingId: ListingId
+    readonly currency: Currency
+    readonly rules: PricingRules
+    readonly stay: Stay
+    readonly guests: number
+  },
+  nights: readonly NightPrice[],
+): Quote => {
   const { rules, stay, guests } = input
-  const nights = nightsOf(stay).map((d) => priceNight(rules, d, input.calendar.get(d)))
   const n = nights.length
 
+  // Nights of equal price share a line, cheapest first (a stay has few distinct prices: a sorted
+  // insert into two short arrays, no map).
+  const units: number[] = []
+  const counts: number[] = []
+  for (let i = 0; i < n; i++) {
+    const amount = nights[i]!.amount
+    let j = 0
+    while (j < units.length && units[j]! < amount) j++
+    if (j < units.length && units[j] === amount) counts[j]!++
+    else {
+      // Insert at j (by hand: splice would return an array of what it removed).
+      for (let k = units.length; k > j; k--) {
+        units[k] = units[k - 1]!
+        counts[k] = counts[k - 1]!
+      }
+      units[j] = amount
+      counts[j] = 1
+    }
+  }
   const accommodation: LineItem[] = []
-  const byPrice = new Map<number, number>()
-  for (const night of nights) byPrice.set(night.amount, (byPrice.get(night.amount) ?? 0) + 1)
-  for (const [unit, qty] of [...byPrice].sort((a, b) => a[0] - b[0]))
-    accommodation.push(line('nights', qty, unit))
-  const nightsSubtotal = sumAmounts(accommodation.map((l) => l.amount))
+  for (let j = 0; j < units.length; j++) accommodation.push(line('nights', counts[j]!, units[j]!))
+  const nightsSubtotal = sumLines(accommodation)
 
   if (n >= 28 && rules.monthlyDiscountBp > 0) {
     const d = applyBasisPoints(nightsSubtotal, rules.monthlyDiscountBp)
@@ -126,15 +244,15 @@ export const quoteStay = (input: {
   if (extra > 0 && rules.extraGuestFee > 0)
     accommodation.push(line('extra_guest_fee', extra * n, rules.extraGuestFee))
 
-  const subtotal = sumAmounts(accommodation.map((l) => l.amount))
+  const subtotal = sumLines(accommodation)
   const serviceFee = applyBasisPoints(subtotal, rules.serviceFeeBp)
   const tax = applyBasisPoints(subtotal, rules.taxBp)
   const commission = applyBasisPoints(subtotal, rules.commissionBp)
 
-  const guestLines = [...accommodation]
+  const guestLines = accommodation.slice()
   if (serviceFee > 0) guestLines.push(line('service_fee', 1, serviceFee))
   if (tax > 0) guestLines.push(line('occupancy_tax', 1, tax))
-  const hostLines = [...accommodation]
+  const hostLines = accommodation
   if (commission > 0) hostLines.push(line('host_commission', 1, -commission))
 
   return {
@@ -145,8 +263,8 @@ export const quoteStay = (input: {
     nights,
     guestLines,
     hostLines,
-    guestTotal: sumAmounts(guestLines.map((l) => l.amount)),
-    hostPayout: sumAmounts(hostLines.map((l) => l.amount)),
+    guestTotal: sumLines(guestLines),
+    hostPayout: sumLines(hostLines),
     platformFee: serviceFee + commission,
     tax,
   }

@@ -1,13 +1,14 @@
-import { Effect, Result, Schema } from 'effect'
+import { Effect, Schema } from 'effect'
 import type { NightState } from '../../ports/availability-store.js'
 import type { ListingFilter, ListingSort, SearchPosition } from '../../ports/repositories.js'
 import type { Listing } from '../listings/listing.js'
 import { propertyTypes, roomTypes } from '../listings/listing.js'
-import { checkStay } from '../listings/restrictions.js'
+import { brokenStayRule } from '../listings/restrictions.js'
 import { haversineKm, sortKey } from '../listings/search-order.js'
-import { type NightPricing, type Quote, quoteStay } from '../pricing/quote.js'
-import { type LocalDate, localDateAt, nightCount, type Stay, weekday } from '../shared/dates.js'
+import { averageNightly, type Quote, quoteCalendarNights } from '../pricing/quote.js'
+import { localDateAt, nightCount, type Stay, toEpochDay, weekday } from '../shared/dates.js'
 import { ValidationFailed } from '../shared/errors.js'
+import type { ListingId } from '../shared/ids.js'
 import type { Instant } from '../shared/time.js'
 import { decodeInput } from '../shared/validation.js'
 import type { CoreDeps } from './deps.js'
@@ -134,13 +135,16 @@ export class SearchListings {
         checkOutWeekday: stay === null ? null : weekday(stay.checkOut),
       }
       const limit = input.limit ?? 20
-      const allowed = stayRules(clock.now(), guests)
+      const allowed = stay === null ? () => true : stayRules(clock.now(), guests, stay)
       const cursor = yield* listings.search(filter, sort, after)
       const items: SearchHit[] = []
       let last: Listing | null = null
       let examined = 0
       let exhausted = true
       let batch: readonly Listing[] = []
+      // With dates: for each listing of the batch, whether its rules allow the stay and every night
+      // has a unit free (one availability call per batch, for the candidates the rules let through).
+      let fits: readonly boolean[] = []
       let at = 0
       // The first batch is the page size (most pages fill from the first candidates); later ones
       // are sized by the share of candidates that made it so far, so a page rarely pulls far more
@@ -159,26 +163,28 @@ export class SearchListings {
           batch = yield* cursor.next(Math.min(want, MAX_EXAMINED_PER_PAGE - examined))
           at = 0
           if (batch.length === 0) break
+          if (stay !== null) fits = yield* fitting(availability, batch, stay, allowed)
         }
-        const listing = batch[at++]!
+        const listing = batch[at]!
+        const fit = fits[at] === true
+        at++
         examined++
         last = listing
         let quote: Quote | null = null
         if (stay !== null) {
-          // The calendar first: a read is cheaper than the rules' refusal, which builds an error.
+          if (!fit) continue
+          // The nights' prices for the quote; checked again, as they may have changed since the batch.
           const nights = yield* availability.calendar(listing.id, stay.checkIn, stay.checkOut)
-          if (!allAvailable(nights) || !allowed(listing, stay)) continue
-          quote = quoteStay({
+          if (!allAvailable(nights)) continue
+          quote = quoteCalendarNights({
             listingId: listing.id,
             currency: listing.currency,
             rules: listing.pricing,
             stay,
             guests,
-            calendar: calendarOf(nights),
+            nights,
           })
-          const nightly = Math.round(
-            quote.nights.reduce((a, n) => a + n.amount, 0) / Math.max(1, quote.nights.length),
-          )
+          const nightly = averageNightly(quote.nights)
           if (input.minPrice !== undefined && nightly < input.minPrice) continue
           if (input.maxPrice !== undefined && nightly > input.maxPrice) continue
         }
@@ -197,11 +203,29 @@ export class SearchListings {
   }
 }
 
-/** The nights by date, for the quote (no array per night on the way). */
-const calendarOf = (nights: readonly NightState[]): Map<LocalDate, NightPricing> => {
-  const m = new Map<LocalDate, NightPricing>()
-  for (const n of nights) m.set(n.date, n)
-  return m
+/**
+ * For each listing of a batch, whether the stay fits: its rules allow the stay (checked first, it
+ * costs no read) and every night has a unit free (one `freeForStay` for those the rules let through).
+ */
+const fitting = (
+  availability: CoreDeps['availability'],
+  batch: readonly Listing[],
+  stay: Stay,
+  allowed: (listing: Listing) => boolean,
+): Effect.Effect<readonly boolean[]> => {
+  const ok: boolean[] = new Array(batch.length)
+  const ids: ListingId[] = []
+  for (let k = 0; k < batch.length; k++) {
+    const l = batch[k]!
+    ok[k] = allowed(l)
+    if (ok[k]) ids.push(l.id)
+  }
+  if (ids.length === 0) return Effect.succeed(ok)
+  return Effect.map(availability.freeForStay(ids, stay.checkIn, stay.checkOut), (free) => {
+    let j = 0
+    for (let k = 0; k < ok.length; k++) if (ok[k]) ok[k] = free[j++] === true
+    return ok
+  })
 }
 
 const allAvailable = (nights: readonly NightState[]): boolean => {
@@ -213,28 +237,30 @@ const allAvailable = (nights: readonly NightState[]): boolean => {
 const MAX_BATCH = 512
 
 /**
- * Whether a listing's rules allow the stay now: `checkStay`, the rule a booking goes through,
- * memoized for one search by the inputs it reads (a listing's restrictions, whether its guest limit
- * takes the party, and its local date), so that of the many candidates a search passes over, those with the same rules cost
- * a lookup instead of a check and an error each.
+ * Whether a listing's rules allow the stay now: `brokenStayRule`, the decision `checkStay` (the rule
+ * a booking goes through) explains, applied to the stay's facts worked out once per search (nights,
+ * weekdays) and the listing-local today once per time zone, so passing over a candidate builds no
+ * error, message or key.
  */
-const stayRules = (now: Instant, guests: number): ((listing: Listing, stay: Stay) => boolean) => {
-  const todayByZone = new Map<string, LocalDate>()
-  const verdicts = new Map<string, boolean>()
-  return (listing, stay) => {
+const stayRules = (now: Instant, guests: number, stay: Stay): ((listing: Listing) => boolean) => {
+  const todayByZone = new Map<string, number>()
+  const checkIn = toEpochDay(stay.checkIn)
+  const checkOut = toEpochDay(stay.checkOut)
+  const facts = {
+    nights: checkOut - checkIn,
+    leadDays: 0,
+    checkInWeekday: weekday(stay.checkIn),
+    checkOutWeekday: weekday(stay.checkOut),
+    guests,
+  }
+  return (listing) => {
     const zone = listing.location.timezone
     let today = todayByZone.get(zone)
     if (today === undefined) {
-      today = localDateAt(now, zone)
+      today = toEpochDay(localDateAt(now, zone))
       todayByZone.set(zone, today)
     }
-    const r = listing.restrictions
-    const key = `${today}|${listing.maxGuests >= guests}|${r.minNights}|${r.maxNights}|${r.advanceNoticeDays}|${r.bookingWindowDays}|${r.checkInWeekdays.join(',')}|${r.checkOutWeekdays.join(',')}`
-    let ok = verdicts.get(key)
-    if (ok === undefined) {
-      ok = Result.isSuccess(checkStay({ restrictions: r, maxGuests: listing.maxGuests, stay, guests, today }))
-      verdicts.set(key, ok)
-    }
-    return ok
+    facts.leadDays = checkIn - today
+    return brokenStayRule(listing.restrictions, listing.maxGuests, facts) === null
   }
 }

@@ -68,6 +68,61 @@ export const availabilityStoreContract = (name: string, make: () => Promise<Avai
       ])
     })
 
+    it('freeForStay says, per listing and in order, whether calendar has a unit available on every night', async () => {
+      const other = asId('listing', `${L}_b`)
+      const never = asId('listing', `${L}_never`)
+      const empty = asId('listing', `${L}_nounits`)
+      await run(store.setUnits(L, 1))
+      await run(store.setUnits(other, 2))
+      await run(store.setUnits(empty, 0))
+      await run(store.hold(L, bookingId(1), stay('2026-03-03', '2026-03-04'), later()))
+      await run(store.hold(other, bookingId(2), stay('2026-03-02', '2026-03-05'), later()))
+      await run(
+        store.hold(other, bookingId(3), stay('2026-03-04', '2026-03-05'), addMs(h.clock.now(), MINUTE)),
+      )
+      await run(store.confirm(other, bookingId(2)))
+      await run(store.patchNights(other, localDate('2026-03-06'), localDate('2026-03-07'), { blocked: true }))
+      const ids = [L, other, never, empty, L]
+      const ranges = [
+        ['2026-03-01', '2026-03-03'],
+        ['2026-03-02', '2026-03-05'],
+        ['2026-03-03', '2026-03-04'],
+        ['2026-03-04', '2026-03-06'],
+        ['2026-03-05', '2026-03-08'],
+        ['2026-02-01', '2026-04-01'],
+        ['2026-03-04', '2026-03-04'],
+      ] as const
+      const check = async () => {
+        for (const [from, to] of ranges) {
+          const expected: boolean[] = []
+          for (const id of ids) {
+            const nights = await run(store.calendar(id, localDate(from), localDate(to)))
+            expected.push(nights.every((n) => n.available >= 1))
+          }
+          expect([from, to, await run(store.freeForStay(ids, localDate(from), localDate(to)))]).toEqual([
+            from,
+            to,
+            expected,
+          ])
+        }
+      }
+      await check()
+      expect(await run(store.freeForStay(ids, localDate('2026-03-01'), localDate('2026-03-03')))).toEqual([
+        true,
+        true,
+        false,
+        false,
+        true,
+      ])
+      expect(await run(store.freeForStay([], localDate('2026-03-01'), localDate('2026-03-03')))).toEqual([])
+      // The short hold expires: its night is free again for both reads.
+      h.clock.advance(MINUTE)
+      await check()
+      expect(await run(store.freeForStay([other], localDate('2026-03-04'), localDate('2026-03-05')))).toEqual(
+        [true],
+      )
+    })
+
     it('a hold takes one unit on every night of the stay and nothing outside it', async () => {
       await run(store.setUnits(L, 1))
       await run(store.hold(L, bookingId(1), stay('2026-03-02', '2026-03-04'), later()))
