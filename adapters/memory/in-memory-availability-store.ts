@@ -75,7 +75,7 @@ export class NightTable {
     return this.surges.size === 0 ? null : (this.surges.get(day) ?? null)
   }
 
-  /** Appends the state of each night of [start, end) to `out`. */
+  /** Writes the state of each night of [start, end) to `out`, from index 0. */
   read(units: number, start: number, end: number, out: NightState[]): void {
     const { base, length, held, booked, blocked } = this
     const sparse = this.overrides.size > 0 || this.surges.size > 0
@@ -87,11 +87,10 @@ export class NightTable {
       const x = inside && blocked[i] === 1
       const priceOverride = sparse ? this.overrideOn(d) : null
       const surgeBp = sparse ? this.surgeOn(d) : null
-      out.push(
+      out[d - start] =
         priceOverride === null && surgeBp === null
           ? plainNight(d, units, h, b, x)
-          : nightState(d, units, h, b, x, priceOverride, surgeBp),
-      )
+          : nightState(d, units, h, b, x, priceOverride, surgeBp)
     }
   }
 
@@ -308,8 +307,8 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       const cal = this.swept(listingId)
       const start = dayOf(from)
       const end = dayOf(to)
-      const out: NightState[] = []
-      if (cal === undefined) for (let d = start; d < end; d++) out.push(plainNight(d, 0, 0, 0, false))
+      const out: NightState[] = new Array(Math.max(0, end - start))
+      if (cal === undefined) for (let d = start; d < end; d++) out[d - start] = plainNight(d, 0, 0, 0, false)
       else cal.nights.read(cal.units, start, end, out)
       return out
     })

@@ -150,11 +150,11 @@ export const quoteStay = (input: {
   readonly calendar: ReadonlyMap<LocalDate, NightPricing>
 }): Quote => {
   const dates = nightsOf(input.stay)
-  const nights: NightPrice[] = []
+  const nights: NightPrice[] = new Array(dates.length)
   const day0 = dates.length === 0 ? 0 : weekday(input.stay.checkIn)
   for (let i = 0; i < dates.length; i++) {
     const date = dates[i]!
-    nights.push(nightPriceOf(input.rules, date, (day0 + i) % 7, input.calendar.get(date)))
+    nights[i] = nightPriceOf(input.rules, date, (day0 + i) % 7, input.calendar.get(date))
   }
   return quoteOf(input, nights)
 }
@@ -173,11 +173,11 @@ export const quoteCalendarNights = (input: {
   readonly nights: readonly DatedNightPricing[]
 }): Quote => {
   const calendar = input.nights
-  const nights: NightPrice[] = []
+  const nights: NightPrice[] = new Array(calendar.length)
   const day0 = calendar.length === 0 ? 0 : weekday(input.stay.checkIn)
   for (let i = 0; i < calendar.length; i++) {
     const n = calendar[i]!
-    nights.push(nightPriceOf(input.rules, n.date, (day0 + i) % 7, n))
+    nights[i] = nightPriceOf(input.rules, n.date, (day0 + i) % 7, n)
   }
   return quoteOf(input, nights)
 }
@@ -209,27 +209,25 @@ const quoteOf = (
   const { rules, stay, guests } = input
   const n = nights.length
 
-  // Nights of equal price share a line, cheapest first (a stay has few distinct prices: a sorted
-  // insert into two short arrays, no map).
-  const units: number[] = []
-  const counts: number[] = []
-  for (let i = 0; i < n; i++) {
-    const amount = nights[i]!.amount
-    let j = 0
-    while (j < units.length && units[j]! < amount) j++
-    if (j < units.length && units[j] === amount) counts[j]!++
-    else {
-      // Insert at j (by hand: splice would return an array of what it removed).
-      for (let k = units.length; k > j; k--) {
-        units[k] = units[k - 1]!
-        counts[k] = counts[k - 1]!
-      }
-      units[j] = amount
-      counts[j] = 1
-    }
-  }
+  // Nights of equal price share a line, cheapest first: each pass takes the next price up and
+  // counts its nights (a stay has few distinct prices; no map, no sort).
   const accommodation: LineItem[] = []
-  for (let j = 0; j < units.length; j++) accommodation.push(line('nights', counts[j]!, units[j]!))
+  let below = Number.NEGATIVE_INFINITY
+  while (true) {
+    let unit = Number.POSITIVE_INFINITY
+    let qty = 0
+    for (let i = 0; i < n; i++) {
+      const amount = nights[i]!.amount
+      if (amount <= below) continue
+      if (amount < unit) {
+        unit = amount
+        qty = 1
+      } else if (amount === unit) qty++
+    }
+    if (qty === 0) break
+    accommodation.push(line('nights', qty, unit))
+    below = unit
+  }
   const nightsSubtotal = sumLines(accommodation)
 
   if (n >= 28 && rules.monthlyDiscountBp > 0) {
@@ -249,9 +247,14 @@ const quoteOf = (
   const tax = applyBasisPoints(subtotal, rules.taxBp)
   const commission = applyBasisPoints(subtotal, rules.commissionBp)
 
-  const guestLines = accommodation.slice()
-  if (serviceFee > 0) guestLines.push(line('service_fee', 1, serviceFee))
-  if (tax > 0) guestLines.push(line('occupancy_tax', 1, tax))
+  // Sized up front: the accommodation lines, then the service fee and the tax if any.
+  const guestLines: LineItem[] = new Array(
+    accommodation.length + (serviceFee > 0 ? 1 : 0) + (tax > 0 ? 1 : 0),
+  )
+  let g = 0
+  for (; g < accommodation.length; g++) guestLines[g] = accommodation[g]!
+  if (serviceFee > 0) guestLines[g++] = line('service_fee', 1, serviceFee)
+  if (tax > 0) guestLines[g++] = line('occupancy_tax', 1, tax)
   const hostLines = accommodation
   if (commission > 0) hostLines.push(line('host_commission', 1, -commission))
 
