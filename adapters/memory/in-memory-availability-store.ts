@@ -192,10 +192,40 @@ interface Alloc {
   expiresAt: number | null
 }
 
+/**
+ * Booked nights are most of what a calendar keeps (a year of a busy listing is dozens of stays), and
+ * a booked allocation is fully described by its start and length: it is kept as one small integer,
+ * start · 2^14 + length (a Smi, no object), when they fit (epoch days 0-65535, i.e. 1970-2149, and
+ * under 16384 nights), so that a large marketplace's old generation, which each scavenge walks,
+ * stays small. Holds (which expire) and anything that does not fit stay objects.
+ */
+type StoredAlloc = Alloc | number
+const PACKED_LENGTHS = 16_384
+const PACKED_STARTS = 65_536
+
+/** The allocation as kept in a calendar's map: packed if it can be. */
+const stored = (a: Alloc): StoredAlloc => {
+  const length = a.end - a.start
+  return a.kind === 'booked' &&
+    a.start >= 0 &&
+    a.start < PACKED_STARTS &&
+    length >= 0 &&
+    length < PACKED_LENGTHS
+    ? a.start * PACKED_LENGTHS + length
+    : a
+}
+
+/** The allocation kept under `bookingId`: the object itself, or a fresh one for a packed booking. */
+const unpacked = (bookingId: BookingId, v: StoredAlloc): Alloc => {
+  if (typeof v !== 'number') return v
+  const start = Math.floor(v / PACKED_LENGTHS)
+  return { bookingId, start, end: start + (v % PACKED_LENGTHS), kind: 'booked', expiresAt: null }
+}
+
 interface ListingCalendar {
   units: number
   readonly nights: NightTable
-  readonly allocs: Map<string, Alloc>
+  readonly allocs: Map<string, StoredAlloc>
   /** The earliest hold expiry, so the lazy sweep is O(1) when nothing has expired. */
   nextExpiry: number
 }
@@ -342,7 +372,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       const end = toEpochDay(stay.checkOut)
       const cal = this.swept(listingId)
       if (cal === undefined) return Effect.fail(this.unavailable(listingId, this.nightsOf(start, end)))
-      const own = cal.allocs.get(bookingId)
+      const own = this.allocOf(cal, bookingId)
       if (own !== undefined) {
         if (own.start === start && own.end === end) return Effect.void
         // A hold for another stay replaces the booking's nights, like `move`.
@@ -353,6 +383,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
         own.end = end
         if (own.kind === 'held') own.expiresAt = expiresAt
         this.shift(cal, own, 1)
+        cal.allocs.set(bookingId, stored(own))
         this.noteExpiry(cal, own)
         return Effect.void
       }
@@ -369,7 +400,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
   extendHold(listingId: ListingId, bookingId: BookingId, expiresAt: Instant): Effect.Effect<void> {
     return Effect.sync(() => {
       const cal = this.swept(listingId)
-      const own = cal?.allocs.get(bookingId)
+      const own = cal === undefined ? undefined : this.allocOf(cal, bookingId)
       if (cal === undefined || own === undefined || own.kind !== 'held') return
       own.expiresAt = expiresAt
       this.noteExpiry(cal, own)
@@ -379,7 +410,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
   confirm(listingId: ListingId, bookingId: BookingId): Effect.Effect<void, NightsUnavailable> {
     return Effect.suspend(() => {
       const cal = this.listings.get(listingId)
-      const own = cal?.allocs.get(bookingId)
+      const own = cal === undefined ? undefined : this.allocOf(cal, bookingId)
       if (cal === undefined || own === undefined) return Effect.fail(this.unavailable(listingId, []))
       if (own.kind === 'booked') return Effect.void
       if (own.expiresAt !== null && own.expiresAt <= this.clock.now()) {
@@ -391,6 +422,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       own.kind = 'booked'
       own.expiresAt = null
       this.shift(cal, own, 1)
+      cal.allocs.set(bookingId, stored(own))
       return Effect.void
     })
   }
@@ -398,7 +430,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
   release(listingId: ListingId, bookingId: BookingId): Effect.Effect<void> {
     return Effect.sync(() => {
       const cal = this.listings.get(listingId)
-      const own = cal?.allocs.get(bookingId)
+      const own = cal === undefined ? undefined : this.allocOf(cal, bookingId)
       if (cal === undefined || own === undefined) return
       this.shift(cal, own, -1)
       cal.allocs.delete(bookingId)
@@ -408,7 +440,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
   move(listingId: ListingId, bookingId: BookingId, newStay: Stay): Effect.Effect<void, NightsUnavailable> {
     return Effect.suspend(() => {
       const cal = this.swept(listingId)
-      const own = cal?.allocs.get(bookingId)
+      const own = cal === undefined ? undefined : this.allocOf(cal, bookingId)
       const start = toEpochDay(newStay.checkIn)
       const end = toEpochDay(newStay.checkOut)
       // Nothing to move (never held, released or expired): the new nights are not the booking's.
@@ -421,6 +453,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       own.start = start
       own.end = end
       this.shift(cal, own, 1)
+      cal.allocs.set(bookingId, stored(own))
       return Effect.void
     })
   }
@@ -444,7 +477,8 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
 
   allocation(listingId: ListingId, bookingId: BookingId): Effect.Effect<Option.Option<Allocation>> {
     return Effect.sync(() => {
-      const own = this.swept(listingId)?.allocs.get(bookingId)
+      const cal = this.swept(listingId)
+      const own = cal === undefined ? undefined : this.allocOf(cal, bookingId)
       if (own === undefined) return Option.none()
       return Option.some({
         listingId,
@@ -476,6 +510,12 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
     return cal
   }
 
+  /** The booking's allocation on the calendar (a copy for a packed booking: write it back with `stored`). */
+  private allocOf(cal: ListingCalendar, bookingId: BookingId): Alloc | undefined {
+    const v = cal.allocs.get(bookingId)
+    return v === undefined ? undefined : unpacked(bookingId, v)
+  }
+
   /** The listing's calendar with expired holds dropped. */
   private swept(listingId: string): ListingCalendar | undefined {
     const cal = this.listings.get(listingId)
@@ -488,7 +528,7 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
     if (now < cal.nextExpiry) return
     let next = Number.POSITIVE_INFINITY
     for (const [id, a] of cal.allocs) {
-      if (a.kind !== 'held' || a.expiresAt === null) continue
+      if (typeof a === 'number' || a.kind !== 'held' || a.expiresAt === null) continue
       if (a.expiresAt <= now) {
         this.shift(cal, a, -1)
         cal.allocs.delete(id)

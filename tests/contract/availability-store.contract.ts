@@ -1,6 +1,6 @@
 import { Effect, Option } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { localDate, type Stay } from '../../core/shared/dates.js'
+import { addDays, localDate, type Stay } from '../../core/shared/dates.js'
 import { NightsUnavailable } from '../../core/shared/errors.js'
 import { asId, type BookingId, type ListingId } from '../../core/shared/ids.js'
 import { addMs, MINUTE } from '../../core/shared/time.js'
@@ -121,6 +121,35 @@ export const availabilityStoreContract = (name: string, make: () => Promise<Avai
       expect(await run(store.freeForStay([other], localDate('2026-03-04'), localDate('2026-03-05')))).toEqual(
         [true],
       )
+    })
+
+    it('bookings behave alike whenever their nights fall (before 1970, now, after 2149)', async () => {
+      await run(store.setUnits(L, 1))
+      const stays = [
+        stay('1969-12-31', '1970-01-02'),
+        stay('2026-03-01', '2026-03-03'),
+        stay('2150-01-01', '2150-01-03'),
+      ]
+      for (const [i, s] of stays.entries()) {
+        await run(store.hold(L, bookingId(i), s, later()))
+        await run(store.confirm(L, bookingId(i)))
+        const alloc = Option.getOrThrow(await run(store.allocation(L, bookingId(i))))
+        expect(alloc).toMatchObject({ kind: 'booked', expiresAt: null, stay: s })
+        expect(await availableOn(s.checkIn, s.checkOut)).toEqual([0, 0])
+        // Moved a night later, still booked; then released.
+        const moved = { checkIn: addDays(s.checkIn, 1), checkOut: addDays(s.checkOut, 1) }
+        await run(store.move(L, bookingId(i), moved))
+        expect(Option.getOrThrow(await run(store.allocation(L, bookingId(i))))).toMatchObject({
+          kind: 'booked',
+          stay: moved,
+        })
+        expect(await availableOn(s.checkIn, addDays(s.checkOut, 1))).toEqual([1, 0, 0])
+        await run(store.hold(L, bookingId(i), moved, later())) // the same stay again: a no-op
+        expect(Option.getOrThrow(await run(store.allocation(L, bookingId(i)))).kind).toBe('booked')
+        await run(store.release(L, bookingId(i)))
+        expect(await availableOn(s.checkIn, addDays(s.checkOut, 1))).toEqual([1, 1, 1])
+        expect(Option.isNone(await run(store.allocation(L, bookingId(i))))).toBe(true)
+      }
     })
 
     it('a hold takes one unit on every night of the stay and nothing outside it', async () => {
