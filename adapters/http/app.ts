@@ -24,7 +24,8 @@ import {
 } from './problem.js'
 import type { Reply, Route } from './route.js'
 import { securityHeaders } from './security-headers.js'
-import { fromWire, toCamel, toWire } from './wire.js'
+import { fromWire, toCamel } from './wire.js'
+import { wireEncoder } from './wire-encoder.js'
 
 export const API_PREFIX = '/api/v1'
 
@@ -97,7 +98,8 @@ const isJsonType = (type: string | undefined): boolean =>
 
 interface Compiled {
   readonly route: Route
-  readonly encode: ((v: unknown) => unknown) | undefined
+  /** The response body of a success value (encoded through the route's schema, snake_case JSON). */
+  readonly encode: ((v: unknown) => string) | undefined
   /** Path and query decoding are synchronous (no Effect run, no promise hop per request). */
   readonly decodeParams: ((raw: unknown) => Result.Result<unknown, unknown>) | undefined
   readonly decodeQuery: ((raw: unknown) => Result.Result<unknown, unknown>) | undefined
@@ -121,13 +123,13 @@ const arrayKeysOf = (schema: Schema.Top | undefined): Set<string> => {
 const compile = (route: Route): Compiled => {
   const { spec } = route
   const response = spec.success.schema
-  const encode = response === undefined ? undefined : Schema.encodeUnknownSync(response)
+  const encode = response === undefined ? undefined : wireEncoder(response)
   const q = spec.query
   const p = spec.params
   const queryCodec = q === undefined ? undefined : Schema.toCodecStringTree(q)
   return {
     route,
-    encode: encode === undefined ? undefined : (v) => encode(v),
+    encode,
     decodeParams: p === undefined ? undefined : (raw) => decodeInputResult(p, raw),
     decodeQuery: queryCodec === undefined ? undefined : (raw) => decodeInputResult(queryCodec, raw),
     arrayQueryKeys: arrayKeysOf(q),
@@ -530,9 +532,9 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
         return { status, body: reply.rendered, headers }
       }
       if (c.encode === undefined || reply.value === undefined) return { status, body: undefined, headers }
-      let encoded: unknown
+      let body: string
       try {
-        encoded = c.encode(reply.value)
+        body = c.encode(reply.value)
       } catch (err) {
         logger.error(
           { err, requestId: ctx.state.requestId, route: spec.operationId },
@@ -545,7 +547,7 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
         }
       }
       headers['content-type'] = 'application/json; charset=utf-8'
-      return { status, body: JSON.stringify(toWire(encoded)), headers }
+      return { status, body, headers }
     }
 
     const write = (r: { status: number; body: string | undefined; headers: Record<string, string> }) => {

@@ -8,7 +8,7 @@ import type { AccessTokens } from '../auth.js'
 import { HttpProblem } from '../problem.js'
 import type { Reply } from '../route.js'
 import type { HttpUseCases } from '../use-cases.js'
-import { toWire } from '../wire.js'
+import { wireEncoder } from '../wire-encoder.js'
 
 export interface LoginLimits {
   /** Attempts per account (e-mail). */
@@ -77,12 +77,7 @@ export const limit = (
  * routes that cache bodies and answer a hit with `Reply.rendered`. Throws when the value does not
  * match the schema, as the app's own encoding does.
  */
-export const renderJson = (
-  schema: Schema.Codec<unknown, unknown, never, never>,
-): ((value: unknown) => string) => {
-  const encode = Schema.encodeUnknownSync(schema)
-  return (value) => JSON.stringify(toWire(encode(value)))
-}
+export const renderJson = (schema: Schema.Top): ((value: unknown) => string) => wireEncoder(schema)
 
 export const LISTING_CACHE_TTL_MS = 60_000
 export const SEARCH_CACHE_TTL_MS = 10_000
