@@ -92,6 +92,9 @@ export class SortedKeyList<E extends Entry = Entry> {
     if (this.chunks.length === 0) {
       this.chunks.push([e])
       this.count = 1
+      // A walker made while the list was empty sits at its start: it must seek again, or it would
+      // return this entry even when it lies before where the walk has got to.
+      this.changes++
       return
     }
     let c = this.chunkFor(e)
