@@ -60,6 +60,19 @@ export interface PendingChange {
 /** After this long a pending change counts as abandoned (its process died) and settling resolves it. */
 export const PENDING_CHANGE_TIMEOUT_MS = 5 * 60_000
 
+/**
+ * A settlement that is moving the booking's money (voids, refunds): while its claim holds, other
+ * settlements of the booking wait, so no two decide refunds from the same payments at once. A claim
+ * whose settlement died lapses at `until`.
+ */
+export interface SettlementClaim {
+  readonly by: string
+  readonly until: Instant
+}
+
+/** How long a settlement's claim holds if the settlement never releases it. */
+export const SETTLEMENT_CLAIM_MS = 60_000
+
 export interface Booking {
   readonly id: BookingId
   readonly listingId: ListingId
@@ -81,6 +94,8 @@ export interface Booking {
   readonly cancellation: Cancellation | null
   readonly modifications: readonly Modification[]
   readonly pendingChange: PendingChange | null
+  /** The settlement moving this booking's money right now, if any. */
+  readonly settling: SettlementClaim | null
   readonly history: readonly TransitionRecord[]
   readonly message: string
   /** When the next timed transition is due, kept with the record so repositories can index it. */

@@ -22,6 +22,8 @@ export const idPrefixes = {
   token: 'tok',
   /** A sign-in session: one refresh-token family. */
   session: 'ses',
+  /** One settlement's claim on a booking's money (see `settleBooking`). */
+  settlement: 'stl',
 } as const
 export type IdKind = keyof typeof idPrefixes
 
@@ -36,6 +38,7 @@ export interface IdOf {
   guestProfile: GuestProfileId
   token: string
   session: string
+  settlement: string
 }
 
 /** Trusts an id that arrives from outside (HTTP path, storage): lookups decide whether it exists. */

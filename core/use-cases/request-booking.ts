@@ -115,6 +115,7 @@ export class RequestBooking {
         cancellation: null,
         modifications: [],
         pendingChange: null,
+        settling: null,
         history: [],
         message: input.message ?? '',
         dueAt: computeDueAt('pending_payment', points),

@@ -1,5 +1,10 @@
 import { Effect, Option, Result } from 'effect'
-import { applyTransition, type Booking, PENDING_CHANGE_TIMEOUT_MS } from '../bookings/booking.js'
+import {
+  applyTransition,
+  type Booking,
+  PENDING_CHANGE_TIMEOUT_MS,
+  SETTLEMENT_CLAIM_MS,
+} from '../bookings/booking.js'
 import { HOST_RESPONSE_WINDOW_MS, type TransitionName } from '../bookings/lifecycle.js'
 import { netPaid, type Payment } from '../payments/payment.js'
 import { type BookingNotFound, ConcurrentModification } from '../shared/errors.js'
@@ -53,16 +58,29 @@ const savePayment = (deps: SettleDeps, before: Payment, folded: ReturnType<typeo
  *  - whatever was paid beyond what the booking keeps (`retainedTarget`) is refunded.
  * Every provider call carries an idempotency key derived from stored state, so a retry after a
  * lost race repeats the same call instead of making a new one.
+ *
+ * Moving money (voids, refunds) needs the booking's settlement claim: a settlement that finds work
+ * claims the booking (a versioned save), then reads the payments again and acts; one that finds
+ * another's claim waits and retries. Without it, two settlements could each refund the excess they
+ * saw: one deciding on payments another had already refunded at the provider but not yet recorded
+ * (found by the booking-race property: a confirmed booking left holding half its total).
  */
 export const settleBooking = (
   deps: SettleDeps,
   bookingId: BookingId,
-): Effect.Effect<Booking, BookingNotFound | ConcurrentModification> =>
-  retryOnConflict(
+): Effect.Effect<Booking, BookingNotFound | ConcurrentModification> => {
+  /** This settlement's claim, once it has made one (kept across its retries). */
+  let mine: string | null = null
+  return retryOnConflict(
     Effect.gen(function* () {
       const { bookings, payments, availability, gateway, clock, ids } = deps
       let booking = yield* findBooking(bookings, bookingId)
       const now = clock.now()
+      const conflict = new ConcurrentModification({ entity: 'booking', id: bookingId })
+
+      // Another settlement is moving this booking's money: wait for it (it settles for both).
+      const claim = booking.settling
+      if (claim !== null && claim.by !== mine && now < claim.until) return yield* Effect.fail(conflict)
 
       // 0. A change whose process died mid-way is finished if its nights moved, else abandoned.
       const change = booking.pendingChange
@@ -117,16 +135,38 @@ export const settleBooking = (
 
       // 2. The money follows the booking.
       const target = retainedTarget(booking)
-      if (target === null) return booking
+      if (target === null) {
+        // Nothing to settle yet; a claim of ours from an earlier round is given back.
+        if (booking.settling === null || booking.settling.by !== mine) return booking
+        const released: Booking = { ...booking, settling: null, version: booking.version + 1 }
+        yield* bookings.save(released, [])
+        return released
+      }
       // Money moves only on a consistent snapshot: the payments as they are now, and the booking
       // unchanged since (else a change claimed in between could have its top-up taken for excess).
       pays = [...(yield* readPayments)]
       const current = yield* findBooking(bookings, bookingId)
-      if (current.version !== booking.version)
-        return yield* Effect.fail(new ConcurrentModification({ entity: 'booking', id: bookingId }))
+      if (current.version !== booking.version) return yield* Effect.fail(conflict)
+      const isOpen = (p: Payment) =>
+        p.status === 'requires_payment' || p.status === 'failed' || p.status === 'authorized'
+      const work = pays.some(isOpen) || sumAmounts(pays.map(netPaid)) > target
+      if (work && (mine === null || booking.settling?.by !== mine)) {
+        // Claim the booking's money, then go round again: the next round reads the payments
+        // afresh under the claim (another settlement may have moved money before it).
+        mine ??= ids.next('settlement')
+        yield* bookings.save(
+          {
+            ...booking,
+            settling: { by: mine, until: addMs(now, SETTLEMENT_CLAIM_MS) },
+            version: booking.version + 1,
+          },
+          [],
+        )
+        return yield* Effect.fail(conflict)
+      }
       // Settled: a payment still open (unpaid, failed or only authorized) is no longer needed.
       for (const [i, p] of pays.entries()) {
-        if (p.status === 'requires_payment' || p.status === 'failed' || p.status === 'authorized') {
+        if (isOpen(p)) {
           const intent = yield* gateway.cancel(p.providerRef, `void:${p.id}`)
           pays[i] = yield* savePayment(deps, p, foldPayment(ids, p, intentState(intent), now))
         }
@@ -157,11 +197,17 @@ export const settleBooking = (
 
       const paidAmount = sumAmounts(pays.map(netPaid))
       const refundedAmount = sumAmounts(pays.map((p) => p.refundedAmount))
-      if (paidAmount !== booking.paidAmount || refundedAmount !== booking.refundedAmount) {
+      if (
+        paidAmount !== booking.paidAmount ||
+        refundedAmount !== booking.refundedAmount ||
+        booking.settling !== null
+      ) {
+        // Recorded, and the claim (ours, or one that lapsed) given back in the same save.
         const next: Booking = {
           ...booking,
           paidAmount,
           refundedAmount,
+          settling: null,
           updatedAt: now,
           version: booking.version + 1,
         }
@@ -171,9 +217,11 @@ export const settleBooking = (
       return booking
     }),
     // Settling is idempotent and every use case ends with it, so it may lose many races in a row
-    // under contention; it gets more attempts than a single use case.
+    // under contention (and waits out other settlements' claims); it gets more attempts than a
+    // single use case.
     deps.settings.concurrencyRetries * 4,
   )
+}
 
 /**
  * Runs a booking use case, then settles the booking whether it succeeded or not: money always

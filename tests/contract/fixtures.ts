@@ -163,6 +163,7 @@ export const makeBooking = (id: string, overrides: Partial<Booking> = {}): Booki
     cancellation: null,
     modifications: [],
     pendingChange: null,
+    settling: null,
     history: [],
     message: '',
     dueAt: null,

@@ -258,6 +258,7 @@ describe('lifecycle: applyTransition on a booking', () => {
     cancellation: null,
     modifications: [],
     pendingChange: null,
+    settling: null,
     history: [],
     message: '',
     dueAt: instant(T0 + 15 * MINUTE),
