@@ -150,7 +150,7 @@ export const settleBooking = (
       const isOpen = (p: Payment) =>
         p.status === 'requires_payment' || p.status === 'failed' || p.status === 'authorized'
       const work = pays.some(isOpen) || sumAmounts(pays.map(netPaid)) > target
-      if (work && (mine === null || booking.settling?.by !== mine)) {
+      if (work && booking.settling?.by !== mine) {
         // Claim the booking's money, then go round again: the next round reads the payments
         // afresh under the claim (another settlement may have moved money before it).
         mine ??= ids.next('settlement')

@@ -12,7 +12,7 @@ import { asId } from '../../core/shared/ids.js'
 import type { Instant } from '../../core/shared/time.js'
 import type { NightState } from '../../ports/availability-store.js'
 import type { ListingFilter, SearchPosition } from '../../ports/repositories.js'
-import { makeListing, rated, T0 } from '../contract/fixtures.js'
+import { anyFilter, makeListing, rated, T0 } from '../contract/fixtures.js'
 
 /**
  * The indexed in-memory search (sort orders per capacity class, facts in the entries, walkers kept
@@ -231,23 +231,7 @@ describe('in-memory listing search = naive filter + sort', () => {
       instant: false,
     }
     run(repo.save(listingOf(0, fields, 1), []))
-    const filter: ListingFilter = {
-      city: null,
-      near: null,
-      minGuests: 1,
-      minPrice: null,
-      maxPrice: null,
-      amenities: [],
-      propertyTypes: [],
-      roomTypes: [],
-      bookingMode: null,
-      minRating: null,
-      statuses: [],
-      nights: null,
-      checkInWeekday: null,
-      checkOutWeekday: null,
-    }
-    const cursor = run(repo.search(filter, 'price_asc', null))
+    const cursor = run(repo.search(anyFilter, 'price_asc', null))
     expect(run(cursor.next(1)).map((l) => l.id)).toEqual(['lst_000'])
     run(repo.save(listingOf(0, { ...fields, maxGuests: 1 }, 2), []))
     expect(run(cursor.next(1))).toEqual([])

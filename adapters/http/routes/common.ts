@@ -8,7 +8,6 @@ import type { AccessTokens } from '../auth.js'
 import { HttpProblem } from '../problem.js'
 import type { Reply } from '../route.js'
 import type { HttpUseCases } from '../use-cases.js'
-import { wireEncoder } from '../wire-encoder.js'
 
 export interface LoginLimits {
   /** Attempts per account (e-mail). */
@@ -71,13 +70,6 @@ export const limit = (
           ),
         ),
   )
-
-/**
- * The response body the app writes for a value of `schema` (encoded, snake_case keys, JSON), for
- * routes that cache bodies and answer a hit with `Reply.rendered`. Throws when the value does not
- * match the schema, as the app's own encoding does.
- */
-export const renderJson = (schema: Schema.Top): ((value: unknown) => string) => wireEncoder(schema)
 
 export const LISTING_CACHE_TTL_MS = 60_000
 export const SEARCH_CACHE_TTL_MS = 10_000

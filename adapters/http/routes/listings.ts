@@ -20,6 +20,7 @@ import {
   SearchHitView,
   searchHitView,
 } from '../views.js'
+import { wireEncoder } from '../wire-encoder.js'
 import {
   IdParams,
   LISTING_CACHE_TTL_MS,
@@ -27,7 +28,6 @@ import {
   noContent,
   ok,
   type RouteDeps,
-  renderJson,
   SEARCH_CACHE_TTL_MS,
   SEARCH_TAG,
 } from './common.js'
@@ -56,8 +56,9 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       if (r.store) yield* cache.set(key, rendered, { ttlMs: r.ttlMs, tags: r.tags })
       return { rendered, headers: { 'X-Cache': 'miss' } }
     })
-  const renderSearch = renderJson(PageOf(SearchHitView))
-  const renderListing = renderJson(ListingView)
+  // Cached answers are stored as the body the app would write (see wire-encoder.ts).
+  const renderSearch = wireEncoder(PageOf(SearchHitView))
+  const renderListing = wireEncoder(ListingView)
 
   return [
     defineRoute({
