@@ -1,8 +1,8 @@
 import { Effect, Result } from 'effect'
 import type { Rng } from '../apps/simulate/rng.js'
-import { addDays, type LocalDate } from '../core/shared/dates.js'
-import { asId, type ListingId } from '../core/shared/ids.js'
-import type { Instant } from '../core/shared/time.js'
+import { addDays, type LocalDate } from '../core/domain/shared/dates.js'
+import { asId, type ListingId } from '../core/domain/shared/ids.js'
+import type { Instant } from '../core/domain/shared/time.js'
 import type { AvailabilityStore } from '../ports/availability-store.js'
 
 export interface FillOptions {

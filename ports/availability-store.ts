@@ -1,8 +1,8 @@
 import type { Effect, Option } from 'effect'
-import type { LocalDate, Stay } from '../core/shared/dates.js'
-import type { NightsUnavailable } from '../core/shared/errors.js'
-import type { BookingId, ListingId } from '../core/shared/ids.js'
-import type { Instant } from '../core/shared/time.js'
+import type { LocalDate, Stay } from '../core/domain/shared/dates.js'
+import type { NightsUnavailable } from '../core/domain/shared/errors.js'
+import type { BookingId, ListingId } from '../core/domain/shared/ids.js'
+import type { Instant } from '../core/domain/shared/time.js'
 import { token } from './tokens.js'
 
 /** One night of one listing's calendar. */

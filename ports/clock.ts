@@ -1,4 +1,4 @@
-import type { Instant } from '../core/shared/time.js'
+import type { Instant } from '../core/domain/shared/time.js'
 import { token } from './tokens.js'
 
 /** The only source of "now" for the core. */

@@ -1,5 +1,5 @@
 import { Data, type Effect } from 'effect'
-import type { DomainEvent, OutboxEntry } from '../core/events/events.js'
+import type { DomainEvent, OutboxEntry } from '../core/domain/events/events.js'
 import { token } from './tokens.js'
 
 /** The broker did not confirm: the relay keeps the events pending and tries again. */

@@ -1,4 +1,4 @@
-import type { IdKind, IdOf } from '../core/shared/ids.js'
+import type { IdKind, IdOf } from '../core/domain/shared/ids.js'
 import { token } from './tokens.js'
 
 /** The only source of new ids for the core. Ids are `prefix_…` strings (see `idPrefixes`). */

@@ -1,10 +1,10 @@
 import type { Effect } from 'effect'
-import type { JsonValue } from '../core/events/events.js'
-import type { NotificationTemplate } from '../core/notifications/routing.js'
+import type { JsonValue } from '../core/domain/events/events.js'
+import type { NotificationTemplate } from '../core/domain/notifications/routing.js'
 import { token } from './tokens.js'
 
 export type NotificationChannel = 'email' | 'sms'
-export type { NotificationTemplate } from '../core/notifications/routing.js'
+export type { NotificationTemplate } from '../core/domain/notifications/routing.js'
 
 export interface Notification {
   readonly channel: NotificationChannel

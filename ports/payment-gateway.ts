@@ -1,7 +1,7 @@
 import type { Effect } from 'effect'
-import type { InvalidProviderEvent, PaymentDeclined } from '../core/shared/errors.js'
-import type { Currency } from '../core/shared/money.js'
-import type { Instant } from '../core/shared/time.js'
+import type { InvalidProviderEvent, PaymentDeclined } from '../core/domain/shared/errors.js'
+import type { Currency } from '../core/domain/shared/money.js'
+import type { Instant } from '../core/domain/shared/time.js'
 import { token } from './tokens.js'
 
 /** The states of a provider-side payment, after Stripe's PaymentIntent. */

@@ -1,15 +1,28 @@
 import type { Effect, Option } from 'effect'
-import type { Booking } from '../core/bookings/booking.js'
-import type { BookingState } from '../core/bookings/lifecycle.js'
-import type { DomainEvent } from '../core/events/events.js'
-import type { BookingMode, Listing, ListingStatus, PropertyType, RoomType } from '../core/listings/listing.js'
-import type { ListingSort } from '../core/listings/search-order.js'
-import type { Payment } from '../core/payments/payment.js'
-import type { Review } from '../core/reviews/review.js'
-import type { ConcurrentModification, EmailAlreadyRegistered } from '../core/shared/errors.js'
-import type { BookingId, GuestProfileId, ListingId, PaymentId, ReviewId, UserId } from '../core/shared/ids.js'
-import type { Instant } from '../core/shared/time.js'
-import type { GuestProfile, User } from '../core/users/user.js'
+import type { Booking } from '../core/domain/bookings/booking.js'
+import type { BookingState } from '../core/domain/bookings/lifecycle.js'
+import type { DomainEvent } from '../core/domain/events/events.js'
+import type {
+  BookingMode,
+  Listing,
+  ListingStatus,
+  PropertyType,
+  RoomType,
+} from '../core/domain/listings/listing.js'
+import type { ListingSort } from '../core/domain/listings/search-order.js'
+import type { Payment } from '../core/domain/payments/payment.js'
+import type { Review } from '../core/domain/reviews/review.js'
+import type { ConcurrentModification, EmailAlreadyRegistered } from '../core/domain/shared/errors.js'
+import type {
+  BookingId,
+  GuestProfileId,
+  ListingId,
+  PaymentId,
+  ReviewId,
+  UserId,
+} from '../core/domain/shared/ids.js'
+import type { Instant } from '../core/domain/shared/time.js'
+import type { GuestProfile, User } from '../core/domain/users/user.js'
 import type { Page, PageRequest } from './pagination.js'
 import { token } from './tokens.js'
 
@@ -34,7 +47,7 @@ export interface UserRepository {
 export const UserRepository = token<UserRepository>('UserRepository')
 
 /** The orders a search can ask for; defined with the core's sort keys. */
-export type { ListingSort } from '../core/listings/search-order.js'
+export type { ListingSort } from '../core/domain/listings/search-order.js'
 
 /** The static part of a search; dates, availability and date-specific prices are the core's business. */
 export interface ListingFilter {

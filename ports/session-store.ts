@@ -1,7 +1,7 @@
 import type { Effect } from 'effect'
-import type { RefreshTokenInvalid, RefreshTokenReused } from '../core/shared/errors.js'
-import type { UserId } from '../core/shared/ids.js'
-import type { Instant } from '../core/shared/time.js'
+import type { RefreshTokenInvalid, RefreshTokenReused } from '../core/domain/shared/errors.js'
+import type { UserId } from '../core/domain/shared/ids.js'
+import type { Instant } from '../core/domain/shared/time.js'
 import { token } from './tokens.js'
 
 /**

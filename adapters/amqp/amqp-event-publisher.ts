@@ -1,6 +1,6 @@
 import { Effect } from 'effect'
 import type { Connection, Envelope, Publisher } from 'rabbitmq-client'
-import { CLOUDEVENTS_SOURCE, type DomainEvent, toCloudEvent } from '../../core/events/events.js'
+import { CLOUDEVENTS_SOURCE, type DomainEvent, toCloudEvent } from '../../core/domain/events/events.js'
 import { type EventPublisher, PublishFailed } from '../../ports/events.js'
 import { describeError, sleep } from './connection.js'
 

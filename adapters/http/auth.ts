@@ -1,8 +1,8 @@
 import { webcrypto } from 'node:crypto'
 import { Effect } from 'effect'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
-import type { UserId } from '../../core/shared/ids.js'
-import type { Role } from '../../core/users/user.js'
+import type { UserId } from '../../core/domain/shared/ids.js'
+import type { Role } from '../../core/domain/users/user.js'
 import type { Clock } from '../../ports/clock.js'
 import { HttpProblem } from './problem.js'
 

@@ -1,5 +1,5 @@
 import type { Effect, Schema } from 'effect'
-import type { Caller } from '../../core/use-cases/caller.js'
+import type { Caller } from '../../core/application/support/caller.js'
 
 /** Who may call a route: anyone, any signed-in user, or anyone with an optional identity. */
 export type AuthMode = 'public' | 'user' | 'optional'

@@ -1,16 +1,21 @@
 import { Schema } from 'effect'
-import type { Booking } from '../../core/bookings/booking.js'
-import { bookingStates } from '../../core/bookings/lifecycle.js'
-import { type Listing, propertyTypes, reviewCategories, roomTypes } from '../../core/listings/listing.js'
-import type { Payment } from '../../core/payments/payment.js'
-import { cancellationPolicyNames } from '../../core/policies/cancellation.js'
-import type { Quote } from '../../core/pricing/quote.js'
-import type { HostReport } from '../../core/reports/host-report.js'
-import type { Review } from '../../core/reviews/review.js'
-import type { Instant } from '../../core/shared/time.js'
-import type { CalendarNight } from '../../core/use-cases/calendar.js'
-import type { SearchHit } from '../../core/use-cases/search-listings.js'
-import type { GuestProfile, PublicProfile, User } from '../../core/users/user.js'
+import type { CalendarNight } from '../../core/application/get-calendar.js'
+import type { SearchHit } from '../../core/application/search-listings.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import { bookingStates } from '../../core/domain/bookings/lifecycle.js'
+import {
+  type Listing,
+  propertyTypes,
+  reviewCategories,
+  roomTypes,
+} from '../../core/domain/listings/listing.js'
+import type { Payment } from '../../core/domain/payments/payment.js'
+import { cancellationPolicyNames } from '../../core/domain/policies/cancellation.js'
+import type { Quote } from '../../core/domain/pricing/quote.js'
+import type { HostReport } from '../../core/domain/reports/host-report.js'
+import type { Review } from '../../core/domain/reviews/review.js'
+import type { Instant } from '../../core/domain/shared/time.js'
+import type { GuestProfile, PublicProfile, User } from '../../core/domain/users/user.js'
 
 /*
  * What the API returns, as effect Schemas in the core's camelCase (the wire is snake_case by one

@@ -1,8 +1,8 @@
 import { Effect, Option } from 'effect'
-import { fromEpochDay, type LocalDate, type Stay, toEpochDay } from '../../core/shared/dates.js'
-import { NightsUnavailable } from '../../core/shared/errors.js'
-import type { BookingId, ListingId } from '../../core/shared/ids.js'
-import type { Instant } from '../../core/shared/time.js'
+import { fromEpochDay, type LocalDate, type Stay, toEpochDay } from '../../core/domain/shared/dates.js'
+import { NightsUnavailable } from '../../core/domain/shared/errors.js'
+import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
+import type { Instant } from '../../core/domain/shared/time.js'
 import type {
   Allocation,
   AllocationKind,

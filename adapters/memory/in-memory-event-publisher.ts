@@ -1,5 +1,5 @@
 import { Effect } from 'effect'
-import type { DomainEvent } from '../../core/events/events.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import { type EventPublisher, PublishFailed } from '../../ports/events.js'
 
 /** Records what was published; tests subscribe to it or make the next publishes fail. */

@@ -1,9 +1,9 @@
 import { Effect, Option } from 'effect'
-import type { DomainEvent } from '../../core/events/events.js'
-import { averageRating, type Listing, type ListingStatus } from '../../core/listings/listing.js'
-import { haversineKm, sortKey } from '../../core/listings/search-order.js'
-import { ConcurrentModification } from '../../core/shared/errors.js'
-import type { ListingId, UserId } from '../../core/shared/ids.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
+import { averageRating, type Listing, type ListingStatus } from '../../core/domain/listings/listing.js'
+import { haversineKm, sortKey } from '../../core/domain/listings/search-order.js'
+import { ConcurrentModification } from '../../core/domain/shared/errors.js'
+import type { ListingId, UserId } from '../../core/domain/shared/ids.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type {
   ListingCursor,

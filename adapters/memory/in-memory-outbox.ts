@@ -1,5 +1,5 @@
 import { Effect } from 'effect'
-import type { DomainEvent, OutboxEntry } from '../../core/events/events.js'
+import type { DomainEvent, OutboxEntry } from '../../core/domain/events/events.js'
 import type { OutboxSource } from '../../ports/events.js'
 import { snapshot } from './support.js'
 

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { Effect, Result, Schema } from 'effect'
-import { InvalidProviderEvent, PaymentDeclined } from '../../core/shared/errors.js'
-import type { Currency } from '../../core/shared/money.js'
-import { instant } from '../../core/shared/time.js'
+import { InvalidProviderEvent, PaymentDeclined } from '../../core/domain/shared/errors.js'
+import type { Currency } from '../../core/domain/shared/money.js'
+import { instant } from '../../core/domain/shared/time.js'
 import type { Clock } from '../../ports/clock.js'
 import type {
   CreateIntent,

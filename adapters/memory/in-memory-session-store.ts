@@ -1,7 +1,7 @@
 import { Effect } from 'effect'
-import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/shared/errors.js'
-import type { UserId } from '../../core/shared/ids.js'
-import type { Instant } from '../../core/shared/time.js'
+import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/domain/shared/errors.js'
+import type { UserId } from '../../core/domain/shared/ids.js'
+import type { Instant } from '../../core/domain/shared/time.js'
 import type { SessionStore } from '../../ports/session-store.js'
 
 interface TokenRecord {

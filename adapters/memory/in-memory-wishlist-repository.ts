@@ -1,5 +1,5 @@
 import { Effect } from 'effect'
-import type { ListingId, UserId } from '../../core/shared/ids.js'
+import type { ListingId, UserId } from '../../core/domain/shared/ids.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type { WishlistEntry, WishlistRepository } from '../../ports/repositories.js'
 import { indexFor, pageOf, type SortedIndex, snapshot } from './support.js'

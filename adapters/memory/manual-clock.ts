@@ -1,4 +1,4 @@
-import { type Instant, instant } from '../../core/shared/time.js'
+import { type Instant, instant } from '../../core/domain/shared/time.js'
 import type { Clock } from '../../ports/clock.js'
 
 /** 2026-01-01T00:00:00Z: a fixed default start so runs are reproducible. */

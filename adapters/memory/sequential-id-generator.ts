@@ -1,4 +1,4 @@
-import { type IdKind, type IdOf, idPrefixes } from '../../core/shared/ids.js'
+import { type IdKind, type IdOf, idPrefixes } from '../../core/domain/shared/ids.js'
 import type { IdGenerator } from '../../ports/id-generator.js'
 
 export interface SequentialIdOptions {

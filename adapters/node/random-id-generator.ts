@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type IdKind, type IdOf, idPrefixes } from '../../core/shared/ids.js'
+import { type IdKind, type IdOf, idPrefixes } from '../../core/domain/shared/ids.js'
 import type { IdGenerator } from '../../ports/id-generator.js'
 
 /** `prefix_<random UUID without dashes>`: 122 random bits per id. */

@@ -1,4 +1,4 @@
-import { type Instant, instant } from '../../core/shared/time.js'
+import { type Instant, instant } from '../../core/domain/shared/time.js'
 import type { Clock } from '../../ports/clock.js'
 
 /** The machine's wall clock. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Result, Schema } from 'effect'
-import { issuesOf } from '../../core/shared/validation.js'
+import { issuesOf } from '../../core/domain/shared/validation.js'
 
 const Bool = Schema.Literals(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
 const truthy = (v: string | undefined, fallback: boolean): boolean =>

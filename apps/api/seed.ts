@@ -1,8 +1,8 @@
 import { Effect, Option } from 'effect'
-import type { UserId } from '../../core/shared/ids.js'
-import { userCaller } from '../../core/use-cases/caller.js'
-import type { CreateListingInput } from '../../core/use-cases/listing-input.js'
-import type { Role } from '../../core/users/user.js'
+import { userCaller } from '../../core/application/support/caller.js'
+import type { CreateListingInput } from '../../core/application/support/listing-input.js'
+import type { UserId } from '../../core/domain/shared/ids.js'
+import type { Role } from '../../core/domain/users/user.js'
 import type { InMemoryEngine } from '../composition/in-memory-engine.js'
 import { catalog, type HostKey } from '../demo/catalog.js'
 

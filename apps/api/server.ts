@@ -18,8 +18,8 @@ import {
   type LoginLimits,
   type RateLimitSettings,
 } from '../../adapters/http/index.js'
-import { cacheTagsFor } from '../../core/events/cache-tags.js'
-import type { DomainEvent } from '../../core/events/events.js'
+import { cacheTagsFor } from '../../core/domain/events/cache-tags.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import {
   createInMemoryEngine,
   type InfrastructurePorts,

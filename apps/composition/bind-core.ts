@@ -1,5 +1,5 @@
 import type { Container, ServiceIdentifier } from 'inversify'
-import type { CoreDeps } from '../../core/use-cases/deps.js'
+import type { CoreDeps } from '../../core/application/support/deps.js'
 import {
   AvailabilityStore,
   BookingRepository,

@@ -22,9 +22,9 @@ import {
   SequentialIdGenerator,
 } from '../../adapters/memory/index.js'
 import { CryptoSecretGenerator, RandomIdGenerator, ScryptPasswordHasher } from '../../adapters/node/index.js'
-import type { Instant } from '../../core/shared/time.js'
-import { type CoreSettings, defaultSettings } from '../../core/use-cases/deps.js'
-import type { DueReport } from '../../core/use-cases/run-due-transitions.js'
+import type { DueReport } from '../../core/application/run-due-transitions.js'
+import { type CoreSettings, defaultSettings } from '../../core/application/support/deps.js'
+import type { Instant } from '../../core/domain/shared/time.js'
 import type {
   Cache as CachePort,
   EventPublisher as EventPublisherPort,

@@ -15,7 +15,7 @@ import {
   RedisRateLimiter,
   RedisSessionStore,
 } from '../../adapters/redis/index.js'
-import { issuesOf } from '../../core/shared/validation.js'
+import { issuesOf } from '../../core/domain/shared/validation.js'
 import type { Clock } from '../../ports/clock.js'
 import type { InfrastructurePorts } from './in-memory-engine.js'
 

@@ -1,5 +1,5 @@
 import type { ServiceIdentifier } from 'inversify'
-import type { CoreDeps, CoreSettings } from '../../core/use-cases/deps.js'
+import type { CoreDeps, CoreSettings } from '../../core/application/support/deps.js'
 import { token } from '../../ports/tokens.js'
 
 /** The settings of the core, bound by each composition root. */

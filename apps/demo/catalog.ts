@@ -1,4 +1,4 @@
-import type { CreateListingInput } from '../../core/use-cases/listing-input.js'
+import type { CreateListingInput } from '../../core/application/support/listing-input.js'
 
 /** Who hosts a listing of the demo catalogue. */
 export type HostKey = 'ana' | 'ben'

@@ -1,7 +1,7 @@
 import { Effect, Option } from 'effect'
-import type { Booking } from '../../core/bookings/booking.js'
-import { fromEpochDay, type LocalDate, toEpochDay } from '../../core/shared/dates.js'
-import type { BookingId } from '../../core/shared/ids.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import { fromEpochDay, type LocalDate, toEpochDay } from '../../core/domain/shared/dates.js'
+import type { BookingId } from '../../core/domain/shared/ids.js'
 import type { InMemoryEngine } from '../composition/in-memory-engine.js'
 import type { Marketplace } from './marketplace.js'
 

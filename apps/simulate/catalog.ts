@@ -1,6 +1,6 @@
-import type { PropertyType, RoomType } from '../../core/listings/listing.js'
-import type { CancellationPolicyName } from '../../core/policies/cancellation.js'
-import type { CreateListingInput } from '../../core/use-cases/listing-input.js'
+import type { CreateListingInput } from '../../core/application/support/listing-input.js'
+import type { PropertyType, RoomType } from '../../core/domain/listings/listing.js'
+import type { CancellationPolicyName } from '../../core/domain/policies/cancellation.js'
 import type { Rng } from './rng.js'
 
 /** A city of the simulated marketplace. Prices are minor units of its currency. */

@@ -1,4 +1,4 @@
-import { addDays, localDate } from '../../core/shared/dates.js'
+import { addDays, localDate } from '../../core/domain/shared/dates.js'
 import { formatMoney, pct, type SimulationReport } from './report.js'
 
 /** Escapes text for HTML and SVG. */

@@ -1,4 +1,4 @@
-import { addDays, localDate } from '../../core/shared/dates.js'
+import { addDays, localDate } from '../../core/domain/shared/dates.js'
 import type { AuditedState, CurrencyMoney, Invariants, Occupancy } from './audit.js'
 import { cities } from './catalog.js'
 import type { Marketplace } from './marketplace.js'

@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url'
 import { Schema } from 'effect'
 import { CLOUDEVENTS_CONTENT_TYPE, DEFAULT_EXCHANGE } from '../../adapters/amqp/index.js'
-import { cloudEventSchemaOf, eventCatalogue, versionOf } from '../../core/events/catalogue.js'
-import { type EventType, eventTypes } from '../../core/events/events.js'
+import { cloudEventSchemaOf, eventCatalogue, versionOf } from '../../core/domain/events/catalogue.js'
+import { type EventType, eventTypes } from '../../core/domain/events/events.js'
 
 export interface AsyncApiOptions {
   /** The exchange the channels are bound to (default `innkeeper.events`). */
@@ -33,7 +33,7 @@ const payloadOf = (type: EventType): Json => {
 /**
  * The AsyncAPI 3.0.0 document of the events innkeeper publishes: one channel per event type (the
  * routing key on the topic exchange), one message each whose payload is the CloudEvent JSON Schema
- * generated from the same effect Schemas consumers decode with (core/events/catalogue.ts).
+ * generated from the same effect Schemas consumers decode with (core/domain/events/catalogue.ts).
  */
 export const asyncApiDocument = (options: AsyncApiOptions = {}): { readonly [k: string]: Json } => {
   const exchange = options.exchange ?? DEFAULT_EXCHANGE

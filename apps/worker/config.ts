@@ -1,5 +1,5 @@
 import { Result, Schema } from 'effect'
-import { issuesOf } from '../../core/shared/validation.js'
+import { issuesOf } from '../../core/domain/shared/validation.js'
 import { type InfrastructureConfig, loadInfrastructureConfig } from '../composition/infrastructure.js'
 import { type ConsumerName, consumerNames } from './consumers.js'
 

@@ -1,7 +1,7 @@
 import type { AmqpConsumer, ConsumerStats, ProcessedEvents } from '../../adapters/amqp/index.js'
 import type { InMemoryEventPublisher } from '../../adapters/memory/index.js'
-import { CloudEventSchema, fromCloudEvent, topicMatches } from '../../core/events/catalogue.js'
-import type { DomainEvent } from '../../core/events/events.js'
+import { CloudEventSchema, fromCloudEvent, topicMatches } from '../../core/domain/events/catalogue.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 
 /** One consumer's subscription: a name (its queue), the event types it binds, what it does. */
 export interface Subscription {

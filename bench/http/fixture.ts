@@ -1,11 +1,11 @@
 import { Effect, Result } from 'effect'
 import type { InMemoryEngine } from '../../apps/composition/in-memory-engine.js'
-import { listingTag, SEARCH_TAG } from '../../core/events/cache-tags.js'
-import { addDays, type LocalDate, localDate } from '../../core/shared/dates.js'
-import { asId, type ListingId } from '../../core/shared/ids.js'
-import { DAY, instant } from '../../core/shared/time.js'
-import { userCaller } from '../../core/use-cases/caller.js'
-import type { CreateListingInput } from '../../core/use-cases/listing-input.js'
+import { userCaller } from '../../core/application/support/caller.js'
+import type { CreateListingInput } from '../../core/application/support/listing-input.js'
+import { listingTag, SEARCH_TAG } from '../../core/domain/events/cache-tags.js'
+import { addDays, type LocalDate, localDate } from '../../core/domain/shared/dates.js'
+import { asId, type ListingId } from '../../core/domain/shared/ids.js'
+import { DAY, instant } from '../../core/domain/shared/time.js'
 import type { Cache } from '../../ports/cache.js'
 
 /**

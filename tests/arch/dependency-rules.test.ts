@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import type { ListingSort as CoreListingSort, SearchPoint } from '../../core/listings/search-order.js'
+import type { ListingSort as CoreListingSort, SearchPoint } from '../../core/domain/listings/search-order.js'
 import type { ListingFilter, ListingSort as PortListingSort } from '../../ports/repositories.js'
 import { checkFile } from './rules.js'
 import { formatViolation, listSourceFiles, parseModuleRefs, readSource, stripComments } from './scan.js'
@@ -23,12 +23,13 @@ describe('arch: the scanner sees the code (so the rules cannot pass vacuously)',
   it('finds more than 10 files in core/ and more than 5 in ports/', () => {
     expect(filesOf('core').length).toBeGreaterThan(10)
     expect(filesOf('ports').length).toBeGreaterThan(5)
-    expect(filesOf('core')).toContain('core/pricing/quote.ts')
-    expect(filesOf('core')).toContain('core/shared/dates.ts')
+    expect(filesOf('core')).toContain('core/domain/pricing/quote.ts')
+    expect(filesOf('core')).toContain('core/domain/shared/dates.ts')
+    expect(filesOf('core')).toContain('core/application/request-booking.ts')
   })
 
   it('finds the imports of a real core file, type-only ones marked', () => {
-    expect(refs(readSource(ROOT, 'core/pricing/quote.ts'))).toEqual([
+    expect(refs(readSource(ROOT, 'core/domain/pricing/quote.ts'))).toEqual([
       [1, 'import', true, '../listings/listing.js'],
       [2, 'import', false, '../shared/dates.js'],
       [3, 'import', true, '../shared/ids.js'],
@@ -117,7 +118,7 @@ describe('arch: the rule checker bites on offending snippets', () => {
       "import { money } from '../shared/money.js'",
       "import { x } from '../../adapters/memory/x.js'",
     ].join('\n')
-    expect(rulesOf('core/pricing/x.ts', src)).toEqual([
+    expect(rulesOf('core/domain/pricing/x.ts', src)).toEqual([
       [3, 'core-no-node'],
       [4, 'core-imports'],
       [5, 'core-imports'],
@@ -125,7 +126,7 @@ describe('arch: the rule checker bites on offending snippets', () => {
     ])
   })
 
-  it('core/use-cases: `import type` from ports is allowed; a value import from ports is not', () => {
+  it('core/application: `import type` from ports is allowed; a value import from ports is not', () => {
     const src = [
       "import type { Clock } from '../../ports/clock.js'",
       "import type {\n  BookingRepository,\n} from '../../ports/repositories.js'",
@@ -133,15 +134,40 @@ describe('arch: the rule checker bites on offending snippets', () => {
       "import { type Cache } from '../../ports/cache.js'", // 6: not erased under verbatimModuleSyntax
       "export { Clock } from '../../ports/clock.js'", // 7
     ].join('\n')
-    expect(rulesOf('core/use-cases/request-booking.ts', src)).toEqual([
+    expect(rulesOf('core/application/request-booking.ts', src)).toEqual([
       [5, 'core-ports-type-only'],
       [6, 'core-ports-type-only'],
       [7, 'core-ports-type-only'],
     ])
   })
 
-  it('core outside use-cases may not refer to ports at all', () => {
-    expect(rulesOf('core/bookings/x.ts', "import type { Clock } from '../../ports/clock.js'")).toEqual([
+  it('core/domain may not refer to ports or the application layer at all', () => {
+    expect(
+      rulesOf('core/domain/bookings/x.ts', "import type { Clock } from '../../../ports/clock.js'"),
+    ).toEqual([[1, 'core-imports']])
+    const src = [
+      "import type { Caller } from '../../application/support/caller.js'",
+      "import { quoteStay } from '../pricing/quote.js'",
+    ].join('\n')
+    expect(rulesOf('core/domain/bookings/x.ts', src)).toEqual([[1, 'core-imports']])
+  })
+
+  it('core/application imports core/domain, itself, effect and ports by type; nothing else', () => {
+    const src = [
+      "import { newBooking } from '../domain/bookings/booking.js'",
+      "import type { Caller } from './support/caller.js'",
+      "import { x } from '../../adapters/memory/x.js'", // 3
+      "import { y } from '../../apps/composition/y.js'", // 4
+    ].join('\n')
+    expect(rulesOf('core/application/request-booking.ts', src)).toEqual([
+      [3, 'core-imports'],
+      [4, 'core-imports'],
+    ])
+  })
+
+  it('core holds only domain/ and application/', () => {
+    expect(rulesOf('core/extra/x.ts', "import { a } from '../domain/shared/ids.js'")).toEqual([])
+    expect(rulesOf('core/extra/x.ts', "import { a } from '../application/support/caller.js'")).toEqual([
       [1, 'core-imports'],
     ])
   })
@@ -156,7 +182,7 @@ describe('arch: the rule checker bites on offending snippets', () => {
       'const f = new Date(0)', // fine: not "now"
       '// Date.now() in a comment is fine',
     ].join('\n')
-    const found = checkFile('core/shared/x.ts', src)
+    const found = checkFile('core/domain/shared/x.ts', src)
     expect(found.map((v) => [v.line, v.rule])).toEqual([
       [1, 'core-purity'],
       [2, 'core-purity'],
@@ -164,34 +190,36 @@ describe('arch: the rule checker bites on offending snippets', () => {
       [4, 'apps-only'],
       [5, 'core-purity'],
     ])
-    expect(formatViolation(found[0]!)).toMatch(/^core\/shared\/x\.ts:1 \[core-purity\] Date\.now/)
+    expect(formatViolation(found[0]!)).toMatch(/^core\/domain\/shared\/x\.ts:1 \[core-purity\] Date\.now/)
   })
 
   it('core: decorators are refused', () => {
     const src = ['@injectable()', 'export class A {', '  constructor(@inject(T) readonly t: T) {}', '}'].join(
       '\n',
     )
-    expect(rulesOf('core/use-cases/a.ts', src)).toEqual([
+    expect(rulesOf('core/application/a.ts', src)).toEqual([
       [1, 'core-no-decorators'],
       [3, 'core-no-decorators'],
     ])
-    expect(rulesOf('core/use-cases/a.ts', "const email = 'a@b.example'")).toEqual([])
+    expect(rulesOf('core/application/a.ts', "const email = 'a@b.example'")).toEqual([])
   })
 
-  it('ports: effect, core/, ports/ and `import type` from inversify only', () => {
+  it('ports: effect, core/domain, ports/ and `import type` from inversify only', () => {
     const src = [
       "import type { ServiceIdentifier } from 'inversify'",
       "import { Effect } from 'effect'",
-      "import type { Booking } from '../core/bookings/booking.js'",
+      "import type { Booking } from '../core/domain/bookings/booking.js'",
       "import { token } from './tokens.js'",
       "import { injectable } from 'inversify'", // 5
       "import Redis from 'ioredis'", // 6
       "import { x } from '../adapters/memory/x.js'", // 7
+      "import type { Caller } from '../core/application/support/caller.js'", // 8
     ].join('\n')
     expect(rulesOf('ports/cache.ts', src)).toEqual([
       [5, 'ports-imports'],
       [6, 'ports-imports'],
       [7, 'ports-imports'],
+      [8, 'ports-imports'],
     ])
   })
 
@@ -199,7 +227,7 @@ describe('arch: the rule checker bites on offending snippets', () => {
     const src = [
       "import { Redis } from 'ioredis'",
       "import type { Cache } from '../../ports/cache.js'",
-      "import { money } from '../../core/shared/money.js'",
+      "import { money } from '../../core/domain/shared/money.js'",
       "import { helper } from './support.js'",
       "import { InMemoryCache } from '../memory/in-memory-cache.js'", // 5
       "import { config } from '../../apps/api/config.js'", // 6

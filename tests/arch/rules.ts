@@ -47,15 +47,17 @@ const checkCoreImport = (file: string, r: ModuleRef): [RuleName, string] | null 
     return ['core-imports', `${describeRef(r)}: nothing from effect/unstable/* in core`]
   if (isStableEffect(s)) return null
   const target = resolveRelative(file, s)
-  if (inFolder(target, 'core')) return null
-  if (inFolder(target, 'ports')) {
-    if (!file.startsWith('core/use-cases/'))
-      return ['core-imports', `${describeRef(r)}: only core/use-cases may refer to ports, and only by type`]
+  const inDomain = file.startsWith('core/domain/')
+  if (inFolder(target, 'core/domain')) return null
+  if (inDomain) return ['core-imports', `${describeRef(r)}: core/domain imports only effect and core/domain`]
+  if (!file.startsWith('core/application/'))
+    return ['core-imports', `${describeRef(r)}: core holds only core/domain and core/application`]
+  if (inFolder(target, 'core/application')) return null
+  if (inFolder(target, 'ports'))
     return r.typeOnly
       ? null
       : ['core-ports-type-only', `${describeRef(r)}: use cases import ports with \`import type\` only`]
-  }
-  return ['core-imports', `${describeRef(r)}: core imports only effect and core/`]
+  return ['core-imports', `${describeRef(r)}: core/application imports only effect, core/, and ports by type`]
 }
 
 const checkPortsImport = (file: string, r: ModuleRef): string | null => {
@@ -64,8 +66,8 @@ const checkPortsImport = (file: string, r: ModuleRef): string | null => {
   if (s === 'inversify' || s.startsWith('inversify/'))
     return r.typeOnly ? null : `${describeRef(r)}: ports use inversify through \`import type\` only`
   const target = resolveRelative(file, s)
-  if (inFolder(target, 'core') || inFolder(target, 'ports')) return null
-  return `${describeRef(r)}: ports import only effect, core/, ports/ and \`import type\` from inversify`
+  if (inFolder(target, 'core/domain') || inFolder(target, 'ports')) return null
+  return `${describeRef(r)}: ports import only effect, core/domain, ports/ and \`import type\` from inversify`
 }
 
 const checkAdapterImport = (file: string, r: ModuleRef): string | null => {

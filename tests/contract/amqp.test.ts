@@ -20,10 +20,10 @@ import {
   CloudEventSchema,
   type DecodedCloudEvent,
   fromCloudEvent,
-} from '../../core/events/catalogue.js'
-import type { DomainEvent, EventType } from '../../core/events/events.js'
-import type { EventId } from '../../core/shared/ids.js'
-import { instant } from '../../core/shared/time.js'
+} from '../../core/domain/events/catalogue.js'
+import type { DomainEvent, EventType } from '../../core/domain/events/events.js'
+import type { EventId } from '../../core/domain/shared/ids.js'
+import { instant } from '../../core/domain/shared/time.js'
 import { eventPublisherContract } from './event-publisher.contract.js'
 import { run } from './fixtures.js'
 

@@ -1,9 +1,9 @@
 import { Effect, Option } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { addDays, localDate, type Stay } from '../../core/shared/dates.js'
-import { NightsUnavailable } from '../../core/shared/errors.js'
-import { asId, type BookingId, type ListingId } from '../../core/shared/ids.js'
-import { addMs, MINUTE } from '../../core/shared/time.js'
+import { addDays, localDate, type Stay } from '../../core/domain/shared/dates.js'
+import { NightsUnavailable } from '../../core/domain/shared/errors.js'
+import { asId, type BookingId, type ListingId } from '../../core/domain/shared/ids.js'
+import { addMs, MINUTE } from '../../core/domain/shared/time.js'
 import type { AvailabilityStore } from '../../ports/availability-store.js'
 import { type ClockControl, failure, run } from './fixtures.js'
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { DomainEvent } from '../../core/events/events.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import { type EventPublisher, PublishFailed } from '../../ports/events.js'
 import { event, failure, run } from './fixtures.js'
 

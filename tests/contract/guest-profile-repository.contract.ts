@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { asId } from '../../core/shared/ids.js'
-import type { GuestProfile } from '../../core/users/user.js'
+import { asId } from '../../core/domain/shared/ids.js'
+import type { GuestProfile } from '../../core/domain/users/user.js'
 import type { GuestProfileRepository } from '../../ports/repositories.js'
 import { at, run } from './fixtures.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type IdKind, idPrefixes } from '../../core/shared/ids.js'
+import { type IdKind, idPrefixes } from '../../core/domain/shared/ids.js'
 import type { IdGenerator } from '../../ports/id-generator.js'
 
 export const idGeneratorContract = (name: string, make: () => Promise<{ readonly ids: IdGenerator }>) =>

@@ -1,9 +1,9 @@
 import { Option } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Listing } from '../../core/listings/listing.js'
-import { sortKey } from '../../core/listings/search-order.js'
-import { ConcurrentModification } from '../../core/shared/errors.js'
-import { asId } from '../../core/shared/ids.js'
+import type { Listing } from '../../core/domain/listings/listing.js'
+import { sortKey } from '../../core/domain/listings/search-order.js'
+import { ConcurrentModification } from '../../core/domain/shared/errors.js'
+import { asId } from '../../core/domain/shared/ids.js'
 import type { OutboxSource } from '../../ports/events.js'
 import type {
   ListingCursor,

@@ -21,8 +21,8 @@ import {
   SequentialIdGenerator,
 } from '../../adapters/memory/index.js'
 import { snapshot } from '../../adapters/memory/support.js'
-import { localDate } from '../../core/shared/dates.js'
-import { asId } from '../../core/shared/ids.js'
+import { localDate } from '../../core/domain/shared/dates.js'
+import { asId } from '../../core/domain/shared/ids.js'
 import { availabilityStoreContract } from './availability-store.contract.js'
 import { bookingRepositoryContract } from './booking-repository.contract.js'
 import { cacheContract } from './cache.contract.js'

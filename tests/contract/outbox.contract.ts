@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { DomainEvent } from '../../core/events/events.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { OutboxSource } from '../../ports/events.js'
 import { event, run } from './fixtures.js'
 

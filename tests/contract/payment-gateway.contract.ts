@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto'
 import { Effect } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { InvalidProviderEvent, PaymentDeclined } from '../../core/shared/errors.js'
-import { MINUTE } from '../../core/shared/time.js'
+import { InvalidProviderEvent, PaymentDeclined } from '../../core/domain/shared/errors.js'
+import { MINUTE } from '../../core/domain/shared/time.js'
 import type { CreateIntent, PaymentGateway, ProviderEvent } from '../../ports/payment-gateway.js'
 import { type ClockControl, failure, run, USD } from './fixtures.js'
 

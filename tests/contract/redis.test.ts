@@ -11,8 +11,8 @@ import {
   RedisRateLimiter,
   RedisSessionStore,
 } from '../../adapters/redis/index.js'
-import { asId } from '../../core/shared/ids.js'
-import { addMs, DAY } from '../../core/shared/time.js'
+import { asId } from '../../core/domain/shared/ids.js'
+import { addMs, DAY } from '../../core/domain/shared/time.js'
 import { cacheContract } from './cache.contract.js'
 import { run, T0 } from './fixtures.js'
 import { idempotencyStoreContract } from './idempotency-store.contract.js'

@@ -1,8 +1,8 @@
 import { Effect } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/shared/errors.js'
-import { asId } from '../../core/shared/ids.js'
-import { addMs, DAY } from '../../core/shared/time.js'
+import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/domain/shared/errors.js'
+import { asId } from '../../core/domain/shared/ids.js'
+import { addMs, DAY } from '../../core/domain/shared/time.js'
 import type { SessionStore } from '../../ports/session-store.js'
 import { type ClockControl, failure, run } from './fixtures.js'
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { asId } from '../../core/shared/ids.js'
+import { asId } from '../../core/domain/shared/ids.js'
 import type { WishlistRepository } from '../../ports/repositories.js'
 import { at, collectPages, run } from './fixtures.js'
 

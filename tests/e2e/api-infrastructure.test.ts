@@ -15,8 +15,8 @@ import {
   defaultInfrastructureConfig,
   type Infrastructure,
 } from '../../apps/composition/infrastructure.js'
-import { CloudEventSchema, fromCloudEvent } from '../../core/events/catalogue.js'
-import type { DomainEvent } from '../../core/events/events.js'
+import { CloudEventSchema, fromCloudEvent } from '../../core/domain/events/catalogue.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import { listingBody, PASSWORD } from './support/api.js'
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BookingId } from '../../core/shared/ids.js'
+import type { BookingId } from '../../core/domain/shared/ids.js'
 import {
   type Account,
   type HttpResponse,

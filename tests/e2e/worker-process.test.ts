@@ -14,10 +14,10 @@ import { SystemClock } from '../../adapters/node/index.js'
 import { createRedisClient, RedisCache } from '../../adapters/redis/index.js'
 import { loadInfrastructureConfig } from '../../apps/composition/infrastructure.js'
 import { loadWorkerConfig } from '../../apps/worker/config.js'
-import { listingTag, SEARCH_TAG } from '../../core/events/cache-tags.js'
-import type { DomainEvent } from '../../core/events/events.js'
-import type { EventId } from '../../core/shared/ids.js'
-import { instant } from '../../core/shared/time.js'
+import { listingTag, SEARCH_TAG } from '../../core/domain/events/cache-tags.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
+import type { EventId } from '../../core/domain/shared/ids.js'
+import { instant } from '../../core/domain/shared/time.js'
 
 /**
  * `npm run worker` as a process, on the real RabbitMQ and Redis: configuration errors are refused

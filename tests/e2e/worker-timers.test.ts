@@ -2,9 +2,9 @@ import { Effect } from 'effect'
 import { describe, expect, it } from 'vitest'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
 import { startWorker } from '../../apps/worker/worker.js'
-import type { Booking } from '../../core/bookings/booking.js'
-import type { LocalDate } from '../../core/shared/dates.js'
-import { MINUTE } from '../../core/shared/time.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import type { LocalDate } from '../../core/domain/shared/dates.js'
+import { MINUTE } from '../../core/domain/shared/time.js'
 import { activeListing, bookAndPay, makeWorld, T0 } from '../integration/engine-fixtures.js'
 
 /** Ports whose calls are I/O in a deployment: each call yields, so concurrent workers interleave. */

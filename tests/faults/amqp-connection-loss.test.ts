@@ -14,11 +14,11 @@ import {
   retryQueueOf,
 } from '../../adapters/amqp/index.js'
 import { InMemoryOutbox } from '../../adapters/memory/index.js'
-import { CloudEventSchema } from '../../core/events/catalogue.js'
-import type { DomainEvent } from '../../core/events/events.js'
-import type { EventId } from '../../core/shared/ids.js'
-import { instant } from '../../core/shared/time.js'
-import { RelayOutbox } from '../../core/use-cases/relay-outbox.js'
+import { RelayOutbox } from '../../core/application/relay-outbox.js'
+import { CloudEventSchema } from '../../core/domain/events/catalogue.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
+import type { EventId } from '../../core/domain/shared/ids.js'
+import { instant } from '../../core/domain/shared/time.js'
 
 /**
  * Faults on the way to and from RabbitMQ. The client connections go through an in-process TCP

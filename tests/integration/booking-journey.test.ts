@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DAY, HOUR, MINUTE } from '../../core/shared/time.js'
+import { DAY, HOUR, MINUTE } from '../../core/domain/shared/time.js'
 import { activeListing, bookAndPay, bookingOf, makeWorld } from './engine-fixtures.js'
 
 describe('booking journey on the in-memory engine', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Booking } from '../../core/bookings/booking.js'
-import { DAY } from '../../core/shared/time.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import { DAY } from '../../core/domain/shared/time.js'
 import { activeListing, bookAndPay, bookingOf, makeWorld, type World } from './engine-fixtures.js'
 import { calendar, paymentsOf } from './more-fixtures.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DAY, HOUR } from '../../core/shared/time.js'
+import { DAY, HOUR } from '../../core/domain/shared/time.js'
 import { activeListing, bookAndPay, bookingOf, makeWorld } from './engine-fixtures.js'
 import { calendar, failure, newUser, paymentsOf, requestStay } from './more-fixtures.js'
 

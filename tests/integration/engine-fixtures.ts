@@ -1,11 +1,11 @@
 import { createInMemoryEngine, type InMemoryEngine } from '../../apps/composition/in-memory-engine.js'
-import type { Booking } from '../../core/bookings/booking.js'
-import type { Listing } from '../../core/listings/listing.js'
-import type { BookingId, ListingId } from '../../core/shared/ids.js'
-import { instant } from '../../core/shared/time.js'
-import type { Caller } from '../../core/use-cases/caller.js'
-import { userCaller } from '../../core/use-cases/caller.js'
-import type { CreateListingInput } from '../../core/use-cases/listing-input.js'
+import type { Caller } from '../../core/application/support/caller.js'
+import { userCaller } from '../../core/application/support/caller.js'
+import type { CreateListingInput } from '../../core/application/support/listing-input.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import type { Listing } from '../../core/domain/listings/listing.js'
+import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
+import { instant } from '../../core/domain/shared/time.js'
 
 /** 2026-03-01T00:00Z: a Sunday, far enough ahead of the stays the tests book. */
 export const T0 = instant(Date.UTC(2026, 2, 1))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DAY, MINUTE } from '../../core/shared/time.js'
+import { DAY, MINUTE } from '../../core/domain/shared/time.js'
 import { activeListing, bookAndPay, makeWorld } from './engine-fixtures.js'
 import { failure, newUser, requestStay } from './more-fixtures.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MINUTE } from '../../core/shared/time.js'
+import { MINUTE } from '../../core/domain/shared/time.js'
 import type { World } from './engine-fixtures.js'
 import { activeListing, bookAndPay, bookingOf, makeWorld } from './engine-fixtures.js'
 import { failure, paymentsOf, requestStay } from './more-fixtures.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Booking } from '../../core/bookings/booking.js'
-import { averageRating, categoryAverages } from '../../core/listings/listing.js'
-import { DAY } from '../../core/shared/time.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import { averageRating, categoryAverages } from '../../core/domain/listings/listing.js'
+import { DAY } from '../../core/domain/shared/time.js'
 import { activeListing, bookAndPay, makeWorld, type World } from './engine-fixtures.js'
 import { failure } from './more-fixtures.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Listing } from '../../core/listings/listing.js'
-import type { CreateListingInput } from '../../core/use-cases/listing-input.js'
+import type { CreateListingInput } from '../../core/application/support/listing-input.js'
+import type { Listing } from '../../core/domain/listings/listing.js'
 import { activeListing, bookAndPay, listingInput, makeWorld, type World } from './engine-fixtures.js'
 import { failure, ids, searchAll, stayAndReview } from './more-fixtures.js'
 

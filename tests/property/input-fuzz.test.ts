@@ -1,7 +1,7 @@
 import { Cause, Effect, Exit } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { BookingId, ListingId } from '../../core/shared/ids.js'
+import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
 import {
   activeListing,
   bookAndPay,

@@ -1,10 +1,10 @@
 import { Effect, Option } from 'effect'
 import type { InMemoryEngine } from '../../apps/composition/in-memory-engine.js'
-import type { Booking } from '../../core/bookings/booking.js'
-import { allowedMoves, REVIEW_WINDOW_MS } from '../../core/bookings/lifecycle.js'
-import { netPaid } from '../../core/payments/payment.js'
-import { addDays, type LocalDate, nightsOf } from '../../core/shared/dates.js'
-import type { BookingId, ListingId } from '../../core/shared/ids.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import { allowedMoves, REVIEW_WINDOW_MS } from '../../core/domain/bookings/lifecycle.js'
+import { netPaid } from '../../core/domain/payments/payment.js'
+import { addDays, type LocalDate, nightsOf } from '../../core/domain/shared/dates.js'
+import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
 
 /**
  * Checks the booking engine's safety rules against its stored state, computed independently of the

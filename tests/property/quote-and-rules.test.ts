@@ -1,8 +1,8 @@
 import { Result } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { PricingRules, StayRestrictions } from '../../core/listings/listing.js'
-import { checkStay } from '../../core/listings/restrictions.js'
+import type { PricingRules, StayRestrictions } from '../../core/domain/listings/listing.js'
+import { checkStay } from '../../core/domain/listings/restrictions.js'
 import {
   averageNightly,
   basePriceOf,
@@ -14,7 +14,7 @@ import {
   type Quote,
   quoteCalendarNights,
   quoteStay,
-} from '../../core/pricing/quote.js'
+} from '../../core/domain/pricing/quote.js'
 import {
   addDays,
   daysBetween,
@@ -25,10 +25,10 @@ import {
   type Stay,
   toEpochDay,
   weekday,
-} from '../../core/shared/dates.js'
-import { StayRestrictionViolated } from '../../core/shared/errors.js'
-import { asId, type ListingId } from '../../core/shared/ids.js'
-import { applyBasisPoints, type Currency, currency, sumAmounts } from '../../core/shared/money.js'
+} from '../../core/domain/shared/dates.js'
+import { StayRestrictionViolated } from '../../core/domain/shared/errors.js'
+import { asId, type ListingId } from '../../core/domain/shared/ids.js'
+import { applyBasisPoints, type Currency, currency, sumAmounts } from '../../core/domain/shared/money.js'
 
 /**
  * Quotes and stay rules as searches compute them (`quoteCalendarNights` from the calendar's nights,

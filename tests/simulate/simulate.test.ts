@@ -14,9 +14,9 @@ import { progressReporter } from '../../apps/simulate/progress.js'
 import { renderText, type SimulationReport, withoutTimings } from '../../apps/simulate/report.js'
 import { Rng } from '../../apps/simulate/rng.js'
 import { simulate } from '../../apps/simulate/simulate.js'
-import type { Booking } from '../../core/bookings/booking.js'
-import { localDate } from '../../core/shared/dates.js'
-import { instant } from '../../core/shared/time.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import { localDate } from '../../core/domain/shared/dates.js'
+import { instant } from '../../core/domain/shared/time.js'
 
 /** Small enough to run in a couple of seconds, big enough for every kind of event to happen. */
 const tiny: SimulationOptions = { ...defaultOptions, listings: 40, guests: 400, days: 45, seed: 7 }

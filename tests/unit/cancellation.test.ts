@@ -1,16 +1,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { PricingRules } from '../../core/listings/listing.js'
+import type { PricingRules } from '../../core/domain/listings/listing.js'
 import {
   type CancellationPolicyName,
   type Canceller,
   cancellationPolicies,
   cancellationPolicyNames,
   computeRefund,
-} from '../../core/policies/cancellation.js'
-import type { Quote } from '../../core/pricing/quote.js'
-import { fromEpochDay } from '../../core/shared/dates.js'
-import { HOUR, type Instant, instant } from '../../core/shared/time.js'
+} from '../../core/domain/policies/cancellation.js'
+import type { Quote } from '../../core/domain/pricing/quote.js'
+import { fromEpochDay } from '../../core/domain/shared/dates.js'
+import { HOUR, type Instant, instant } from '../../core/domain/shared/time.js'
 import { calendarOf, quote, stayOf } from './fixtures.js'
 
 // The hand-computed quote of quote.test.ts: guest total 116 914.

@@ -18,8 +18,8 @@ import {
   toEpochDay,
   weekday,
   zonedInstant,
-} from '../../core/shared/dates.js'
-import { HOUR, instant } from '../../core/shared/time.js'
+} from '../../core/domain/shared/dates.js'
+import { HOUR, instant } from '../../core/domain/shared/time.js'
 
 const d = localDate
 const iso = (t: number): string => new Date(t).toISOString()

@@ -1,7 +1,7 @@
 import { Option, Result } from 'effect'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runScenario } from '../../apps/demo/scenario.js'
-import { cacheTagsFor, listingTag, SEARCH_TAG } from '../../core/events/cache-tags.js'
+import { cacheTagsFor, listingTag, SEARCH_TAG } from '../../core/domain/events/cache-tags.js'
 import {
   decodeCloudEvent,
   decodeEventData,
@@ -9,10 +9,15 @@ import {
   topicMatches,
   typesMatching,
   versionOf,
-} from '../../core/events/catalogue.js'
-import { type DomainEvent, type EventType, eventTypes, toCloudEvent } from '../../core/events/events.js'
-import type { EventId } from '../../core/shared/ids.js'
-import { instant } from '../../core/shared/time.js'
+} from '../../core/domain/events/catalogue.js'
+import {
+  type DomainEvent,
+  type EventType,
+  eventTypes,
+  toCloudEvent,
+} from '../../core/domain/events/events.js'
+import type { EventId } from '../../core/domain/shared/ids.js'
+import { instant } from '../../core/domain/shared/time.js'
 import { activeListing, makeWorld } from '../integration/engine-fixtures.js'
 import { stayAndReview } from '../integration/more-fixtures.js'
 

@@ -1,8 +1,8 @@
-import type { PricingRules } from '../../core/listings/listing.js'
-import { type NightPricing, quoteStay } from '../../core/pricing/quote.js'
-import { type LocalDate, localDate, type Stay } from '../../core/shared/dates.js'
-import { asId, type ListingId } from '../../core/shared/ids.js'
-import { type Currency, currency } from '../../core/shared/money.js'
+import type { PricingRules } from '../../core/domain/listings/listing.js'
+import { type NightPricing, quoteStay } from '../../core/domain/pricing/quote.js'
+import { type LocalDate, localDate, type Stay } from '../../core/domain/shared/dates.js'
+import { asId, type ListingId } from '../../core/domain/shared/ids.js'
+import { type Currency, currency } from '../../core/domain/shared/money.js'
 
 export const USD: Currency = currency('USD')
 export const LISTING: ListingId = asId('listing', 'lst_test')

@@ -1,7 +1,7 @@
 import { Result } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { applyTransition, type Booking, computeDueAt } from '../../core/bookings/booking.js'
+import { applyTransition, type Booking, computeDueAt } from '../../core/domain/bookings/booking.js'
 import {
   type Actor,
   allowedMoves,
@@ -17,10 +17,10 @@ import {
   type TransitionName,
   transitionNamed,
   transitionNames,
-} from '../../core/bookings/lifecycle.js'
-import { cancellationPolicies } from '../../core/policies/cancellation.js'
-import { asId } from '../../core/shared/ids.js'
-import { DAY, HOUR, instant, MINUTE } from '../../core/shared/time.js'
+} from '../../core/domain/bookings/lifecycle.js'
+import { cancellationPolicies } from '../../core/domain/policies/cancellation.js'
+import { asId } from '../../core/domain/shared/ids.js'
+import { DAY, HOUR, instant, MINUTE } from '../../core/domain/shared/time.js'
 import { LISTING, plainRules, quote, stayOf } from './fixtures.js'
 
 // ---- The DESIGN.md diagram, written out by hand (not read from `transitions`) ----

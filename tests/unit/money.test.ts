@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { applyBasisPoints, currency, money, parseCurrency, sumAmounts } from '../../core/shared/money.js'
+import {
+  applyBasisPoints,
+  currency,
+  money,
+  parseCurrency,
+  sumAmounts,
+} from '../../core/domain/shared/money.js'
 
 describe('money: applyBasisPoints rounds half away from zero', () => {
   it.each([

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { PricingRules } from '../../core/listings/listing.js'
+import type { PricingRules } from '../../core/domain/listings/listing.js'
 import {
   basePriceOf,
   feesAmount,
@@ -8,8 +8,8 @@ import {
   type NightPricing,
   nightsAmount,
   priceNight,
-} from '../../core/pricing/quote.js'
-import { addDays, fromEpochDay, type LocalDate, localDate } from '../../core/shared/dates.js'
+} from '../../core/domain/pricing/quote.js'
+import { addDays, fromEpochDay, type LocalDate, localDate } from '../../core/domain/shared/dates.js'
 import { calendarOf, plainRules, quote, stayOf } from './fixtures.js'
 
 const d = localDate

@@ -1,9 +1,9 @@
 import { Result } from 'effect'
 import { describe, expect, it } from 'vitest'
-import { defaultRestrictions, type StayRestrictions } from '../../core/listings/listing.js'
-import { checkStay } from '../../core/listings/restrictions.js'
-import { addDays, localDate, type Stay } from '../../core/shared/dates.js'
-import type { StayRule } from '../../core/shared/errors.js'
+import { defaultRestrictions, type StayRestrictions } from '../../core/domain/listings/listing.js'
+import { checkStay } from '../../core/domain/listings/restrictions.js'
+import { addDays, localDate, type Stay } from '../../core/domain/shared/dates.js'
+import type { StayRule } from '../../core/domain/shared/errors.js'
 import { stayOf } from './fixtures.js'
 
 const TODAY = localDate('2025-06-04') // a Wednesday

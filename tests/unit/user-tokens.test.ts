@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { asId } from '../../core/shared/ids.js'
-import { instant } from '../../core/shared/time.js'
-import { newPendingToken, parseUserToken, pendingTokenMatches, userToken } from '../../core/users/user.js'
+import { asId } from '../../core/domain/shared/ids.js'
+import { instant } from '../../core/domain/shared/time.js'
+import {
+  newPendingToken,
+  parseUserToken,
+  pendingTokenMatches,
+  userToken,
+} from '../../core/domain/users/user.js'
 
 const ana = asId('user', 'usr_ana')
 const D = 'a'.repeat(64)

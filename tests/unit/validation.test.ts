@@ -1,7 +1,7 @@
 import { Effect, Result, Schema } from 'effect'
 import { describe, expect, it } from 'vitest'
-import { ValidationFailed } from '../../core/shared/errors.js'
-import { decodeInput, decodeInputResult } from '../../core/shared/validation.js'
+import { ValidationFailed } from '../../core/domain/shared/errors.js'
+import { decodeInput, decodeInputResult } from '../../core/domain/shared/validation.js'
 
 const CreateListing = Schema.Struct({
   title: Schema.String,

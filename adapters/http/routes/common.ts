@@ -1,6 +1,6 @@
 import { Effect, Schema } from 'effect'
-import type { Payment } from '../../../core/payments/payment.js'
-import { NonBlank } from '../../../core/use-cases/schemas.js'
+import { NonBlank } from '../../../core/application/support/schemas.js'
+import type { Payment } from '../../../core/domain/payments/payment.js'
 import type { Cache } from '../../../ports/cache.js'
 import type { Clock } from '../../../ports/clock.js'
 import type { RateLimiter, RateLimitPolicy } from '../../../ports/rate-limiter.js'
@@ -73,4 +73,4 @@ export const limit = (
 
 export const LISTING_CACHE_TTL_MS = 60_000
 export const SEARCH_CACHE_TTL_MS = 10_000
-export { listingTag, SEARCH_TAG } from '../../../core/events/cache-tags.js'
+export { listingTag, SEARCH_TAG } from '../../../core/domain/events/cache-tags.js'

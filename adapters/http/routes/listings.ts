@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { Effect, Option } from 'effect'
-import type { ListingId } from '../../../core/shared/ids.js'
-import { GetCalendarInput, SetCalendarInput } from '../../../core/use-cases/calendar.js'
-import { CreateListingInput, UpdateListingInput } from '../../../core/use-cases/listing-input.js'
-import { PageInput } from '../../../core/use-cases/page-input.js'
-import { QuoteStayInput } from '../../../core/use-cases/quote-stay.js'
-import { SearchListingsInput } from '../../../core/use-cases/search-listings.js'
+import { GetCalendarInput } from '../../../core/application/get-calendar.js'
+import { QuoteStayInput } from '../../../core/application/quote-stay.js'
+import { SearchListingsInput } from '../../../core/application/search-listings.js'
+import { SetCalendarInput } from '../../../core/application/set-calendar.js'
+import { CreateListingInput, UpdateListingInput } from '../../../core/application/support/listing-input.js'
+import { PageInput } from '../../../core/application/support/page-input.js'
+import type { ListingId } from '../../../core/domain/shared/ids.js'
 import { defineRoute, type Reply, type Route } from '../route.js'
 import {
   CalendarView,

@@ -1,6 +1,6 @@
 import { Effect, Schema } from 'effect'
-import type { PaymentId } from '../../../core/shared/ids.js'
-import { PageInput } from '../../../core/use-cases/page-input.js'
+import { PageInput } from '../../../core/application/support/page-input.js'
+import type { PaymentId } from '../../../core/domain/shared/ids.js'
 import { HttpProblem } from '../problem.js'
 import { defineRoute, type Route } from '../route.js'
 import { PageOf, PaymentView, paymentView } from '../views.js'

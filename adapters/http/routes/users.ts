@@ -1,8 +1,8 @@
 import { Effect, Schema } from 'effect'
-import { PageInput } from '../../../core/use-cases/page-input.js'
-import { SaveGuestProfileInput } from '../../../core/use-cases/save-guest-profile.js'
-import { NonBlank } from '../../../core/use-cases/schemas.js'
-import { UpdateProfileInput } from '../../../core/use-cases/update-profile.js'
+import { SaveGuestProfileInput } from '../../../core/application/save-guest-profile.js'
+import { PageInput } from '../../../core/application/support/page-input.js'
+import { NonBlank } from '../../../core/application/support/schemas.js'
+import { UpdateProfileInput } from '../../../core/application/update-profile.js'
 import { defineRoute, type Route } from '../route.js'
 import {
   GuestProfileView,

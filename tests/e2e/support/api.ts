@@ -4,7 +4,7 @@ import { type ApiConfig, loadApiConfig } from '../../../apps/api/config.js'
 import { grantRole } from '../../../apps/api/seed.js'
 import { type ApiServer, startApiServer } from '../../../apps/api/server.js'
 import { createInMemoryEngine, type InMemoryEngine } from '../../../apps/composition/in-memory-engine.js'
-import type { UserId } from '../../../core/shared/ids.js'
+import type { UserId } from '../../../core/domain/shared/ids.js'
 import { OpenApiResponseChecker } from './openapi-check.js'
 
 export const T0 = Date.UTC(2026, 0, 5, 9)

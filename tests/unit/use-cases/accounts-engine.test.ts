@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createInMemoryEngine } from '../../../apps/composition/in-memory-engine.js'
-import { userCaller } from '../../../core/use-cases/caller.js'
+import { userCaller } from '../../../core/application/support/caller.js'
 
 /** The composition root binds the secret generator and session store into the account use cases. */
 describe('account use cases on the wired in-memory engine', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AddToWishlist } from '../../../core/use-cases/add-to-wishlist.js'
-import { systemCaller } from '../../../core/use-cases/caller.js'
+import { AddToWishlist } from '../../../core/application/add-to-wishlist.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
 import { as, failure, makeListing, run, uid, world } from './harness.js'
 
 const setup = async () => {

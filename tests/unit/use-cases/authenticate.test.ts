@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Authenticate } from '../../../core/use-cases/authenticate.js'
-import { RegisterUser } from '../../../core/use-cases/register-user.js'
+import { Authenticate } from '../../../core/application/authenticate.js'
+import { RegisterUser } from '../../../core/application/register-user.js'
 import { failure, makeUser, run, world } from './harness.js'
 
 const setup = async () => {

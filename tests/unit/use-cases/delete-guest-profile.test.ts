@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { DeleteGuestProfile } from '../../../core/use-cases/delete-guest-profile.js'
-import { SaveGuestProfile } from '../../../core/use-cases/save-guest-profile.js'
+import { DeleteGuestProfile } from '../../../core/application/delete-guest-profile.js'
+import { SaveGuestProfile } from '../../../core/application/save-guest-profile.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
 import { as, failure, run, uid, world } from './harness.js'
 
 describe('DeleteGuestProfile', () => {

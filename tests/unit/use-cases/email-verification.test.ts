@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { asId } from '../../../core/shared/ids.js'
-import { addMs, DAY, toIso } from '../../../core/shared/time.js'
-import { systemCaller, userCaller } from '../../../core/use-cases/caller.js'
-import { userAccount } from '../../../core/use-cases/list-users.js'
-import { EMAIL_VERIFICATION_TTL_MS } from '../../../core/use-cases/verify-email.js'
-import { publicProfile } from '../../../core/users/user.js'
+import { userAccount } from '../../../core/application/list-users.js'
+import { systemCaller, userCaller } from '../../../core/application/support/caller.js'
+import { EMAIL_VERIFICATION_TTL_MS } from '../../../core/application/verify-email.js'
+import { asId } from '../../../core/domain/shared/ids.js'
+import { addMs, DAY, toIso } from '../../../core/domain/shared/time.js'
+import { publicProfile } from '../../../core/domain/users/user.js'
 import {
   accountsWorld,
   latestToken,

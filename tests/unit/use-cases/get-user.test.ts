@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GetUser } from '../../../core/use-cases/get-user.js'
+import { GetUser } from '../../../core/application/get-user.js'
 import { failure, makeUser, run, T0, world } from './harness.js'
 
 describe('GetUser', () => {

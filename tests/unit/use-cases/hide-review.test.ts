@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { HideReview } from '../../../core/use-cases/hide-review.js'
-import { PostReview } from '../../../core/use-cases/post-review.js'
+import { HideReview } from '../../../core/application/hide-review.js'
+import { PostReview } from '../../../core/application/post-review.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
 import { admin, eventTypes, failure, guest, host, listingRating, reviewWorld, run } from './harness.js'
 
 const setup = async (reveal = true) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { ListGuestProfiles } from '../../../core/use-cases/list-guest-profiles.js'
-import { SaveGuestProfile } from '../../../core/use-cases/save-guest-profile.js'
+import { ListGuestProfiles } from '../../../core/application/list-guest-profiles.js'
+import { SaveGuestProfile } from '../../../core/application/save-guest-profile.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
 import { as, failure, run, world } from './harness.js'
 
 describe('ListGuestProfiles', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { HideReview } from '../../../core/use-cases/hide-review.js'
-import { ListListingReviews } from '../../../core/use-cases/list-listing-reviews.js'
-import { PostReview } from '../../../core/use-cases/post-review.js'
+import { HideReview } from '../../../core/application/hide-review.js'
+import { ListListingReviews } from '../../../core/application/list-listing-reviews.js'
+import { PostReview } from '../../../core/application/post-review.js'
 import { admin, failure, guest, host, makeBooking, reviewWorld, run } from './harness.js'
 
 const setup = async () => {

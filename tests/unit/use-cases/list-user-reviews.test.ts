@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ListUserReviews } from '../../../core/use-cases/list-user-reviews.js'
-import { PostReview } from '../../../core/use-cases/post-review.js'
+import { ListUserReviews } from '../../../core/application/list-user-reviews.js'
+import { PostReview } from '../../../core/application/post-review.js'
 import { failure, guest, host, makeBooking, reviewWorld, run } from './harness.js'
 
 describe('ListUserReviews', () => {

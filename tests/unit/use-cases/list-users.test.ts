@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { instant } from '../../../core/shared/time.js'
-import { ListUsers } from '../../../core/use-cases/list-users.js'
+import { ListUsers } from '../../../core/application/list-users.js'
+import { instant } from '../../../core/domain/shared/time.js'
 import { as, failure, makeUser, run, T0, world } from './harness.js'
 
 describe('ListUsers', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { AddToWishlist } from '../../../core/use-cases/add-to-wishlist.js'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { ListWishlist } from '../../../core/use-cases/list-wishlist.js'
+import { AddToWishlist } from '../../../core/application/add-to-wishlist.js'
+import { ListWishlist } from '../../../core/application/list-wishlist.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
 import { as, failure, makeListing, run, world } from './harness.js'
 
 describe('ListWishlist', () => {

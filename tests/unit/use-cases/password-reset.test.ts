@@ -1,8 +1,8 @@
 import { Effect, Exit } from 'effect'
 import { describe, expect, it } from 'vitest'
-import { addMs, HOUR, toIso } from '../../../core/shared/time.js'
-import { Authenticate } from '../../../core/use-cases/authenticate.js'
-import { PASSWORD_RESET_TTL_MS } from '../../../core/use-cases/request-password-reset.js'
+import { Authenticate } from '../../../core/application/authenticate.js'
+import { PASSWORD_RESET_TTL_MS } from '../../../core/application/request-password-reset.js'
+import { addMs, HOUR, toIso } from '../../../core/domain/shared/time.js'
 import {
   type AccountsWorld,
   accountsWorld,

@@ -1,10 +1,10 @@
 import { Effect } from 'effect'
 import { describe, expect, it } from 'vitest'
-import { REVIEW_WINDOW_MS } from '../../../core/bookings/lifecycle.js'
-import { ConcurrentModification } from '../../../core/shared/errors.js'
-import { asId } from '../../../core/shared/ids.js'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { PostReview } from '../../../core/use-cases/post-review.js'
+import { PostReview } from '../../../core/application/post-review.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
+import { REVIEW_WINDOW_MS } from '../../../core/domain/bookings/lifecycle.js'
+import { ConcurrentModification } from '../../../core/domain/shared/errors.js'
+import { asId } from '../../../core/domain/shared/ids.js'
 import type { ReviewRepository } from '../../../ports/repositories.js'
 import {
   as,

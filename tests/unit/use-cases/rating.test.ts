@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { averageRating, categoryAverages, emptyRating } from '../../../core/listings/listing.js'
-import { addToRating, countsInRating, removeFromRating } from '../../../core/reviews/rating.js'
+import { averageRating, categoryAverages, emptyRating } from '../../../core/domain/listings/listing.js'
+import { addToRating, countsInRating, removeFromRating } from '../../../core/domain/reviews/rating.js'
 import { T0 } from './harness.js'
 
 describe('rating aggregate (pure)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ReinstateUser } from '../../../core/use-cases/reinstate-user.js'
-import { SuspendUser } from '../../../core/use-cases/suspend-user.js'
+import { ReinstateUser } from '../../../core/application/reinstate-user.js'
+import { SuspendUser } from '../../../core/application/suspend-user.js'
 import { as, eventTypes, failure, makeUser, run, world } from './harness.js'
 
 const admin = as('usr_admin', 'admin')

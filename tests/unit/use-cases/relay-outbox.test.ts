@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ReinstateUser } from '../../../core/use-cases/reinstate-user.js'
-import { RelayOutbox } from '../../../core/use-cases/relay-outbox.js'
-import { SuspendUser } from '../../../core/use-cases/suspend-user.js'
+import { ReinstateUser } from '../../../core/application/reinstate-user.js'
+import { RelayOutbox } from '../../../core/application/relay-outbox.js'
+import { SuspendUser } from '../../../core/application/suspend-user.js'
 import { admin, failure, makeUser, run, world } from './harness.js'
 
 /** Three events in the outbox: suspended, reinstated, suspended. */

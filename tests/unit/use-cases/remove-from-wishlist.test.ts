@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { AddToWishlist } from '../../../core/use-cases/add-to-wishlist.js'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { RemoveFromWishlist } from '../../../core/use-cases/remove-from-wishlist.js'
+import { AddToWishlist } from '../../../core/application/add-to-wishlist.js'
+import { RemoveFromWishlist } from '../../../core/application/remove-from-wishlist.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
 import { as, failure, makeListing, run, uid, world } from './harness.js'
 
 describe('RemoveFromWishlist', () => {

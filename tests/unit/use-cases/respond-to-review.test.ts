@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { PostReview } from '../../../core/use-cases/post-review.js'
-import { RespondToReview } from '../../../core/use-cases/respond-to-review.js'
+import { PostReview } from '../../../core/application/post-review.js'
+import { RespondToReview } from '../../../core/application/respond-to-review.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
 import { as, eventTypes, failure, guest, host, reviewWorld, run } from './harness.js'
 
 const setup = async (reveal = true) => {

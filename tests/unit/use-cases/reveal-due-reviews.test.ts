@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { REVIEW_WINDOW_MS } from '../../../core/bookings/lifecycle.js'
-import { asId } from '../../../core/shared/ids.js'
-import { PostReview } from '../../../core/use-cases/post-review.js'
-import { RevealDueReviews } from '../../../core/use-cases/reveal-due-reviews.js'
+import { PostReview } from '../../../core/application/post-review.js'
+import { RevealDueReviews } from '../../../core/application/reveal-due-reviews.js'
+import { REVIEW_WINDOW_MS } from '../../../core/domain/bookings/lifecycle.js'
+import { asId } from '../../../core/domain/shared/ids.js'
 import {
   CHECK_OUT_AT,
   eventTypes,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { MAX_GUEST_PROFILES, SaveGuestProfile } from '../../../core/use-cases/save-guest-profile.js'
+import { MAX_GUEST_PROFILES, SaveGuestProfile } from '../../../core/application/save-guest-profile.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
 import { as, failure, run, uid, world } from './harness.js'
 
 describe('SaveGuestProfile', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { asId } from '../../../core/shared/ids.js'
-import { addMs, DAY } from '../../../core/shared/time.js'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { REFRESH_TOKEN_TTL_MS } from '../../../core/use-cases/start-session.js'
+import { REFRESH_TOKEN_TTL_MS } from '../../../core/application/start-session.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
+import { asId } from '../../../core/domain/shared/ids.js'
+import { addMs, DAY } from '../../../core/domain/shared/time.js'
 import { accountsWorld, PASSWORD, patchUser, registered, signIn, withAdmin } from './accounts-harness.js'
 import { failure, run, T0 } from './harness.js'
 

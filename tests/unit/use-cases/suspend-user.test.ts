@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { ReinstateUser } from '../../../core/use-cases/reinstate-user.js'
-import { SuspendUser } from '../../../core/use-cases/suspend-user.js'
+import { ReinstateUser } from '../../../core/application/reinstate-user.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
+import { SuspendUser } from '../../../core/application/suspend-user.js'
 import { as, eventTypes, failure, makeUser, run, world } from './harness.js'
 
 const admin = as('usr_admin', 'admin')

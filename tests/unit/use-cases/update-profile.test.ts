@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { systemCaller } from '../../../core/use-cases/caller.js'
-import { UpdateProfile } from '../../../core/use-cases/update-profile.js'
+import { systemCaller } from '../../../core/application/support/caller.js'
+import { UpdateProfile } from '../../../core/application/update-profile.js'
 import { as, failure, makeUser, run, world } from './harness.js'
 
 const setup = async () => {

@@ -1,0 +1,94 @@
+import { Effect } from 'effect'
+import type { Booking } from '../domain/bookings/booking.js'
+import type { Payment } from '../domain/payments/payment.js'
+import {
+  type BookingNotFound,
+  type ConcurrentModification,
+  Forbidden,
+  InvalidTransition,
+  type PaymentDeclined,
+} from '../domain/shared/errors.js'
+import type { BookingId, PaymentId } from '../domain/shared/ids.js'
+import { loadBookingFor } from './support/booking-access.js'
+import type { Caller } from './support/caller.js'
+import type { CoreDeps } from './support/deps.js'
+import { recordPayment } from './support/payment-records.js'
+import { retryOnConflict } from './support/retry.js'
+
+export interface Checkout {
+  readonly booking: Booking
+  readonly payment: Payment
+  /** Handed to the payer's client to confirm the payment with the provider. */
+  readonly clientSecret: string
+}
+
+/**
+ * The guest starts paying for a pending booking: a PaymentIntent for the quoted total, captured at
+ * once for instant book, only authorized for request-to-book (captured when the host accepts).
+ * Calling it again returns the payment still in progress instead of creating another; after a
+ * failed attempt it creates a fresh one.
+ */
+export class StartPayment {
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings'>,
+  ) {}
+
+  execute(
+    caller: Caller,
+    bookingId: BookingId,
+  ): Effect.Effect<
+    Checkout,
+    BookingNotFound | Forbidden | InvalidTransition | PaymentDeclined | ConcurrentModification
+  > {
+    const deps = this.deps
+    const { bookings, payments, gateway, clock, settings } = deps
+    return retryOnConflict(
+      Effect.gen(function* () {
+        const { booking, actor } = yield* loadBookingFor(bookings, caller, bookingId)
+        if (actor !== 'guest')
+          return yield* Effect.fail(new Forbidden({ reason: 'only the guest pays for a booking' }))
+        if (booking.state !== 'pending_payment')
+          return yield* Effect.fail(
+            new InvalidTransition({
+              from: booking.state,
+              transition: 'checkout',
+              reason: 'the booking is not awaiting payment',
+            }),
+          )
+        const existing = yield* payments.byBooking(bookingId)
+        const open = existing.find(
+          (p) =>
+            p.purpose === 'booking' &&
+            p.status === 'requires_payment' &&
+            p.amount === booking.quote.guestTotal,
+        )
+        if (open) return { booking, payment: open, clientSecret: open.clientSecret }
+
+        const now = clock.now()
+        const attempt = existing.filter((p) => p.purpose === 'booking').length + 1
+        // A natural key: concurrent checkouts of one booking create the same intent and record.
+        const paymentId = `pay_${booking.id}_${attempt}` as PaymentId
+        const captureMethod = booking.bookingMode === 'instant' ? 'automatic' : 'manual'
+        const intent = yield* gateway.createIntent({
+          amount: booking.quote.guestTotal,
+          currency: booking.quote.currency,
+          captureMethod,
+          idempotencyKey: `checkout:${booking.id}:${attempt}`,
+          metadata: { bookingId: booking.id, paymentId, guestId: booking.guestId },
+        })
+        const payment = yield* recordPayment(deps, {
+          id: paymentId,
+          booking,
+          intent,
+          purpose: 'booking',
+          changeKey: null,
+          captureMethod,
+          provider: gateway.provider,
+          now,
+        })
+        return { booking, payment, clientSecret: payment.clientSecret }
+      }),
+      settings.concurrencyRetries,
+    )
+  }
+}

@@ -1,0 +1,106 @@
+import { Effect } from 'effect'
+import { type Booking, computeDueAt } from '../../domain/bookings/booking.js'
+import { ConcurrentModification, InvalidTransition } from '../../domain/shared/errors.js'
+import type { BookingId } from '../../domain/shared/ids.js'
+import { bookingPayload } from './booking-events.js'
+import type { CoreDeps } from './deps.js'
+import { findBooking } from './load.js'
+import { newEvent } from './new-event.js'
+import { foldPayment, intentState } from './payment-records.js'
+import { retryOnConflict } from './retry.js'
+
+/** What finishing or abandoning a booking's pending change touches. */
+export type ChangeDeps = Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings'>
+
+/** Clears the claim without applying it (if it is still ours). Settling refunds its top-up. */
+export const abandonChange = (deps: ChangeDeps, bookingId: BookingId, key: string) =>
+  retryOnConflict(
+    Effect.gen(function* () {
+      const b = yield* findBooking(deps.bookings, bookingId)
+      if (b.pendingChange?.key !== key) return
+      const now = deps.clock.now()
+      yield* deps.bookings.save(
+        {
+          ...b,
+          pendingChange: null,
+          dueAt: computeDueAt(b.state, b.points, null),
+          updatedAt: now,
+          version: b.version + 1,
+        },
+        [],
+      )
+    }),
+    deps.settings.concurrencyRetries * 4,
+  )
+
+/**
+ * 4. Apply: the booking takes the change (if its claim is still there). A booking that meanwhile
+ * left its reserving states (cancelled, expired) only drops the claim: its nights were released.
+ */
+export const applyChange = (deps: ChangeDeps, bookingId: BookingId, key: string) =>
+  retryOnConflict(
+    Effect.gen(function* () {
+      const { bookings, payments, gateway, clock, ids } = deps
+      const b = yield* findBooking(bookings, bookingId)
+      const change = b.pendingChange
+      if (change === null || change.key !== key)
+        return yield* Effect.fail(new ConcurrentModification({ entity: 'booking', id: bookingId }))
+      const now = clock.now()
+      const live =
+        b.state === 'pending_payment' ||
+        b.state === 'awaiting_host' ||
+        b.state === 'confirmed' ||
+        b.state === 'in_progress'
+      if (!live) {
+        yield* abandonChange(deps, bookingId, change.key)
+        return yield* Effect.fail(
+          new InvalidTransition({
+            from: b.state,
+            transition: 'modify',
+            reason: `the booking became ${b.state}`,
+          }),
+        )
+      }
+      if (b.state === 'pending_payment') {
+        // The open payment was for the old total: void it; the guest checks out again.
+        for (const p of yield* payments.byBooking(b.id)) {
+          if (p.status !== 'requires_payment' || p.amount === change.quote.guestTotal) continue
+          const intent = yield* gateway.cancel(p.providerRef, `void:${p.id}`)
+          const folded = foldPayment(ids, p, intentState(intent), now)
+          if (folded) yield* payments.save(folded.payment, folded.events)
+        }
+      }
+      const points = change.points
+      const next: Booking = {
+        ...b,
+        stay: change.stay,
+        guests: change.guests,
+        quote: change.quote,
+        points,
+        pendingChange: null,
+        dueAt: computeDueAt(b.state, points, null),
+        modifications: [
+          ...b.modifications,
+          {
+            key: change.key,
+            at: now,
+            from: { stay: b.stay, guests: b.guests, total: b.quote.guestTotal },
+            to: { stay: change.stay, guests: change.guests, total: change.quote.guestTotal },
+          },
+        ],
+        updatedAt: now,
+        version: b.version + 1,
+      }
+      yield* bookings.save(next, [
+        newEvent(ids, now, 'innkeeper.booking.modified.v1', next.id, {
+          ...bookingPayload(next),
+          previousCheckIn: b.stay.checkIn,
+          previousCheckOut: b.stay.checkOut,
+          previousGuests: b.guests,
+          previousTotal: b.quote.guestTotal,
+        }),
+      ])
+      return next
+    }),
+    deps.settings.concurrencyRetries * 4,
+  )

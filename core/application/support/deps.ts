@@ -1,0 +1,54 @@
+import type { AvailabilityStore } from '../../../ports/availability-store.js'
+import type { Clock } from '../../../ports/clock.js'
+import type { EventPublisher, OutboxSource } from '../../../ports/events.js'
+import type { IdGenerator } from '../../../ports/id-generator.js'
+import type { Notifier } from '../../../ports/notifier.js'
+import type { PasswordHasher } from '../../../ports/password-hasher.js'
+import type { PaymentGateway } from '../../../ports/payment-gateway.js'
+import type {
+  BookingRepository,
+  GuestProfileRepository,
+  ListingRepository,
+  PaymentRepository,
+  ReviewRepository,
+  UserRepository,
+  WishlistRepository,
+} from '../../../ports/repositories.js'
+import type { SecretGenerator } from '../../../ports/secret-generator.js'
+import type { SessionStore } from '../../../ports/session-store.js'
+
+/**
+ * Everything a use case may depend on, by role. A use case takes a `Pick` of this in its
+ * constructor; the composition root (apps/) resolves each key from its port token.
+ */
+export interface CoreDeps {
+  readonly users: UserRepository
+  readonly listings: ListingRepository
+  readonly bookings: BookingRepository
+  readonly payments: PaymentRepository
+  readonly reviews: ReviewRepository
+  readonly wishlists: WishlistRepository
+  readonly guestProfiles: GuestProfileRepository
+  readonly availability: AvailabilityStore
+  readonly gateway: PaymentGateway
+  readonly publisher: EventPublisher
+  readonly outbox: OutboxSource
+  readonly clock: Clock
+  readonly ids: IdGenerator
+  readonly hasher: PasswordHasher
+  readonly notifier: Notifier
+  /** Secrets of the tokens handed to users, and their stored digests. */
+  readonly secrets: SecretGenerator
+  /** Refresh-token families (sign-in sessions). */
+  readonly sessions: SessionStore
+  readonly settings: CoreSettings
+}
+
+/** Tunables of the core, with the defaults of DESIGN.md. */
+export interface CoreSettings {
+  /** Most bookings a guest may have waiting for payment or a host at once. */
+  readonly maxPendingBookingsPerGuest: number
+  /** How many times a use case retries after losing an optimistic-concurrency race. */
+  readonly concurrencyRetries: number
+}
+export const defaultSettings: CoreSettings = { maxPendingBookingsPerGuest: 3, concurrencyRetries: 5 }

@@ -1,0 +1,64 @@
+import { Effect, Schema } from 'effect'
+import type {
+  ConcurrentModification,
+  Forbidden,
+  UserNotFound,
+  ValidationFailed,
+} from '../domain/shared/errors.js'
+import { decodeInput } from '../domain/shared/validation.js'
+import type { User } from '../domain/users/user.js'
+import { type Caller, requireUser } from './support/caller.js'
+import type { CoreDeps } from './support/deps.js'
+import { findUser } from './support/load.js'
+import { retryOnConflict } from './support/retry.js'
+import { BoundedString, NonBlank, Url } from './support/schemas.js'
+
+/** E.164-like: an optional +, then digits, spaces, dashes, dots or parentheses. */
+const Phone = Schema.String.check(Schema.isMaxLength(32), Schema.isPattern(/^\+?[0-9][0-9 ().-]{3,30}$/))
+/** A BCP 47 language tag such as `en`, `pt-BR`, `zh-Hant`. */
+const LanguageTag = Schema.String.check(Schema.isPattern(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/))
+
+/** A partial patch of the caller's own profile: only the keys present change; unknown keys are rejected. */
+export const UpdateProfileInput = Schema.Struct({
+  name: Schema.optionalKey(NonBlank(120)),
+  bio: Schema.optionalKey(BoundedString(2000)),
+  avatarUrl: Schema.optionalKey(Schema.NullOr(Url)),
+  phone: Schema.optionalKey(Schema.NullOr(Phone)),
+  languages: Schema.optionalKey(Schema.Array(LanguageTag).check(Schema.isMaxLength(20))),
+})
+export type UpdateProfileInput = typeof UpdateProfileInput.Type
+
+/** The caller edits their own name and profile. */
+export class UpdateProfile {
+  constructor(private readonly deps: Pick<CoreDeps, 'users' | 'clock' | 'settings'>) {}
+
+  execute(
+    caller: Caller,
+    raw: unknown,
+  ): Effect.Effect<User, ValidationFailed | Forbidden | UserNotFound | ConcurrentModification> {
+    const { users, clock, settings } = this.deps
+    return Effect.gen(function* () {
+      const { userId } = yield* requireUser(caller)
+      const input = yield* decodeInput(UpdateProfileInput, raw)
+      const attempt = Effect.gen(function* () {
+        const user = yield* findUser(users, userId)
+        const updated: User = {
+          ...user,
+          name: input.name !== undefined ? input.name.trim() : user.name,
+          profile: {
+            bio: input.bio ?? user.profile.bio,
+            avatarUrl: input.avatarUrl !== undefined ? input.avatarUrl : user.profile.avatarUrl,
+            phone: input.phone !== undefined ? input.phone : user.profile.phone,
+            languages: input.languages !== undefined ? [...new Set(input.languages)] : user.profile.languages,
+          },
+          updatedAt: clock.now(),
+          version: user.version + 1,
+        }
+        // The e-mail does not change, so it cannot collide with another user's.
+        yield* users.save(updated, []).pipe(Effect.catchTag('EmailAlreadyRegistered', (e) => Effect.die(e)))
+        return updated
+      })
+      return yield* retryOnConflict(attempt, settings.concurrencyRetries)
+    })
+  }
+}
