@@ -126,6 +126,7 @@ const main = async () => {
     await promises.requestBooking(guest, stay)
   } catch (e) {
     if (e instanceof NightsUnavailable) console.log('taken:', e.nights.length)
+    else throw e
   }
   console.log('booked', booking.state, booking.quote.guestTotal, booking.quote.currency)
 }
@@ -134,6 +135,16 @@ main().catch((e) => {
   process.exit(1)
 })
 `
+
+/** The TypeScript examples of the README's "Using the package" section, each a whole program. */
+const readmeExamples = (): string[] => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  const section = readme.slice(
+    readme.indexOf('## Using the package'),
+    readme.indexOf('\n## ', readme.indexOf('## Using the package') + 3),
+  )
+  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!)
+}
 
 beforeAll(() => {
   const out = sh('npm', ['pack', '--pack-destination', work, '--silent'], root).trim().split('\n')
@@ -171,10 +182,16 @@ describe('the packed tarball', () => {
 
 describe('consumer projects install the tarball, typecheck and book', () => {
   it('strict TypeScript ESM (NodeNext, skipLibCheck false), with no server package installed', () => {
+    const examples = readmeExamples()
+    expect(examples).toHaveLength(2)
     const dir = consumer(
       'ts-esm',
       { type: 'module' },
-      { 'tsconfig.json': JSON.stringify(STRICT_TSCONFIG), 'src/main.ts': BOOKING_TS },
+      {
+        'tsconfig.json': JSON.stringify(STRICT_TSCONFIG),
+        'src/main.ts': BOOKING_TS,
+        ...Object.fromEntries(examples.map((code, i) => [`src/readme-${i + 1}.ts`, code])),
+      },
       [TYPES_NODE],
     )
     const present = installed(dir)
