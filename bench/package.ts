@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type BenchReport, fig, formatTable } from './report.js'
@@ -75,7 +76,7 @@ const importCost = (dir: string, spec: string, runs: number): { ms: number; modu
 }
 
 export const run = async ({ quick }: { quick: boolean }): Promise<BenchReport> => {
-  const work = mkdtempSync(join(root, 'node_modules', '.cache', 'innkeeper-bench-package-'))
+  const work = mkdtempSync(join(tmpdir(), 'innkeeper-bench-package-'))
   try {
     const packed = sh('npm', ['pack', '--pack-destination', work, '--silent'], root).trim().split('\n')
     const tarball = join(work, packed[packed.length - 1]!)

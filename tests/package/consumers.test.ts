@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -12,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const root = resolve(import.meta.dirname, '../..')
 const tsc = join(root, 'node_modules', '.bin', 'tsc')
 const esbuild = join(root, 'node_modules', '.bin', 'esbuild')
-const work = mkdtempSync(join(root, 'node_modules', '.cache', 'innkeeper-consumers-'))
+// Outside the repository: Node resolves a package up the parent folders, and the repository's own
+// node_modules would hide a missing peer.
+const work = mkdtempSync(join(tmpdir(), 'innkeeper-consumers-'))
 let tarball = ''
 
 const sh = (cmd: string, args: readonly string[], cwd: string): string => {
@@ -153,7 +156,7 @@ beforeAll(() => {
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true })
-})
+}, 180_000)
 
 describe('the packed tarball', () => {
   it('ships built entries with declarations, the LICENSE and CHANGELOG, and no source maps', () => {
@@ -197,7 +200,21 @@ describe('consumer projects install the tarball, typecheck and book', () => {
     const present = installed(dir)
     expect(SERVER_PACKAGES.filter((p) => present.includes(p))).toEqual([])
     sh(tsc, ['-p', '.'], dir)
-    expect(sh('node', ['out/main.js'], dir)).toMatch(/taken: 3\nbooked pending_payment \d+/)
+    expect(sh('node', ['out/main.js'], dir)).toMatch(/taken: 3\nbooked pending_payment \d+ EUR/)
+    // The README's examples compile under strict (above) and run as written.
+    expect(sh('node', ['out/readme-1.js'], dir).trim()).toBe('active')
+    expect(sh('node', ['out/readme-2.js'], dir)).toMatch(
+      /^pending_payment \d+ EUR\ntaken: 2026-07-01, 2026-07-02, 2026-07-03\n$/,
+    )
+    // An entry whose optional peer is missing fails at import, naming the package to install.
+    for (const [entry, peer] of [
+      ['innkeeper/redis', 'ioredis'],
+      ['innkeeper/amqp', 'rabbitmq-client'],
+      ['innkeeper/http', '@koa/bodyparser|@koa/cors|@koa/router|helmet|jose|koa|pino|prom-client'],
+    ] as const)
+      expect(() => sh('node', ['--input-type=module', '-e', `await import('${entry}')`], dir)).toThrow(
+        new RegExp(`Cannot find package '(${peer})'`),
+      )
   }, 240_000)
 
   it('TypeScript CommonJS (require of the ESM entries, Node >= 20.19)', () => {
