@@ -34,8 +34,10 @@ const median = (xs: number[]): number => {
 
 /** A module-load counter: a resolve hook that appends one line per module loaded. */
 const HOOK = `import { appendFileSync } from 'node:fs'
+let file
+export function initialize(data) { file = data.file }
 export async function load(url, context, next) {
-  appendFileSync(process.env.INNKEEPER_BENCH_COUNT, url + '\\n')
+  appendFileSync(file, url + '\\n')
   return next(url, context)
 }`
 
@@ -43,16 +45,17 @@ export async function load(url, context, next) {
 const importCost = (dir: string, spec: string, runs: number): { ms: number; modules: number } => {
   const hook = join(dir, 'count-hook.mjs')
   writeFileSync(hook, HOOK)
+  const countFile = join(dir, 'count.txt')
   const register = join(dir, 'register.mjs')
+  const data = JSON.stringify({ data: { file: countFile } })
   writeFileSync(
     register,
-    `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(hook).href)})\n`,
+    `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(hook).href)}, ${data})\n`,
   )
   const script = `const t = performance.now(); await import(${JSON.stringify(spec)}); console.log(performance.now() - t)`
   const times: number[] = []
   for (let i = 0; i < runs; i++)
     times.push(Number(sh('node', ['--input-type=module', '-e', script], dir).trim()))
-  const countFile = join(dir, 'count.txt')
   writeFileSync(countFile, '')
   execFileSync(
     'node',
@@ -65,7 +68,6 @@ const importCost = (dir: string, spec: string, runs: number): { ms: number; modu
     ],
     {
       cwd: dir,
-      env: { ...process.env, INNKEEPER_BENCH_COUNT: countFile },
       stdio: 'ignore',
     },
   )
