@@ -1,27 +1,10 @@
 /**
- * innkeeper's public API: the core's value types and pure rules, every use case with its input
- * schema, the driven ports with their Inversify tokens, and the in-memory engine with its Promise
- * facade. Adapters other than the in-memory ones are reached through their own entry points.
+ * `innkeeper`: the core. The domain's value types and pure rules, every use case with its input
+ * schema, and the driven ports with their Inversify tokens (symbols; no Inversify at run time).
+ * Depends on `effect` only and has no side effects. The engine (Inversify composition, Promise
+ * facade) is `innkeeper/engine`; adapters are `innkeeper/memory`, `innkeeper/node`, … .
  */
 
-// ---- composition: the in-memory engine, the Inversify wiring, the Promise facade ----
-export { bindCore, resolveUseCases } from './apps/composition/bind-core.js'
-export {
-  createInMemoryEngine,
-  type InMemoryAdapters,
-  type InMemoryEngine,
-  type InMemoryEngineOptions,
-  type TickReport,
-} from './apps/composition/in-memory-engine.js'
-export {
-  type PromiseError,
-  type PromiseFacade,
-  type PromiseMethod,
-  promiseFacade,
-} from './apps/composition/promise-facade.js'
-export { runToPromise } from './apps/composition/run-to-promise.js'
-export { CoreDepsToken, CoreSettingsToken } from './apps/composition/tokens.js'
-export { type UseCaseClasses, type UseCases, useCaseClasses } from './apps/composition/use-cases.js'
 export * from './core/application/accept-booking.js'
 export * from './core/application/activate-listing.js'
 export * from './core/application/add-to-wishlist.js'
