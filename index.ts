@@ -103,7 +103,14 @@ export * from './core/domain/shared/errors.js'
 export * from './core/domain/shared/ids.js'
 export * from './core/domain/shared/money.js'
 export * from './core/domain/shared/time.js'
-export { decodeInput, decodeInputResult, issuesOf } from './core/domain/shared/validation.js'
+export {
+  decodeInput,
+  decodeInputResult,
+  describeIssue,
+  issueLines,
+  issueList,
+  issuesOf,
+} from './core/domain/shared/validation.js'
 // ---- domain: users, listings, pricing, policies, bookings, payments, reviews, reports, events ----
 export * from './core/domain/users/user.js'
 // ---- driven ports and their Inversify tokens ----

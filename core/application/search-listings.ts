@@ -6,6 +6,7 @@ import { propertyTypes, roomTypes } from '../domain/listings/listing.js'
 import { brokenStayRule } from '../domain/listings/restrictions.js'
 import { haversineKm, sortKey } from '../domain/listings/search-order.js'
 import { averageNightly, type Quote, quoteCalendarNights } from '../domain/pricing/quote.js'
+import { decodeCursor, encodeCursor } from '../domain/shared/cursor.js'
 import { localDateAt, nightCount, type Stay, toEpochDay, weekday } from '../domain/shared/dates.js'
 import { ValidationFailed } from '../domain/shared/errors.js'
 import type { ListingId } from '../domain/shared/ids.js'
@@ -52,27 +53,13 @@ export interface SearchResult {
 /** How many candidates one page may examine before it returns what it has (bounded work per call). */
 export const MAX_EXAMINED_PER_PAGE = 5_000
 
-const encodeCursor = (p: SearchPosition): string => Buffer64.encode(JSON.stringify([p.key, p.id]))
-const decodeCursor = (c: string): SearchPosition | null => {
-  try {
-    const v: unknown = JSON.parse(Buffer64.decode(c))
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string')
-      return { key: v[0], id: v[1] }
-  } catch {}
-  return null
-}
-
-/** base64url without node:buffer (the core imports no node modules). */
-const Buffer64 = {
-  encode: (s: string): string =>
-    btoa(String.fromCharCode(...new TextEncoder().encode(s)))
-      .replace(/\+/g, '-')
-      .replace(/\//g, '_')
-      .replace(/=+$/, ''),
-  decode: (s: string): string =>
-    new TextDecoder().decode(
-      Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0)),
-    ),
+/** A search cursor is the position of the last listing returned: `[sort key, id]`. */
+const positionCursor = (p: SearchPosition): string => encodeCursor([p.key, p.id])
+const positionOf = (c: string): SearchPosition | null => {
+  const v = decodeCursor(c)
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string'
+    ? { key: v[0], id: v[1] }
+    : null
 }
 
 /**
@@ -103,7 +90,7 @@ export class SearchListings {
         issues.push({ path: 'sort', message: 'distance sort needs lat and lng' })
       if (input.minPrice !== undefined && input.maxPrice !== undefined && input.minPrice > input.maxPrice)
         issues.push({ path: 'minPrice', message: 'must not exceed maxPrice' })
-      const after = input.cursor ? decodeCursor(input.cursor) : null
+      const after = input.cursor ? positionOf(input.cursor) : null
       if (input.cursor && after === null)
         issues.push({ path: 'cursor', message: 'not a cursor this search issued' })
       if (issues.length > 0) return yield* Effect.fail(new ValidationFailed({ issues }))
@@ -197,7 +184,9 @@ export class SearchListings {
       return {
         items,
         nextCursor:
-          !exhausted && last !== null ? encodeCursor({ key: sortKey(last, sort, near), id: last.id }) : null,
+          !exhausted && last !== null
+            ? positionCursor({ key: sortKey(last, sort, near), id: last.id })
+            : null,
       }
     })
   }

@@ -1,6 +1,7 @@
-import { Result, Schema, SchemaIssue } from 'effect'
+import { Result, Schema } from 'effect'
 import { CURRENCY_PATTERN } from '../shared/money.js'
 import { instant } from '../shared/time.js'
+import { describeIssue } from '../shared/validation.js'
 import { CLOUDEVENTS_SOURCE, type DomainEvent, type EventType, eventTypes } from './events.js'
 
 /**
@@ -358,19 +359,6 @@ export const cloudEventSchemaOf = (type: EventType) =>
     type: Schema.Literal(type),
     data: eventCatalogue[type].data,
   }).annotate({ title: type, description: eventCatalogue[type].emittedWhen })
-
-/** A Schema issue in one line: `path: message; …`. */
-export const describeIssue = (issue: SchemaIssue.Issue): string => {
-  const out = SchemaIssue.makeFormatterStandardSchemaV1()(issue)
-  return out.issues
-    .map((i) => {
-      const path = (i.path ?? [])
-        .map((p) => String(typeof p === 'object' && p !== null && 'key' in p ? p.key : p))
-        .join('.')
-      return path === '' ? i.message : `${path}: ${i.message}`
-    })
-    .join('; ')
-}
 
 export interface DecodeOptions {
   /** Reject fields the catalogue does not name (tests of the catalogue itself); default false. */
