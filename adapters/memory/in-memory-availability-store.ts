@@ -1,4 +1,5 @@
 import { Effect, Option } from 'effect'
+import { availableUnits, type NightState } from '../../core/domain/availability/night.js'
 import { fromEpochDay, type LocalDate, type Stay, toEpochDay } from '../../core/domain/shared/dates.js'
 import { NightsUnavailable } from '../../core/domain/shared/errors.js'
 import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
@@ -8,7 +9,6 @@ import type {
   AllocationKind,
   AvailabilityStore,
   CalendarPatch,
-  NightState,
 } from '../../ports/availability-store.js'
 import type { Clock } from '../../ports/clock.js'
 
@@ -101,18 +101,16 @@ export class NightTable {
     for (let d = start; d < end; d++) {
       const i = d - base
       if (i < 0 || i >= length) continue
-      if (blocked[i] === 1 || units - held[i]! - booked[i]! < 1) return false
+      if (availableUnits(units, held[i]!, booked[i]!, blocked[i] === 1) < 1) return false
     }
     return true
   }
 
-  /** Units free on `day` out of `units`: 0 when blocked, never negative. */
+  /** Units free on `day` out of `units` (`availableUnits`). */
   free(units: number, day: number): number {
     const i = day - this.base
-    if (i < 0 || i >= this.length) return units > 0 ? units : 0
-    if (this.blocked[i] === 1) return 0
-    const f = units - this.held[i]! - this.booked[i]!
-    return f > 0 ? f : 0
+    if (i < 0 || i >= this.length) return availableUnits(units, 0, 0, false)
+    return availableUnits(units, this.held[i]!, this.booked[i]!, this.blocked[i] === 1)
   }
 
   /** Adds `delta` held (or booked) units on every night of [start, end), never below 0. */
@@ -258,7 +256,7 @@ const nightState = (
     blocked,
     priceOverride,
     surgeBp,
-    available: blocked ? 0 : Math.max(0, units - held - booked),
+    available: availableUnits(units, held, booked, blocked),
   })
 
 /**

@@ -1,6 +1,6 @@
 import { Effect, Schema } from 'effect'
-import type { NightState } from '../../ports/availability-store.js'
 import type { ListingFilter, ListingSort, SearchPosition } from '../../ports/repositories.js'
+import { hasFreeUnit, type NightState } from '../domain/availability/night.js'
 import type { Listing } from '../domain/listings/listing.js'
 import { propertyTypes, roomTypes } from '../domain/listings/listing.js'
 import { brokenStayRule } from '../domain/listings/restrictions.js'
@@ -218,7 +218,7 @@ const fitting = (
 }
 
 const allAvailable = (nights: readonly NightState[]): boolean => {
-  for (const n of nights) if (n.available < 1) return false
+  for (const n of nights) if (!hasFreeUnit(n)) return false
   return true
 }
 
