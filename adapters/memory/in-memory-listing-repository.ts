@@ -1,13 +1,13 @@
 import { Effect, Option } from 'effect'
 import type { DomainEvent } from '../../core/domain/events/events.js'
-import { averageRating, type Listing, type ListingStatus } from '../../core/domain/listings/listing.js'
+import { cityKey, type ListingFilter, listingMatches } from '../../core/domain/listings/filter.js'
+import type { Listing, ListingStatus } from '../../core/domain/listings/listing.js'
 import { haversineKm, sortKey } from '../../core/domain/listings/search-order.js'
 import { ConcurrentModification } from '../../core/domain/shared/errors.js'
 import type { ListingId, UserId } from '../../core/domain/shared/ids.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type {
   ListingCursor,
-  ListingFilter,
   ListingRepository,
   ListingSort,
   SearchPosition,
@@ -15,47 +15,6 @@ import type {
 import type { InMemoryOutbox } from './in-memory-outbox.js'
 import { compareKeyed, type Entry, type ListWalker, SortedKeyList } from './sorted-key-list.js'
 import { indexFor, pageOf, type SortedIndex, snapshot, versionFits } from './support.js'
-
-const cityKey = (city: string): string => city.trim().toLowerCase()
-
-/** Whether a listing passes every field of the filter. */
-export const matchesFilter = (l: Listing, f: ListingFilter): boolean => {
-  if (f.city !== null && cityKey(l.location.city) !== cityKey(f.city)) return false
-  if (
-    f.near !== null &&
-    haversineKm(f.near.lat, f.near.lng, l.location.lat, l.location.lng) > f.near.radiusKm
-  )
-    return false
-  if (l.maxGuests < f.minGuests) return false
-  if (f.minPrice !== null && l.pricing.baseNightly < f.minPrice) return false
-  if (f.maxPrice !== null && l.pricing.baseNightly > f.maxPrice) return false
-  if (f.amenities.length > 0) {
-    for (const a of f.amenities) if (!l.amenities.includes(a)) return false
-  }
-  if (f.propertyTypes.length > 0 && !f.propertyTypes.includes(l.propertyType)) return false
-  if (f.roomTypes.length > 0 && !f.roomTypes.includes(l.roomType)) return false
-  if (f.bookingMode !== null && l.bookingMode !== f.bookingMode) return false
-  if (f.minRating !== null) {
-    const avg = averageRating(l.rating)
-    if (avg === null || avg < f.minRating) return false
-  }
-  if (f.statuses.length > 0 && !f.statuses.includes(l.status)) return false
-  const r = l.restrictions
-  if (f.nights != null && (f.nights < r.minNights || f.nights > r.maxNights)) return false
-  if (
-    f.checkInWeekday != null &&
-    r.checkInWeekdays.length > 0 &&
-    !r.checkInWeekdays.includes(f.checkInWeekday)
-  )
-    return false
-  if (
-    f.checkOutWeekday != null &&
-    r.checkOutWeekdays.length > 0 &&
-    !r.checkOutWeekdays.includes(f.checkOutWeekday)
-  )
-    return false
-  return true
-}
 
 /** The sorts whose key depends on the listing alone, so they can be kept in an index. */
 const indexedSorts = ['price_asc', 'price_desc', 'rating', 'newest'] as const
@@ -106,10 +65,10 @@ const sameFacts = (a: Facts, b: Facts): boolean =>
   a.checkOutDays === b.checkOutDays
 
 /**
- * The test a walk applies to each index entry, prepared once per search: the filter's checks that
- * an entry's facts answer, then, only if the filter asks for more (price, amenities, types, booking
- * mode, rating...), the whole filter on the listing. Most searches need the facts alone, so a walk
- * does not touch the listings it passes over.
+ * The test a walk applies to each index entry, prepared once per search. The facts copied into the
+ * entry (guests, status, nights, weekdays: checks `listingMatches` makes too) reject most
+ * candidates without touching the listing; whatever passes them is decided by `listingMatches`,
+ * the core's one definition of the filter, so the index only ever saves work, never decides.
  */
 const entryTest = (f: ListingFilter): ((e: SlotEntry) => boolean) => {
   const minGuests = f.minGuests
@@ -117,23 +76,13 @@ const entryTest = (f: ListingFilter): ((e: SlotEntry) => boolean) => {
   const nights = f.nights ?? null
   const inDay = f.checkInWeekday == null ? 0 : 1 << f.checkInWeekday
   const outDay = f.checkOutWeekday == null ? 0 : 1 << f.checkOutWeekday
-  const more =
-    f.city !== null ||
-    f.near !== null ||
-    f.minPrice !== null ||
-    f.maxPrice !== null ||
-    f.amenities.length > 0 ||
-    f.propertyTypes.length > 0 ||
-    f.roomTypes.length > 0 ||
-    f.bookingMode !== null ||
-    f.minRating !== null
   return (e) =>
     e.maxGuests >= minGuests &&
     (statuses === null || statuses.has(e.status)) &&
     (nights === null || (nights >= e.minNights && nights <= e.maxNights)) &&
     (inDay === 0 || e.checkInDays === 0 || (e.checkInDays & inDay) !== 0) &&
     (outDay === 0 || e.checkOutDays === 0 || (e.checkOutDays & outDay) !== 0) &&
-    (!more || matchesFilter(e.slot.listing, f))
+    listingMatches(e.slot.listing, f)
 }
 
 /**
@@ -460,7 +409,7 @@ export class InMemoryListingRepository implements ListingRepository {
               const e = heap.pop()!
               const listing = slots.get(e.id)?.listing
               // Emitted once, and only if it still matches (it may have changed since it was seen).
-              if (listing === undefined || seen.has(e.id) || !matchesFilter(listing, filter)) continue
+              if (listing === undefined || seen.has(e.id) || !listingMatches(listing, filter)) continue
               seen.add(e.id)
               batch.push(listing)
             }
@@ -478,7 +427,7 @@ export class InMemoryListingRepository implements ListingRepository {
             for (const cell of g.value.cells)
               for (const id of cell) {
                 const listing = slots.get(id)?.listing
-                if (listing === undefined || !matchesFilter(listing, rest)) continue
+                if (listing === undefined || !listingMatches(listing, rest)) continue
                 const key = haversineKm(near.lat, near.lng, listing.location.lat, listing.location.lng)
                 if (key > near.radiusKm) continue
                 const e = { key, id }
@@ -501,7 +450,7 @@ export class InMemoryListingRepository implements ListingRepository {
     const matching: { key: number; id: string; listing: Listing }[] = []
     for (const id of this.candidates(filter)) {
       const listing = this.slots.get(id)?.listing
-      if (listing === undefined || !matchesFilter(listing, filter)) continue
+      if (listing === undefined || !listingMatches(listing, filter)) continue
       const e = { key: sortKey(listing, sort, filter.near), id, listing }
       if (after !== null && compareKeyed(e, after) <= 0) continue
       matching.push(e)

@@ -1,13 +1,14 @@
 import { Effect, Schema } from 'effect'
-import type { ListingFilter, ListingSort, SearchPosition } from '../../ports/repositories.js'
+import type { ListingSort, SearchPosition } from '../../ports/repositories.js'
 import { hasFreeUnit, type NightState } from '../domain/availability/night.js'
+import { type ListingFilter, stayShape } from '../domain/listings/filter.js'
 import type { Listing } from '../domain/listings/listing.js'
 import { propertyTypes, roomTypes } from '../domain/listings/listing.js'
 import { brokenStayRule } from '../domain/listings/restrictions.js'
 import { haversineKm, sortKey } from '../domain/listings/search-order.js'
 import { averageNightly, type Quote, quoteCalendarNights } from '../domain/pricing/quote.js'
 import { decodeCursor, encodeCursor } from '../domain/shared/cursor.js'
-import { localDateAt, nightCount, type Stay, toEpochDay, weekday } from '../domain/shared/dates.js'
+import { localDateAt, type Stay, toEpochDay } from '../domain/shared/dates.js'
 import { ValidationFailed } from '../domain/shared/errors.js'
 import type { ListingId } from '../domain/shared/ids.js'
 import type { Instant } from '../domain/shared/time.js'
@@ -117,9 +118,7 @@ export class SearchListings {
         minRating: input.minRating ?? null,
         statuses: ['active'],
         // With dates, listings whose stay-length and weekday rules refuse the stay are not candidates.
-        nights: stay === null ? null : nightCount(stay),
-        checkInWeekday: stay === null ? null : weekday(stay.checkIn),
-        checkOutWeekday: stay === null ? null : weekday(stay.checkOut),
+        ...(stay === null ? { nights: null, checkInWeekday: null, checkOutWeekday: null } : stayShape(stay)),
       }
       const limit = input.limit ?? 20
       const allowed = stay === null ? () => true : stayRules(clock.now(), guests, stay)
@@ -234,14 +233,7 @@ const MAX_BATCH = 512
 const stayRules = (now: Instant, guests: number, stay: Stay): ((listing: Listing) => boolean) => {
   const todayByZone = new Map<string, number>()
   const checkIn = toEpochDay(stay.checkIn)
-  const checkOut = toEpochDay(stay.checkOut)
-  const facts = {
-    nights: checkOut - checkIn,
-    leadDays: 0,
-    checkInWeekday: weekday(stay.checkIn),
-    checkOutWeekday: weekday(stay.checkOut),
-    guests,
-  }
+  const facts = { ...stayShape(stay), leadDays: 0, guests }
   return (listing) => {
     const zone = listing.location.timezone
     let today = todayByZone.get(zone)
