@@ -1,4 +1,8 @@
 import { Result, Schema } from 'effect'
+import { actors, bookingStates } from '../bookings/lifecycle.js'
+import { bookingModes } from '../listings/listing.js'
+import { captureMethods, paymentPurposes, paymentStatuses } from '../payments/payment.js'
+import { reviewDirections } from '../reviews/review.js'
 import { CURRENCY_PATTERN } from '../shared/money.js'
 import { instant } from '../shared/time.js'
 import { describeIssue } from '../shared/validation.js'
@@ -24,27 +28,10 @@ const LocalDate = (what: string) =>
     description: `${what} (YYYY-MM-DD, in the listing's time zone)`,
   })
 const Text = (what: string) => Schema.String.annotate({ description: what })
-const Actor = Schema.Literals(['guest', 'host', 'admin', 'system'])
-const BookingStateSchema = Schema.Literals([
-  'pending_payment',
-  'awaiting_host',
-  'confirmed',
-  'in_progress',
-  'completed',
-  'cancelled',
-  'declined',
-  'expired',
-])
-const PaymentStatusSchema = Schema.Literals([
-  'requires_payment',
-  'authorized',
-  'captured',
-  'failed',
-  'voided',
-  'partially_refunded',
-  'refunded',
-])
-const Direction = Schema.Literals(['guest_to_listing', 'host_to_guest']).annotate({
+const Actor = Schema.Literals(actors)
+const BookingStateSchema = Schema.Literals(bookingStates)
+const PaymentStatusSchema = Schema.Literals(paymentStatuses)
+const Direction = Schema.Literals(reviewDirections).annotate({
   description: 'guest_to_listing: a guest reviews the stay; host_to_guest: a host reviews the guest',
 })
 
@@ -98,7 +85,7 @@ const bookingCore = {
 }
 const BookingRequested = Schema.Struct({
   ...bookingCore,
-  bookingMode: Schema.Literals(['instant', 'request']).annotate({
+  bookingMode: Schema.Literals(bookingModes).annotate({
     description: 'instant: paying confirms; request: the host accepts or declines an authorized payment',
   }),
 })
@@ -131,10 +118,10 @@ const PaymentCreated = Schema.Struct({
   bookingId: Id('the booking it pays for'),
   amount: Amount('amount of the payment intent'),
   currency: Currency,
-  captureMethod: Schema.Literals(['automatic', 'manual']).annotate({
+  captureMethod: Schema.Literals(captureMethods).annotate({
     description: 'automatic: captured at once (instant book); manual: authorized, captured on accept',
   }),
-  purpose: Schema.Literals(['booking', 'modification']),
+  purpose: Schema.Literals(paymentPurposes),
 })
 const paymentStatus = <const S extends readonly (typeof PaymentStatusSchema.literals)[number][]>(
   statuses: S,
