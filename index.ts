@@ -4,6 +4,11 @@
  * facade. Adapters other than the in-memory ones are reached through their own entry points.
  */
 
+export {
+  CLOUDEVENTS_SOURCE,
+  type CloudEvent,
+  toCloudEvent,
+} from './adapters/amqp/cloud-event.js'
 // ---- composition: the in-memory engine, the Inversify wiring, the Promise facade ----
 export { bindCore, resolveUseCases } from './apps/composition/bind-core.js'
 export {
@@ -78,8 +83,8 @@ export { availableUnits, hasFreeUnit, unitsTaken } from './core/domain/availabil
 export * from './core/domain/bookings/booking.js'
 export * from './core/domain/bookings/lifecycle.js'
 export * from './core/domain/events/events.js'
-export * from './core/domain/listings/listing.js'
 export { cityKey, listingMatches, stayShape } from './core/domain/listings/filter.js'
+export * from './core/domain/listings/listing.js'
 export * from './core/domain/listings/restrictions.js'
 export { haversineKm, type SearchPoint, sortKey } from './core/domain/listings/search-order.js'
 export * from './core/domain/payments/payment.js'

@@ -3,13 +3,7 @@ import type { Booking } from '../core/domain/bookings/booking.js'
 import type { BookingState } from '../core/domain/bookings/lifecycle.js'
 import type { DomainEvent } from '../core/domain/events/events.js'
 import type { ListingFilter } from '../core/domain/listings/filter.js'
-import type {
-  BookingMode,
-  Listing,
-  ListingStatus,
-  PropertyType,
-  RoomType,
-} from '../core/domain/listings/listing.js'
+import type { Listing } from '../core/domain/listings/listing.js'
 import type { ListingSort } from '../core/domain/listings/search-order.js'
 import type { Payment } from '../core/domain/payments/payment.js'
 import type { Review } from '../core/domain/reviews/review.js'

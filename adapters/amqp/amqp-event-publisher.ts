@@ -1,7 +1,8 @@
 import { Effect } from 'effect'
 import type { Connection, Envelope, Publisher } from 'rabbitmq-client'
-import { CLOUDEVENTS_SOURCE, type DomainEvent, toCloudEvent } from '../../core/domain/events/events.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import { type EventPublisher, PublishFailed } from '../../ports/events.js'
+import { CLOUDEVENTS_SOURCE, toCloudEvent } from './cloud-event.js'
 import { describeError, sleep } from './connection.js'
 
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json'

@@ -1,5 +1,6 @@
 import { Effect } from 'effect'
 import { unitsTaken } from '../domain/availability/night.js'
+import { newEvent } from '../domain/events/events.js'
 import type { Listing } from '../domain/listings/listing.js'
 import { addDays, localDateAt } from '../domain/shared/dates.js'
 import {
@@ -17,7 +18,6 @@ import type { Caller } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { loadOwnListing } from './support/listing-access.js'
 import { UpdateListingInput } from './support/listing-input.js'
-import { newEvent } from './support/new-event.js'
 import { retryOnConflict } from './support/retry.js'
 
 /**

@@ -27,6 +27,13 @@ export interface Review {
   readonly version: number
 }
 
+/** The review as revealed at `now`: the next version of a stored review. */
+export const revealed = (r: Review, now: Instant): Review => ({
+  ...r,
+  revealedAt: now,
+  version: r.version + 1,
+})
+
 /** Whether the public may see a review now: revealed and not hidden by an admin. */
 export const isVisible = (r: Review): boolean => r.revealedAt !== null && !r.hidden
 
