@@ -374,13 +374,9 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       if (own !== undefined) {
         if (own.start === start && own.end === end) return Effect.void
         // A hold for another stay replaces the booking's nights, like `move`.
-        const failed = this.failingNights(cal, start, end, own)
-        if (failed.length > 0) return Effect.fail(this.unavailable(listingId, failed))
-        this.shift(cal, own, -1)
-        own.start = start
-        own.end = end
+        const refused = this.reallocate(listingId, cal, own, start, end)
+        if (refused !== null) return Effect.fail(refused)
         if (own.kind === 'held') own.expiresAt = expiresAt
-        this.shift(cal, own, 1)
         cal.allocs.set(bookingId, stored(own))
         this.noteExpiry(cal, own)
         return Effect.void
@@ -445,12 +441,8 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       if (cal === undefined || own === undefined)
         return Effect.fail(this.unavailable(listingId, this.nightsOf(start, end)))
       if (own.start === start && own.end === end) return Effect.void
-      const failed = this.failingNights(cal, start, end, own)
-      if (failed.length > 0) return Effect.fail(this.unavailable(listingId, failed))
-      this.shift(cal, own, -1)
-      own.start = start
-      own.end = end
-      this.shift(cal, own, 1)
+      const refused = this.reallocate(listingId, cal, own, start, end)
+      if (refused !== null) return Effect.fail(refused)
       cal.allocs.set(bookingId, stored(own))
       return Effect.void
     })
@@ -543,6 +535,28 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
   /** Adds (+1) or removes (−1) the allocation's unit on each of its nights. */
   private shift(cal: ListingCalendar, a: Alloc, delta: 1 | -1): void {
     cal.nights.add(a.kind, a.start, a.end, delta)
+  }
+
+  /**
+   * Moves the booking's allocation to the nights [start, end), keeping its kind: the new nights are
+   * taken (those it already has count as its own) and the old ones given up, in one step; or,
+   * when a night has no unit free, nothing changes and the failure names every such night.
+   * The caller writes the allocation back (`stored`).
+   */
+  private reallocate(
+    listingId: string,
+    cal: ListingCalendar,
+    own: Alloc,
+    start: number,
+    end: number,
+  ): NightsUnavailable | null {
+    const failed = this.failingNights(cal, start, end, own)
+    if (failed.length > 0) return this.unavailable(listingId, failed)
+    this.shift(cal, own, -1)
+    own.start = start
+    own.end = end
+    this.shift(cal, own, 1)
+    return null
   }
 
   /** Nights of [start, end) with no unit free; nights the booking already has count as its own. */
