@@ -57,13 +57,19 @@ export * from './core/application/suspend-user.js'
 export * from './core/application/update-listing.js'
 export * from './core/application/update-profile.js'
 export * from './core/application/verify-email.js'
+export { availableUnits, hasFreeUnit, unitsTaken } from './core/domain/availability/night.js'
 export * from './core/domain/bookings/booking.js'
+export * from './core/domain/bookings/booking-events.js'
 export * from './core/domain/bookings/lifecycle.js'
+export * from './core/domain/bookings/new-booking.js'
+export type { EventPayload } from './core/domain/events/catalogue.js'
 export * from './core/domain/events/events.js'
+export { cityKey, listingMatches, stayShape } from './core/domain/listings/filter.js'
 export * from './core/domain/listings/listing.js'
 export * from './core/domain/listings/restrictions.js'
 export { haversineKm, type SearchPoint, sortKey } from './core/domain/listings/search-order.js'
 export * from './core/domain/payments/payment.js'
+export * from './core/domain/payments/payment-events.js'
 export * from './core/domain/policies/cancellation.js'
 export * from './core/domain/pricing/quote.js'
 export {
@@ -79,6 +85,7 @@ export {
 } from './core/domain/reports/host-report.js'
 export * from './core/domain/reviews/rating.js'
 export * from './core/domain/reviews/review.js'
+export * from './core/domain/reviews/review-events.js'
 // ---- shared values: money, dates, ids, time, errors ----
 export * from './core/domain/shared/brand.js'
 export * from './core/domain/shared/dates.js'
@@ -86,7 +93,14 @@ export * from './core/domain/shared/errors.js'
 export * from './core/domain/shared/ids.js'
 export * from './core/domain/shared/money.js'
 export * from './core/domain/shared/time.js'
-export { decodeInput, decodeInputResult, issuesOf } from './core/domain/shared/validation.js'
+export {
+  decodeInput,
+  decodeInputResult,
+  describeIssue,
+  issueLines,
+  issueList,
+  issuesOf,
+} from './core/domain/shared/validation.js'
 // ---- domain: users, listings, pricing, policies, bookings, payments, reviews, reports, events ----
 export * from './core/domain/users/user.js'
 // ---- driven ports and their Inversify tokens ----

@@ -51,7 +51,8 @@ describe('the built package (npm run build)', () => {
     }
   })
 
-  it('the core entry (index.js) and its whole module graph import no package but effect', () => {
+  /** The packages a built entry's whole static module graph imports (node: builtins aside). */
+  const packagesOf = (entry: string): { modules: number; packages: string[] } => {
     const bare = new Set<string>()
     const seen = new Set<string>()
     const visit = (file: string) => {
@@ -63,12 +64,21 @@ describe('the built package (npm run build)', () => {
       )) {
         const spec = (m[1] ?? m[2])!
         if (spec.startsWith('.')) visit(join(file, '..', spec))
-        else bare.add(spec.split('/')[0]!)
+        else if (!spec.startsWith('node:')) bare.add(spec.split('/')[0]!)
       }
     }
-    visit(join(outDir, 'index.js'))
-    expect(seen.size).toBeGreaterThan(50)
-    expect([...bare]).toEqual(['effect'])
+    visit(join(outDir, entry))
+    return { modules: seen.size, packages: [...bare].sort() }
+  }
+
+  it('the core entry (index.js) and its whole module graph import no package but effect', () => {
+    const core = packagesOf('index.js')
+    expect(core.modules).toBeGreaterThan(50)
+    expect(core.packages).toEqual(['effect'])
+  })
+
+  it('the events entry (schemas, envelope, AsyncAPI) loads no broker client: effect only', () => {
+    expect(packagesOf('events.js').packages).toEqual(['effect'])
   })
 
   it('exports the core values, use case classes, input schemas, port tokens and the engine', () => {
