@@ -1,0 +1,16 @@
+export { fromStripeAmount, stripeCurrency, toStripeAmount } from './amounts.js'
+export { type DecodedStripeEvent, decodeStripeEvent } from './events.js'
+export {
+  type BreakerOptions,
+  type BreakerState,
+  CircuitBreaker,
+  CircuitOpen,
+  type RetryOptions,
+  StripeTransient,
+} from './resilience.js'
+export {
+  StripePaymentGateway,
+  type StripePaymentGatewayOptions,
+  StripeRejected,
+  type StripeRequestRecord,
+} from './stripe-payment-gateway.js'
