@@ -13,4 +13,5 @@ export {
   type StripePaymentGatewayOptions,
   StripeRejected,
   type StripeRequestRecord,
+  type StripeResponseRecord,
 } from './stripe-payment-gateway.js'

@@ -47,6 +47,14 @@ class StripeBug extends Data.TaggedError('StripeBug')<{ readonly message: string
 
 type CallError = StripeTransient | StripeRejected | StripeMisconfigured | StripeBug
 
+/** An answer, as the SDK reports it. */
+export interface StripeResponseRecord {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly requestId: string | undefined
+}
+
 /** Every request the SDK sends, as the SDK reports it (tests check shapes and idempotency keys). */
 export interface StripeRequestRecord {
   readonly method: string
@@ -73,6 +81,8 @@ export interface StripePaymentGatewayOptions {
   /** Retry-After advised when a call fails while the breaker is still closed (default 5,000 ms). */
   readonly retryAfterMs?: number
   readonly onRequest?: (request: StripeRequestRecord) => void
+  /** Every answer Stripe gave (network failures have none). */
+  readonly onResponse?: (response: StripeResponseRecord) => void
 }
 
 const expandCharge = ['latest_charge']
@@ -191,6 +201,11 @@ export class StripePaymentGateway implements PaymentGateway {
         (r: { method: string; path: string; idempotency_key?: string; body?: unknown }) =>
           onRequest({ method: r.method, path: r.path, idempotencyKey: r.idempotency_key, body: r.body }),
       )
+    const onResponse = options.onResponse
+    if (onResponse !== undefined)
+      this.stripe.on('response', (r: { method: string; path: string; status: number; request_id?: string }) =>
+        onResponse({ method: r.method, path: r.path, status: r.status, requestId: r.request_id }),
+      )
     this.clock = options.clock
     this.webhookSecret = options.webhookSecret
     this.toleranceSeconds = options.toleranceSeconds ?? 300
@@ -290,11 +305,9 @@ export class StripePaymentGateway implements PaymentGateway {
   > {
     const self = this
     return Effect.gen(function* () {
+      // The intent's currency says how Stripe counts the amount. Whether it can be refunded (paid,
+      // and not above what is left) is Stripe's call: it refuses, and that is a decline.
       const before = yield* self.retrieveRaw(providerRef)
-      if (before.status !== 'succeeded')
-        return yield* Effect.fail(
-          new PaymentDeclined({ reason: `cannot refund a payment in status ${before.status}` }),
-        )
       const stripeAmount = toStripeAmount(amount, before.currency)
       if (Result.isFailure(stripeAmount))
         return yield* Effect.fail(new PaymentDeclined({ reason: `invalid refund: ${stripeAmount.failure}` }))
@@ -429,7 +442,7 @@ export class StripePaymentGateway implements PaymentGateway {
   ): Effect.Effect<Intent, PaymentDeclined | PaymentProviderUnavailable> {
     const self = this
     return Effect.gen(function* () {
-      const saved = yield* self.retrieveRaw(req.offSession.savedFrom)
+      const saved = yield* self.retrieveRaw(req.offSession.savedFrom, ['customer', 'payment_method'])
       const customer = idOf(saved.customer)
       const method = idOf(saved.payment_method)
       if (customer === null || method === null)
@@ -483,9 +496,14 @@ export class StripePaymentGateway implements PaymentGateway {
     )
   }
 
-  private retrieveRaw(providerRef: string): Effect.Effect<IntentResponse, PaymentProviderUnavailable> {
+  private retrieveRaw(
+    providerRef: string,
+    more: readonly string[] = [],
+  ): Effect.Effect<IntentResponse, PaymentProviderUnavailable> {
     return Effect.catchTag(
-      this.intent(() => this.stripe.paymentIntents.retrieve(providerRef, { expand: expandCharge })),
+      this.intent(() =>
+        this.stripe.paymentIntents.retrieve(providerRef, { expand: [...expandCharge, ...more] }),
+      ),
       'StripeRejected',
       (e) => Effect.die(new Error(`no PaymentIntent ${providerRef} at Stripe: ${e.message}`)),
     )
