@@ -69,7 +69,7 @@ describe('circuit breaker (on the Clock port)', () => {
     Effect.runPromise(
       Effect.result(
         b.guard(
-          Effect.suspend(() => {
+          Effect.suspend((): Effect.Effect<number, 'no' | StripeTransient> => {
             calls.n++
             return outcome === 'ok'
               ? Effect.succeed(1)
