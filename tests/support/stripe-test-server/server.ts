@@ -236,6 +236,22 @@ export class StripeTestServer {
     return this.flushing
   }
 
+  /**
+   * Waits until every webhook has been delivered and answered, including the ones those deliveries
+   * caused (the API's own calls back to Stripe). Deliveries that keep failing are dropped after five
+   * attempts, as Stripe would eventually stop.
+   */
+  async idle(): Promise<void> {
+    for (let round = 0; round < 200; round++) {
+      await this.flushing
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      if (this.flushScheduled) continue
+      if (this.queue.length === 0 || this.webhookUrl === null) return
+      await this.flush()
+    }
+    throw new Error('the Stripe test server never became idle')
+  }
+
   /** Requests as the server saw them, for counting. */
   requests(filter: { method?: string; path?: RegExp } = {}): RequestLogEntry[] {
     return this.log.filter(
