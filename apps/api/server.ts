@@ -19,7 +19,6 @@ import {
   type RateLimitSettings,
   type RouteDeps,
 } from '../../adapters/http/index.js'
-import { StripePaymentGateway } from '../../adapters/stripe/index.js'
 import { cacheTagsFor } from '../../core/domain/events/cache-tags.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import {
@@ -28,7 +27,7 @@ import {
   type InMemoryEngine,
   type InMemoryEngineOptions,
 } from '../composition/in-memory-engine.js'
-import { stripeGateway } from '../composition/payments.js'
+import { confirmsForDevelopment, stripeGateway } from '../composition/payments.js'
 import { amqpEventSource } from '../worker/event-sources.js'
 import { startWorker, type Worker } from '../worker/worker.js'
 import type { ApiConfig } from './config.js'
@@ -87,7 +86,7 @@ const swaggerDir = (): string | undefined => {
  */
 const developmentPayments = (engine: InMemoryEngine): RouteDeps['devPayments'] => {
   const bound = engine.gateway
-  if (bound instanceof StripePaymentGateway)
+  if (confirmsForDevelopment(bound))
     return (payment) => Effect.asVoid(bound.confirmForDevelopment(payment.providerRef))
   if (bound === engine.adapters.gateway)
     return (payment) =>
@@ -121,13 +120,17 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
               ),
           },
         }
+  const paymentGateway =
+    options.engine === undefined && config.payments.provider === 'stripe'
+      ? await stripeGateway(config.payments)
+      : undefined
   const engine =
     options.engine ??
     createInMemoryEngine({
       liveClock: true,
       randomIds: true,
       paymentWebhookSecret: config.paymentWebhookSecret,
-      ...(config.payments.provider === 'stripe' ? { paymentGateway: stripeGateway(config.payments) } : {}),
+      ...(paymentGateway === undefined ? {} : { paymentGateway }),
       ...options.engineOptions,
       ...(ports === undefined ? {} : { ports }),
     })

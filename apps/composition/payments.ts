@@ -1,5 +1,7 @@
-import { StripePaymentGateway } from '../../adapters/stripe/index.js'
+import type { Effect } from 'effect'
+import type { PaymentDeclined, PaymentProviderUnavailable } from '../../core/domain/shared/errors.js'
 import type { Clock } from '../../ports/clock.js'
+import type { Intent, PaymentGateway } from '../../ports/payment-gateway.js'
 
 export interface StripeSettings {
   readonly secretKey: string
@@ -9,15 +11,27 @@ export interface StripeSettings {
 }
 
 /**
- * The Stripe payment gateway for an engine, on the engine's clock (webhook tolerance and the circuit
- * breaker follow it). Pass it as `createInMemoryEngine({ paymentGateway: stripeGateway(settings) })`.
+ * The Stripe payment gateway for an engine, built on the engine's clock (webhook tolerance and the
+ * circuit breaker follow it): `createInMemoryEngine({ paymentGateway: await stripeGateway(s) })`.
+ * The SDK is loaded only when Stripe is configured, so the default start stays light.
  */
-export const stripeGateway =
-  (settings: StripeSettings) =>
-  (clock: Clock): StripePaymentGateway =>
+export const stripeGateway = async (settings: StripeSettings): Promise<(clock: Clock) => PaymentGateway> => {
+  const { StripePaymentGateway } = await import('../../adapters/stripe/index.js')
+  return (clock) =>
     new StripePaymentGateway({
       secretKey: settings.secretKey,
       webhookSecret: settings.webhookSecret,
       clock,
       ...(settings.apiBaseUrl === null ? {} : { apiBaseUrl: settings.apiBaseUrl }),
     })
+}
+
+/** A gateway that can play the payer in development (`auto_confirm`), as the Stripe adapter can. */
+export interface DevelopmentConfirmation {
+  confirmForDevelopment(
+    providerRef: string,
+  ): Effect.Effect<Intent, PaymentDeclined | PaymentProviderUnavailable>
+}
+
+export const confirmsForDevelopment = (g: PaymentGateway): g is PaymentGateway & DevelopmentConfirmation =>
+  typeof (g as Partial<DevelopmentConfirmation>).confirmForDevelopment === 'function'
