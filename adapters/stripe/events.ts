@@ -85,7 +85,13 @@ export type DecodedStripeEvent =
       readonly currency: string
       readonly metadata: Readonly<Record<string, string>>
     }
-  | { readonly kind: 'refund'; readonly id: string; readonly created: number; readonly paymentIntent: string }
+  | {
+      readonly kind: 'refund'
+      readonly id: string
+      readonly type: string
+      readonly created: number
+      readonly paymentIntent: string
+    }
   | { readonly kind: 'ignored'; readonly id: string; readonly type: string }
 
 const message = (issue: unknown) => String(issue)
@@ -132,7 +138,7 @@ export const decodeStripeEvent = (raw: unknown): Result.Result<DecodedStripeEven
     if (Result.isFailure(re)) return Result.fail(`${type}: not a Refund: ${message(re.failure)}`)
     const pi = re.success.payment_intent
     if (pi === undefined || pi === null) return Result.succeed({ kind: 'ignored', id, type })
-    return Result.succeed({ kind: 'refund', id, created, paymentIntent: pi })
+    return Result.succeed({ kind: 'refund', id, type, created, paymentIntent: pi })
   }
   return Result.succeed({ kind: 'ignored', id, type })
 }

@@ -391,7 +391,15 @@ export class StripePaymentGateway implements PaymentGateway {
         case 'refund': {
           // A refund object is one refund, not the total: read the intent's totals as they are now
           // (amounts only grow, so a later state folds in the same as the event's own would).
-          const pi = yield* self.retrieveRaw(e.paymentIntent)
+          const found = yield* Effect.result(
+            self.intent(() => self.stripe.paymentIntents.retrieve(e.paymentIntent, { expand: expandCharge })),
+          )
+          if (Result.isFailure(found)) {
+            if (found.failure._tag === 'PaymentProviderUnavailable') return yield* Effect.fail(found.failure)
+            // Not an intent this account can read: not one of ours.
+            return { kind: 'ignored', id: e.id, type: e.type } satisfies IgnoredProviderEvent
+          }
+          const pi = found.success
           const intent = self.view(pi)
           return {
             kind: 'payment',
