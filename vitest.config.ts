@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     reporters: ['default', './tests/support/plain-summary-reporter.ts'],
     hookTimeout: 60_000,
+    // Servers the suites need, each started once per run by its own entry.
+    globalSetup: ['./tests/support/stripe-mock.global.ts'],
   },
 })

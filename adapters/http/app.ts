@@ -16,6 +16,7 @@ import type { HttpMetrics } from './metrics.js'
 import { type OpenApiInfo, openApiDocument } from './openapi.js'
 import {
   HttpProblem,
+  headersOfCoreError,
   internalProblem,
   PROBLEM_CONTENT_TYPE,
   type Problem,
@@ -511,7 +512,11 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
           }
         const p = problemOfCoreError(e)
         if (p)
-          return { status: p.status, body: problemBody(p), headers: { 'content-type': PROBLEM_CONTENT_TYPE } }
+          return {
+            status: p.status,
+            body: problemBody(p),
+            headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headersOfCoreError(e) },
+          }
       }
       logger.error(
         { requestId: ctx.state.requestId, cause: Cause.pretty(exit.cause), route: spec.operationId },

@@ -53,6 +53,7 @@ const coreStatus: Readonly<Record<string, readonly [number, string]>> = {
   concurrent_modification: [409, 'The resource changed meanwhile; retry'],
   payment_declined: [402, 'The payment was declined'],
   invalid_provider_event: [400, 'The payment event was rejected'],
+  payment_provider_unavailable: [503, 'The payment provider is unavailable; retry later'],
   review_not_allowed: [422, 'A review is not allowed here'],
   review_already_posted: [409, 'A review was already posted'],
   response_already_posted: [409, 'A response was already posted'],
@@ -95,6 +96,15 @@ export const problemOfCoreError = (error: unknown): Problem | undefined => {
   }
   return problem
 }
+
+/**
+ * Headers a core error's response carries: `Retry-After` (whole seconds, at least 1) when the
+ * error says when to retry.
+ */
+export const headersOfCoreError = (error: unknown): Record<string, string> =>
+  isRecord(error) && typeof error.retryAfterMs === 'number'
+    ? { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) }
+    : {}
 
 export const problemOfHttp = (p: HttpProblem): Problem => ({
   type: `https://innkeeper.dev/problems/${p.code.replaceAll('_', '-')}`,

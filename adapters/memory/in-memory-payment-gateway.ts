@@ -6,6 +6,7 @@ import { instant } from '../../core/domain/shared/time.js'
 import type { Clock } from '../../ports/clock.js'
 import type {
   CreateIntent,
+  IgnoredProviderEvent,
   Intent,
   IntentStatus,
   PaymentGateway,
@@ -41,23 +42,30 @@ interface IntentRecord {
   lastError: string | null
 }
 
+const eventTypes = [
+  'payment_intent.amount_capturable_updated',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+  'charge.refunded',
+  'refund.updated',
+] as const
+const EventEnvelope = Schema.Struct({ id: Schema.String, type: Schema.String })
 const ProviderEventBody = Schema.Struct({
   id: Schema.String,
-  type: Schema.Literals([
-    'payment_intent.amount_capturable_updated',
-    'payment_intent.succeeded',
-    'payment_intent.payment_failed',
-    'payment_intent.canceled',
-    'charge.refunded',
-  ]),
+  type: Schema.Literals(eventTypes),
   providerRef: Schema.String,
+  amount: Schema.Int,
+  metadata: Schema.Record(Schema.String, Schema.String),
   amountCapturable: Schema.Int,
   amountReceived: Schema.Int,
   amountRefunded: Schema.Int,
   failureMessage: Schema.NullOr(Schema.String),
   created: Schema.Int,
 })
+const decodeEnvelope = Schema.decodeUnknownResult(Schema.fromJsonString(EventEnvelope))
 const decodeBody = Schema.decodeUnknownResult(Schema.fromJsonString(ProviderEventBody))
+const knownType = (t: string): t is ProviderEventType => (eventTypes as readonly string[]).includes(t)
 
 /** Signs a webhook body Stripe-style: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
 export const signPayload = (rawBody: string, secret: string, timestampSeconds: number): string =>
@@ -114,6 +122,13 @@ export class InMemoryPaymentGateway implements PaymentGateway {
         amountReceived: 0,
         amountRefunded: 0,
         lastError: null,
+      }
+      if (req.offSession !== undefined) {
+        const saved = this.intents.get(req.offSession.savedFrom)
+        if (saved === undefined || saved.amountReceived === 0)
+          return Effect.fail(
+            new PaymentDeclined({ reason: `no payment method saved from ${req.offSession.savedFrom}` }),
+          )
       }
       this.intents.set(ref, rec)
       if (req.offSession !== undefined) {
@@ -192,8 +207,11 @@ export class InMemoryPaymentGateway implements PaymentGateway {
     })
   }
 
-  verifyEvent(rawBody: string, signature: string): Effect.Effect<ProviderEvent, InvalidProviderEvent> {
-    return Effect.suspend(() => {
+  verifyEvent(
+    rawBody: string,
+    signature: string,
+  ): Effect.Effect<ProviderEvent | IgnoredProviderEvent, InvalidProviderEvent> {
+    return Effect.suspend((): Effect.Effect<ProviderEvent | IgnoredProviderEvent, InvalidProviderEvent> => {
       const fail = (reason: string) => Effect.fail(new InvalidProviderEvent({ reason }))
       let timestamp: number | undefined
       const candidates: string[] = []
@@ -217,10 +235,20 @@ export class InMemoryPaymentGateway implements PaymentGateway {
       const nowSeconds = Math.floor(this.clock.now() / 1000)
       if (Math.abs(nowSeconds - timestamp) > this.toleranceSeconds)
         return fail('signature timestamp is outside the tolerance window')
+      const envelope = decodeEnvelope(rawBody)
+      if (Result.isFailure(envelope)) return fail(`malformed event body: ${String(envelope.failure)}`)
+      if (!knownType(envelope.success.type)) {
+        const ignored: IgnoredProviderEvent = {
+          kind: 'ignored',
+          id: envelope.success.id,
+          type: envelope.success.type,
+        }
+        return Effect.succeed(ignored)
+      }
       const decoded = decodeBody(rawBody)
       if (Result.isFailure(decoded)) return fail(`malformed event body: ${String(decoded.failure)}`)
       const e = decoded.success
-      const event: ProviderEvent = { ...e, type: e.type as ProviderEventType, created: instant(e.created) }
+      const event: ProviderEvent = { kind: 'payment', ...e, created: instant(e.created) }
       return Effect.succeed(event)
     })
   }
@@ -248,6 +276,13 @@ export class InMemoryPaymentGateway implements PaymentGateway {
   /** Makes the next `count` off-session charges decline with `reason`. */
   declineNextOffSession(count = 1, reason = 'card_declined'): void {
     for (let i = 0; i < count; i++) this.offSessionDeclines.push(reason)
+  }
+
+  /** Queues a signed event of a type the core does not use (e.g. `customer.created`). */
+  emitUnusedEvent(type = 'customer.created'): void {
+    this.eventSeq += 1
+    const rawBody = JSON.stringify({ id: `evt_mem_${pad(this.eventSeq)}`, type })
+    this.queue({ rawBody, signature: this.sign(rawBody) })
   }
 
   /** Queued webhooks, oldest first, without removing them. */
@@ -309,10 +344,12 @@ export class InMemoryPaymentGateway implements PaymentGateway {
   private emit(type: ProviderEventType, rec: IntentRecord): void {
     this.eventSeq += 1
     const now = this.clock.now()
-    const event: ProviderEvent = {
+    const event: Omit<ProviderEvent, 'kind'> = {
       id: `evt_mem_${pad(this.eventSeq)}`,
       type,
       providerRef: rec.providerRef,
+      amount: rec.amount,
+      metadata: rec.metadata,
       amountCapturable: rec.amountCapturable,
       amountReceived: rec.amountReceived,
       amountRefunded: rec.amountRefunded,
@@ -320,7 +357,10 @@ export class InMemoryPaymentGateway implements PaymentGateway {
       created: now,
     }
     const rawBody = JSON.stringify(event)
-    const delivery: ProviderDelivery = { rawBody, signature: this.sign(rawBody, Math.floor(now / 1000)) }
+    this.queue({ rawBody, signature: this.sign(rawBody, Math.floor(now / 1000)) })
+  }
+
+  private queue(delivery: ProviderDelivery): void {
     this.deliveries.push(delivery)
     for (const handler of this.handlers) queueMicrotask(() => handler(delivery))
   }

@@ -33,6 +33,40 @@ const Env = Schema.Struct({
   INNKEEPER_SEED: Schema.optionalKey(Bool),
   INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
   INNKEEPER_PAYMENT_WEBHOOK_SECRET: Schema.optionalKey(Schema.String.check(Schema.isMinLength(16))),
+  INNKEEPER_PAYMENTS: Schema.optionalKey(
+    Schema.Literals(['memory', 'stripe']).annotate({ message: 'Expected one of: memory, stripe' }),
+  ),
+  INNKEEPER_STRIPE_SECRET_KEY: Schema.optionalKey(
+    Schema.String.check(
+      Schema.makeFilter((s: string) => /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(s), {
+        message: 'Expected a Stripe secret key: sk_test_…, sk_live_… (or a restricted rk_… key)',
+      }),
+    ),
+  ),
+  INNKEEPER_STRIPE_WEBHOOK_SECRET: Schema.optionalKey(
+    Schema.String.check(
+      Schema.makeFilter((s: string) => /^whsec_[A-Za-z0-9_]{8,}$/.test(s), {
+        message: "Expected the webhook endpoint's signing secret: whsec_…",
+      }),
+    ),
+  ),
+  INNKEEPER_STRIPE_API_BASE: Schema.optionalKey(
+    Schema.String.check(
+      Schema.makeFilter(
+        (s: string) => {
+          try {
+            const u = new URL(s)
+            return (
+              (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && u.pathname === '/'
+            )
+          } catch {
+            return false
+          }
+        },
+        { message: 'Expected an http(s) URL with a host and no path, like http://127.0.0.1:12111' },
+      ),
+    ),
+  ),
 })
 
 /** The variable names `loadApiConfig` reads. */
@@ -82,12 +116,25 @@ export interface ApiConfig {
   readonly seed: boolean
   /** How often the background loop runs: webhooks, due transitions, outbox relay. */
   readonly tickMs: number
+  /** The in-memory payment provider's webhook signing secret (development and tests). */
   readonly paymentWebhookSecret: string
+  readonly payments: PaymentsConfig
 }
+
+/** Which payment provider takes the money. */
+export type PaymentsConfig =
+  | { readonly provider: 'memory' }
+  | {
+      readonly provider: 'stripe'
+      readonly secretKey: string
+      readonly webhookSecret: string
+      /** Another Stripe-compatible API (stripe-mock, a test server); null for Stripe itself. */
+      readonly apiBaseUrl: string | null
+    }
 
 /**
  * Reads and validates the API's configuration. Every bad value is reported with its variable name;
- * production refuses to start without a JWT secret of its own.
+ * production refuses to start without a JWT secret of its own, and without a real payment provider.
  */
 export const loadApiConfig = (
   env: Readonly<Record<string, string | undefined>>,
@@ -104,8 +151,30 @@ export const loadApiConfig = (
   const problems: string[] = []
   if (mode === 'production' && e.INNKEEPER_JWT_SECRET === undefined)
     problems.push('INNKEEPER_JWT_SECRET: required in production (at least 32 characters)')
-  if (mode === 'production' && e.INNKEEPER_PAYMENT_WEBHOOK_SECRET === undefined)
-    problems.push('INNKEEPER_PAYMENT_WEBHOOK_SECRET: required in production (at least 16 characters)')
+  const provider = e.INNKEEPER_PAYMENTS ?? 'memory'
+  if (mode === 'production' && provider === 'memory')
+    problems.push(
+      'INNKEEPER_PAYMENTS: production takes real payments: set it to stripe (the memory provider takes no money)',
+    )
+  if (provider === 'stripe') {
+    if (e.INNKEEPER_STRIPE_SECRET_KEY === undefined)
+      problems.push('INNKEEPER_STRIPE_SECRET_KEY: required with INNKEEPER_PAYMENTS=stripe')
+    if (e.INNKEEPER_STRIPE_WEBHOOK_SECRET === undefined)
+      problems.push('INNKEEPER_STRIPE_WEBHOOK_SECRET: required with INNKEEPER_PAYMENTS=stripe')
+    if (
+      mode === 'production' &&
+      e.INNKEEPER_STRIPE_API_BASE !== undefined &&
+      !e.INNKEEPER_STRIPE_API_BASE.startsWith('https:')
+    )
+      problems.push('INNKEEPER_STRIPE_API_BASE: production sends the secret key only over https')
+  } else {
+    for (const name of [
+      'INNKEEPER_STRIPE_SECRET_KEY',
+      'INNKEEPER_STRIPE_WEBHOOK_SECRET',
+      'INNKEEPER_STRIPE_API_BASE',
+    ] as const)
+      if (e[name] !== undefined) problems.push(`${name}: only read with INNKEEPER_PAYMENTS=stripe`)
+  }
   const origins = (e.INNKEEPER_CORS_ORIGINS ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -132,5 +201,14 @@ export const loadApiConfig = (
     seed: truthy(e.INNKEEPER_SEED, mode === 'development'),
     tickMs: e.INNKEEPER_TICK_MS === undefined ? 250 : Number(e.INNKEEPER_TICK_MS),
     paymentWebhookSecret: e.INNKEEPER_PAYMENT_WEBHOOK_SECRET ?? 'whsec_innkeeper_memory',
+    payments:
+      provider === 'stripe'
+        ? {
+            provider: 'stripe',
+            secretKey: e.INNKEEPER_STRIPE_SECRET_KEY ?? '',
+            webhookSecret: e.INNKEEPER_STRIPE_WEBHOOK_SECRET ?? '',
+            apiBaseUrl: e.INNKEEPER_STRIPE_API_BASE ?? null,
+          }
+        : { provider: 'memory' },
   })
 }

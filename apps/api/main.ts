@@ -49,6 +49,7 @@ const main = async () => {
   const seeded = config.seed ? await seedDemo(api.engine) : null
   const lines = [
     `innkeeper API listening on ${api.url} (${config.mode} mode, in-memory engine)`,
+    `  payments ${config.payments.provider === 'stripe' ? `stripe${config.payments.apiBaseUrl === null ? '' : ` at ${config.payments.apiBaseUrl}`} (${config.payments.secretKey.includes('_live_') ? 'live' : 'test'} mode); webhooks at ${api.url}/api/v1/webhooks/payments/stripe` : 'memory (in-process, takes no money)'}`,
     `  ports    cache=${infraConfig.cache} rate-limiter=${infraConfig.rateLimiter} idempotency=${infraConfig.idempotency} sessions=${infraConfig.sessions} events=${infraConfig.events}${usesRedis(infraConfig) ? ` redis=${infraConfig.redisUrl.replace(/\/\/[^@]*@/, '//***@')}` : ''}${infraConfig.events === 'amqp' ? ` amqp=${redactAmqpUrl(infraConfig.amqpUrl)}` : ''}`,
     `  docs     ${api.url}/docs`,
     `  openapi  ${api.url}/openapi.json`,

@@ -17,6 +17,7 @@ import {
   HttpMetrics,
   type LoginLimits,
   type RateLimitSettings,
+  type RouteDeps,
 } from '../../adapters/http/index.js'
 import { cacheTagsFor } from '../../core/domain/events/cache-tags.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
@@ -26,6 +27,7 @@ import {
   type InMemoryEngine,
   type InMemoryEngineOptions,
 } from '../composition/in-memory-engine.js'
+import { confirmsForDevelopment, stripeGateway } from '../composition/payments.js'
 import { amqpEventSource } from '../worker/event-sources.js'
 import { startWorker, type Worker } from '../worker/worker.js'
 import type { ApiConfig } from './config.js'
@@ -77,6 +79,24 @@ const swaggerDir = (): string | undefined => {
   }
 }
 
+/**
+ * `auto_confirm` in development: the payer's side, through the engine's own gateway. The in-memory
+ * provider confirms and delivers its webhook at once; Stripe confirms the PaymentIntent with the test
+ * card `pm_card_visa`, and its webhook brings the booking along.
+ */
+const developmentPayments = (engine: InMemoryEngine): RouteDeps['devPayments'] => {
+  const bound = engine.gateway
+  if (confirmsForDevelopment(bound))
+    return (payment) => Effect.asVoid(bound.confirmForDevelopment(payment.providerRef))
+  if (bound === engine.adapters.gateway)
+    return (payment) =>
+      Effect.promise(async () => {
+        engine.adapters.gateway.confirmPayment(payment.providerRef, 'succeed')
+        await engine.deliverPaymentEvents()
+      })
+  return undefined
+}
+
 /** The API on the in-memory engine: builds the app, listens, and runs the background loop. */
 export const startApiServer = async (options: ApiServerOptions): Promise<ApiServer> => {
   const { config } = options
@@ -100,16 +120,21 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
               ),
           },
         }
+  const paymentGateway =
+    options.engine === undefined && config.payments.provider === 'stripe'
+      ? await stripeGateway(config.payments)
+      : undefined
   const engine =
     options.engine ??
     createInMemoryEngine({
       liveClock: true,
       randomIds: true,
       paymentWebhookSecret: config.paymentWebhookSecret,
+      ...(paymentGateway === undefined ? {} : { paymentGateway }),
       ...options.engineOptions,
       ...(ports === undefined ? {} : { ports }),
     })
-  const { clock, gateway } = engine.adapters
+  const { clock } = engine.adapters
   const cache = options.ports?.cache ?? engine.adapters.cache
   const tokens = new AccessTokens(config.jwt, clock)
 
@@ -130,15 +155,8 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     rateLimiter: options.ports?.rateLimiter ?? engine.adapters.rateLimiter,
     loginLimits: options.loginLimits ?? (config.rateLimit ? defaultLoginLimits : false),
     mode: config.mode,
-    paymentProviders: ['memory'],
-    devPayments:
-      config.mode === 'development'
-        ? (payment) =>
-            Effect.promise(async () => {
-              gateway.confirmPayment(payment.providerRef, 'succeed')
-              await engine.deliverPaymentEvents()
-            })
-        : undefined,
+    paymentProviders: [engine.gateway.provider],
+    devPayments: config.mode === 'development' ? developmentPayments(engine) : undefined,
   })
   const app = createHttpApp({
     routes,

@@ -26,9 +26,11 @@ import { type CoreSettings, defaultSettings } from '../../core/application/suppo
 import type { Instant } from '../../core/domain/shared/time.js'
 import type {
   Cache as CachePort,
+  Clock as ClockPort,
   EventPublisher as EventPublisherPort,
   IdempotencyStore as IdempotencyStorePort,
   Notifier as NotifierPort,
+  PaymentGateway as PaymentGatewayPort,
   RateLimiter as RateLimiterPort,
   SessionStore as SessionStorePort,
 } from '../../ports/index.js'
@@ -88,6 +90,11 @@ export interface InMemoryEngineOptions {
    * `adapters` field keeps the in-memory instances, which are then unused.
    */
   readonly ports?: InfrastructurePorts
+  /**
+   * The payment provider in place of the in-memory one (Stripe), built on the engine's clock. The
+   * `adapters.gateway` field keeps the in-memory instance, which is then unused.
+   */
+  readonly paymentGateway?: (clock: ClockPort) => PaymentGatewayPort
 }
 
 /** The ports a deployment may move out of process while repositories stay where they are. */
@@ -135,6 +142,8 @@ export interface InMemoryEngine {
   /** The same use cases returning Promises that reject with the typed error, for code without Effect. */
   readonly promises: PromiseFacade
   readonly adapters: InMemoryAdapters
+  /** The payment gateway the use cases use: `adapters.gateway`, or the one given in the options. */
+  readonly gateway: PaymentGatewayPort
   /** Runs a use case's Effect: resolves with its value, rejects with its typed error (which has a `code`). */
   run<A, E>(effect: Effect.Effect<A, E>): Promise<A>
   /** Delivers the webhooks the in-memory payment provider has queued, in order; returns how many. */
@@ -205,7 +214,8 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     .bind(GuestProfileRepository)
     .toConstantValue(wrap('GuestProfileRepository', adapters.guestProfiles))
   container.bind(AvailabilityStore).toConstantValue(wrap('AvailabilityStore', adapters.availability))
-  container.bind(PaymentGateway).toConstantValue(wrap('PaymentGateway', adapters.gateway))
+  const gateway: PaymentGatewayPort = options.paymentGateway?.(clock) ?? adapters.gateway
+  container.bind(PaymentGateway).toConstantValue(wrap('PaymentGateway', gateway))
   container
     .bind(EventPublisher)
     .toConstantValue(wrap('EventPublisher', infra.publisher ?? adapters.publisher))
@@ -247,6 +257,7 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     useCases,
     promises: promiseFacade(useCases),
     adapters,
+    gateway,
     run: runToPromise,
     deliverPaymentEvents,
     tick: async () => {

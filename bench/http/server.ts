@@ -158,7 +158,11 @@ const startApi = async (): Promise<ServerInfo> => {
     LOG_LEVEL: args.log,
     INNKEEPER_MODE: 'production',
     INNKEEPER_JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
-    INNKEEPER_PAYMENT_WEBHOOK_SECRET: 'whsec_bench_http_secret',
+    // Production refuses the in-memory payment provider; the engine built below is passed to the
+    // server as is (payments in memory, no network), so these keys only satisfy the checks.
+    INNKEEPER_PAYMENTS: 'stripe',
+    INNKEEPER_STRIPE_SECRET_KEY: 'sk_test_bench_unused',
+    INNKEEPER_STRIPE_WEBHOOK_SECRET: 'whsec_bench_unused',
     INNKEEPER_SEED: 'false',
     INNKEEPER_RATE_LIMIT: rateLimit ? 'on' : 'off',
   })

@@ -10,6 +10,7 @@ import {
   InvalidTransition,
   type NightsUnavailable,
   type PaymentDeclined,
+  type PaymentProviderUnavailable,
 } from '../domain/shared/errors.js'
 import type { BookingId } from '../domain/shared/ids.js'
 import { sumAmounts } from '../domain/shared/money.js'
@@ -35,6 +36,7 @@ export class AcceptBooking {
     | Forbidden
     | InvalidTransition
     | PaymentDeclined
+    | PaymentProviderUnavailable
     | NightsUnavailable
     | ConcurrentModification
   > {

@@ -8,7 +8,8 @@ import {
   InvalidTransition,
   type ListingNotFound,
   type NightsUnavailable,
-  type PaymentDeclined,
+  PaymentDeclined,
+  type PaymentProviderUnavailable,
   type StayRestrictionViolated,
   ValidationFailed,
 } from '../domain/shared/errors.js'
@@ -63,6 +64,7 @@ export class ModifyBooking {
     | StayRestrictionViolated
     | NightsUnavailable
     | PaymentDeclined
+    | PaymentProviderUnavailable
     | ConcurrentModification
   > {
     const deps = this.deps
@@ -118,7 +120,7 @@ export class ModifyBooking {
           const claimed: Booking = {
             ...booking,
             pendingChange: change,
-            dueAt: computeDueAt(booking.state, booking.points, change),
+            dueAt: computeDueAt(booking.state, booking.points, change, booking.settling),
             updatedAt: now,
             version: booking.version + 1,
           }
@@ -154,6 +156,11 @@ const chargeDifference = (deps: Deps, booking: Booking, change: PendingChange) =
     if (booking.state !== 'confirmed' || delta <= 0) return
     const { gateway, clock } = deps
     const now = clock.now()
+    // The payer's method was kept by the provider with the booking's first payment.
+    const paid = (yield* deps.payments.byBooking(booking.id)).filter((p) => p.capturedAmount > 0)
+    const saved = paid.find((p) => p.purpose === 'booking') ?? paid[0]
+    if (saved === undefined)
+      return yield* Effect.fail(new PaymentDeclined({ reason: 'no saved payment method for this booking' }))
     // One top-up per change, whoever retries it: the change's key names the charge and the record.
     const paymentId = `pay_${change.key}` as PaymentId
     const intent = yield* gateway.createIntent({
@@ -162,7 +169,7 @@ const chargeDifference = (deps: Deps, booking: Booking, change: PendingChange) =
       captureMethod: 'automatic',
       idempotencyKey: `modify:${change.key}`,
       metadata: { bookingId: booking.id, paymentId, purpose: 'modification', changeKey: change.key },
-      offSession: { payerRef: booking.guestId },
+      offSession: { savedFrom: saved.providerRef },
     })
     yield* recordPayment(deps, {
       id: paymentId,

@@ -7,6 +7,7 @@ import {
   Forbidden,
   InvalidTransition,
   type PaymentDeclined,
+  type PaymentProviderUnavailable,
 } from '../domain/shared/errors.js'
 import type { BookingId, PaymentId } from '../domain/shared/ids.js'
 import { loadBookingFor } from './support/booking-access.js'
@@ -38,7 +39,12 @@ export class StartPayment {
     bookingId: BookingId,
   ): Effect.Effect<
     Checkout,
-    BookingNotFound | Forbidden | InvalidTransition | PaymentDeclined | ConcurrentModification
+    | BookingNotFound
+    | Forbidden
+    | InvalidTransition
+    | PaymentDeclined
+    | PaymentProviderUnavailable
+    | ConcurrentModification
   > {
     const deps = this.deps
     const { bookings, payments, gateway, clock, settings } = deps

@@ -86,7 +86,8 @@ paymentGatewayContract('memory', async () => {
       gateway.confirmPayment(ref, outcome, message)
     },
     takeDeliveries: async () => gateway.takeDeliveries(),
-    declineNextOffSession: () => gateway.declineNextOffSession(),
+    declineNextOffSession: (reason) => gateway.declineNextOffSession(1, reason),
+    emitUnusedEvent: async () => gateway.emitUnusedEvent(),
   }
 })
 eventPublisherContract('memory', async () => {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import { Effect } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { InvalidProviderEvent, PaymentDeclined } from '../../core/domain/shared/errors.js'
+import type { Currency } from '../../core/domain/shared/money.js'
 import { MINUTE } from '../../core/domain/shared/time.js'
 import type { CreateIntent, PaymentGateway, ProviderEvent } from '../../ports/payment-gateway.js'
 import { type ClockControl, failure, run, USD } from './fixtures.js'
@@ -21,8 +22,13 @@ export interface PaymentGatewayHarness {
   readonly takeDeliveries: () => Promise<
     ReadonlyArray<{ readonly rawBody: string; readonly signature: string }>
   >
-  /** Makes the next off-session charge decline. */
-  readonly declineNextOffSession: () => void
+  /**
+   * Makes the next off-session charge decline: the card is refused, or the bank asks for an
+   * authentication the absent payer cannot give (Stripe's `authentication_required`).
+   */
+  readonly declineNextOffSession: (reason?: 'card_declined' | 'authentication_required') => void
+  /** Has the provider send a genuine event of a type the core does not use. */
+  readonly emitUnusedEvent: () => Promise<void>
   readonly cleanup?: () => Promise<void>
 }
 
@@ -54,8 +60,17 @@ export const paymentGatewayContract = (name: string, make: () => Promise<Payment
     })
     const events = async (): Promise<ProviderEvent[]> => {
       const out: ProviderEvent[] = []
-      for (const d of await h.takeDeliveries()) out.push(await run(gw.verifyEvent(d.rawBody, d.signature)))
+      for (const d of await h.takeDeliveries()) {
+        const e = await run(gw.verifyEvent(d.rawBody, d.signature))
+        if (e.kind === 'payment') out.push(e)
+      }
       return out
+    }
+    const paid = async () => {
+      const first = await run(gw.createIntent(request()))
+      await h.confirmPayment(first.providerRef, 'succeed')
+      await h.takeDeliveries()
+      return first.providerRef
     }
 
     it('a new intent requires a payment method and carries a client secret', async () => {
@@ -91,10 +106,21 @@ export const paymentGatewayContract = (name: string, make: () => Promise<Payment
       expect(e).toMatchObject({
         type: 'payment_intent.succeeded',
         providerRef: intent.providerRef,
+        amount: 10_000,
+        metadata: { bookingId: 'bkg_1' },
         amountReceived: 10_000,
         amountRefunded: 0,
         failureMessage: null,
       })
+    })
+
+    it('a zero-decimal currency is charged in its own units (JPY 5,000 is 5,000 yen)', async () => {
+      const intent = await run(gw.createIntent(request({ amount: 5_000, currency: 'JPY' as Currency })))
+      expect(intent.amount).toBe(5_000)
+      await h.confirmPayment(intent.providerRef, 'succeed')
+      expect(await run(gw.retrieve(intent.providerRef))).toMatchObject({ amountReceived: 5_000 })
+      const [e] = await events()
+      expect(e).toMatchObject({ amount: 5_000, amountReceived: 5_000 })
     })
 
     it('manual capture: authorize → requires_capture, capture → succeeded (idempotent), each reported', async () => {
@@ -183,14 +209,33 @@ export const paymentGatewayContract = (name: string, make: () => Promise<Payment
       expect(await failure(gw.refund(intent.providerRef, 1, key('refund')))).toBeInstanceOf(PaymentDeclined)
     })
 
-    it('off-session charges are final at once: succeeded, or declined with PaymentDeclined', async () => {
-      const ok = await run(gw.createIntent(request({ offSession: { payerRef: 'cus_1' } })))
+    it('off-session charges on the saved method are final at once: succeeded, or declined with PaymentDeclined', async () => {
+      const savedFrom = await paid()
+      const ok = await run(gw.createIntent(request({ offSession: { savedFrom } })))
       expect(ok).toMatchObject({ status: 'succeeded', amountReceived: 10_000 })
       h.declineNextOffSession()
-      const declined = await failure(gw.createIntent(request({ offSession: { payerRef: 'cus_1' } })))
+      const declined = await failure(gw.createIntent(request({ offSession: { savedFrom } })))
       expect(declined).toBeInstanceOf(PaymentDeclined)
-      const again = await run(gw.createIntent(request({ offSession: { payerRef: 'cus_1' } })))
+      const again = await run(gw.createIntent(request({ offSession: { savedFrom } })))
       expect(again.status).toBe('succeeded')
+    })
+
+    it('an off-session charge the bank wants authenticated is declined and keeps nothing', async () => {
+      const savedFrom = await paid()
+      h.declineNextOffSession('authentication_required')
+      const declined = await failure(gw.createIntent(request({ amount: 2_500, offSession: { savedFrom } })))
+      expect(declined).toBeInstanceOf(PaymentDeclined)
+      expect(declined.reason).toContain('authentication_required')
+      // Whatever the provider reports about the attempt, no money is taken or held by it.
+      for (const e of await events()) expect(e.amountReceived + e.amountCapturable).toBe(0)
+    })
+
+    it('an off-session charge without a saved method is declined', async () => {
+      const unpaid = await run(gw.createIntent(request()))
+      const declined = await failure(
+        gw.createIntent(request({ offSession: { savedFrom: unpaid.providerRef } })),
+      )
+      expect(declined).toBeInstanceOf(PaymentDeclined)
     })
 
     it('concurrent creates with one key make one intent', async () => {
@@ -209,7 +254,7 @@ export const paymentGatewayContract = (name: string, make: () => Promise<Payment
       await h.confirmPayment(intent.providerRef, 'succeed')
       const [d] = await h.takeDeliveries()
       const ok = await run(gw.verifyEvent(d!.rawBody, d!.signature))
-      expect(ok.providerRef).toBe(intent.providerRef)
+      expect(ok).toMatchObject({ kind: 'payment', providerRef: intent.providerRef })
       const tampered = d!.rawBody.replace('10000', '99999')
       expect(tampered).not.toBe(d!.rawBody)
       const err = await failure(gw.verifyEvent(tampered, d!.signature))
@@ -236,14 +281,25 @@ export const paymentGatewayContract = (name: string, make: () => Promise<Payment
       const err = await failure(gw.verifyEvent(d!.rawBody, d!.signature))
       expect(err).toBeInstanceOf(InvalidProviderEvent)
       const fresh = signWith(h.secret, d!.rawBody, Math.floor(h.clock.now() / 1000))
-      expect((await run(gw.verifyEvent(d!.rawBody, fresh))).providerRef).toBe(intent.providerRef)
+      expect(await run(gw.verifyEvent(d!.rawBody, fresh))).toMatchObject({ providerRef: intent.providerRef })
     })
 
     it('verifyEvent rejects a correctly signed body that is not a valid event', async () => {
       const t = Math.floor(h.clock.now() / 1000)
-      for (const body of ['not json', '{}', JSON.stringify({ id: 'evt_1', type: 'charge.exploded' })]) {
+      const bodies = ['not json', '{}', JSON.stringify({ id: 'evt_1', type: 'payment_intent.succeeded' })]
+      for (const body of bodies) {
         const err = await failure(gw.verifyEvent(body, signWith(h.secret, body, t)))
         expect(err).toBeInstanceOf(InvalidProviderEvent)
+      }
+    })
+
+    it('a genuine event of a type the core does not use is verified and marked ignored', async () => {
+      await h.emitUnusedEvent()
+      const deliveries = await h.takeDeliveries()
+      expect(deliveries.length).toBeGreaterThan(0)
+      for (const d of deliveries) {
+        const e = await run(gw.verifyEvent(d.rawBody, d.signature))
+        expect(e.kind).toBe('ignored')
       }
     })
 

@@ -748,7 +748,8 @@ describe('unexpected failures: 500 problem with the request id, nothing internal
 describe('production mode', () => {
   let api: TestApi
   beforeAll(async () => {
-    api = await startTestApi({ mode: 'production' })
+    // Production takes real payments: the engine pays through Stripe (the stateful test server).
+    api = await startTestApi({ mode: 'production', payments: 'stripe' })
   })
   afterAll(() => api.close())
 
@@ -775,7 +776,12 @@ describe('production mode', () => {
 })
 
 describe('configuration', () => {
-  const base = { INNKEEPER_JWT_SECRET: 's'.repeat(32), INNKEEPER_PAYMENT_WEBHOOK_SECRET: 'w'.repeat(16) }
+  const base = {
+    INNKEEPER_JWT_SECRET: 's'.repeat(32),
+    INNKEEPER_PAYMENTS: 'stripe',
+    INNKEEPER_STRIPE_SECRET_KEY: 'sk_live_operations0test',
+    INNKEEPER_STRIPE_WEBHOOK_SECRET: 'whsec_operations0test',
+  }
 
   it('reports every bad value by its variable name, all at once', () => {
     const r = loadApiConfig({
@@ -812,12 +818,12 @@ describe('configuration', () => {
     expect(messages.filter((m) => m.startsWith('INNKEEPER_CORS_ORIGINS:'))).toHaveLength(2)
   })
 
-  it('production refuses to start without its secrets (INNKEEPER_MODE or NODE_ENV); development generates a JWT secret', () => {
+  it('production refuses to start without its secrets or with the memory payment provider (INNKEEPER_MODE or NODE_ENV); development generates a JWT secret', () => {
     for (const env of [{ INNKEEPER_MODE: 'production' }, { NODE_ENV: 'production' }]) {
       const r = loadApiConfig(env)
       const messages = Result.isFailure(r) ? r.failure : []
       expect(messages.some((m) => m.startsWith('INNKEEPER_JWT_SECRET:'))).toBe(true)
-      expect(messages.some((m) => m.startsWith('INNKEEPER_PAYMENT_WEBHOOK_SECRET:'))).toBe(true)
+      expect(messages.some((m) => m.startsWith('INNKEEPER_PAYMENTS:'))).toBe(true)
     }
     const prod = loadApiConfig({ INNKEEPER_MODE: 'production', ...base })
     expect(Result.isSuccess(prod) && prod.success.mode).toBe('production')
@@ -895,7 +901,7 @@ describe('configuration', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('invalid configuration')
     expect(r.stderr).toContain('INNKEEPER_JWT_SECRET')
-    expect(r.stderr).toContain('INNKEEPER_PAYMENT_WEBHOOK_SECRET')
+    expect(r.stderr).toContain('INNKEEPER_PAYMENTS')
     expect(r.stdout).not.toContain('listening')
   })
 

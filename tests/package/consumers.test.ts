@@ -210,6 +210,7 @@ describe('consumer projects install the tarball, typecheck and book', () => {
     for (const [entry, peer] of [
       ['innkeeper/redis', 'ioredis'],
       ['innkeeper/amqp', 'rabbitmq-client'],
+      ['innkeeper/stripe', 'stripe'],
       ['innkeeper/http', '@koa/bodyparser|@koa/cors|@koa/router|helmet|jose|koa|pino|prom-client'],
     ] as const)
       expect(() => sh('node', ['--input-type=module', '-e', `await import('${entry}')`], dir)).toThrow(

@@ -108,7 +108,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       params: IdParams,
       body: ModifyBookingInput,
       success: { status: 200, description: 'The modified booking', schema: BookingView },
-      errors: [402, 403, 404, 409, 422],
+      errors: [402, 403, 404, 409, 422, 503],
       handle: ({ caller, params, body }) =>
         Effect.map(
           Effect.flatMap(uc.modifyBooking.execute(caller, asBookingId(params.id), body), touched),
@@ -120,6 +120,8 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       path: '/bookings/{id}/cancel',
       operationId: 'cancelBooking',
       summary: 'Cancel: a guest is refunded by the policy, a host or admin cancellation refunds everything',
+      description:
+        'The cancellation takes effect at once. Its refund (or void) is made with the payment provider right after; should the provider be unreachable, it is retried until made.',
       tags: ['bookings'],
       auth: 'user',
       params: IdParams,
@@ -143,7 +145,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       roles: ['host'],
       params: IdParams,
       success: { status: 200, description: 'The confirmed booking', schema: BookingView },
-      errors: [402, 403, 404, 409],
+      errors: [402, 403, 404, 409, 503],
       handle: ({ caller, params }) =>
         Effect.map(uc.acceptBooking.execute(caller, asBookingId(params.id)), one),
     }),
@@ -187,7 +189,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       bodyOptional: true,
       idempotent: true,
       success: { status: 200, description: 'The payment to confirm', schema: CheckoutView },
-      errors: [402, 403, 404, 409],
+      errors: [402, 403, 404, 409, 503],
       handle: ({ caller, params, body }) =>
         Effect.gen(function* () {
           // Field-level issues and unknown fields rejected, like every other body.

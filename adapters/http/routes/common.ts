@@ -1,6 +1,7 @@
 import { Effect, Schema } from 'effect'
 import { NonBlank } from '../../../core/application/support/schemas.js'
 import type { Payment } from '../../../core/domain/payments/payment.js'
+import type { PaymentDeclined, PaymentProviderUnavailable } from '../../../core/domain/shared/errors.js'
 import type { Cache } from '../../../ports/cache.js'
 import type { Clock } from '../../../ports/clock.js'
 import type { RateLimiter, RateLimitPolicy } from '../../../ports/rate-limiter.js'
@@ -32,10 +33,14 @@ export interface RouteDeps {
   readonly loginLimits: LoginLimits | false
   readonly mode: 'development' | 'production'
   /**
-   * Development only: completes a payment with the in-memory provider at once and delivers its
-   * webhook, so `checkout` with `auto_confirm` confirms the booking in one call.
+   * Development only (`checkout` with `auto_confirm`): completes the payment as the payer would.
+   * The in-memory provider confirms and delivers its webhook at once, so the booking is confirmed in
+   * the same call; with Stripe the PaymentIntent is confirmed with a test card and the booking
+   * follows when Stripe's webhook arrives.
    */
-  readonly devPayments?: (payment: Payment) => Effect.Effect<void>
+  readonly devPayments?: (
+    payment: Payment,
+  ) => Effect.Effect<void, PaymentDeclined | PaymentProviderUnavailable>
   /** Payment providers whose webhooks are accepted, by the `{provider}` path segment. */
   readonly paymentProviders: readonly string[]
 }

@@ -45,7 +45,7 @@ export const paymentRoutes = (deps: RouteDeps): Route[] => {
       operationId: 'paymentWebhook',
       summary: "The payment provider's events (signature verified on the raw body)",
       description:
-        'Duplicates and out-of-order deliveries converge to the same state. Events about payments that are not ours are acknowledged and ignored.',
+        'Duplicates and out-of-order deliveries converge to the same state. Events about payments that are not ours, and event types the engine does not use, are acknowledged and ignored. A 503 (the provider unreachable while the event is applied) asks the provider to deliver again.',
       tags: ['payments'],
       auth: 'public',
       params: ProviderParams,
@@ -55,10 +55,10 @@ export const paymentRoutes = (deps: RouteDeps): Route[] => {
         description: 'Applied, duplicate or ignored',
         schema: Schema.Struct({
           received: Schema.Boolean,
-          outcome: Schema.Literals(['applied', 'duplicate', 'unknown_payment']),
+          outcome: Schema.Literals(['applied', 'duplicate', 'unknown_payment', 'ignored']),
         }),
       },
-      errors: [404],
+      errors: [404, 503],
       handle: ({ params, rawBody, header }) =>
         Effect.gen(function* () {
           if (!deps.paymentProviders.includes(params.provider))

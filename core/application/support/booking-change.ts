@@ -1,4 +1,4 @@
-import { Effect } from 'effect'
+import { Effect, Result } from 'effect'
 import { type Booking, computeDueAt } from '../../domain/bookings/booking.js'
 import { bookingModifiedEvent } from '../../domain/bookings/booking-events.js'
 import { ConcurrentModification, InvalidTransition } from '../../domain/shared/errors.js'
@@ -22,7 +22,7 @@ export const abandonChange = (deps: ChangeDeps, bookingId: BookingId, key: strin
         {
           ...b,
           pendingChange: null,
-          dueAt: computeDueAt(b.state, b.points, null),
+          dueAt: computeDueAt(b.state, b.points, null, b.settling),
           updatedAt: now,
           version: b.version + 1,
         },
@@ -62,10 +62,13 @@ export const applyChange = (deps: ChangeDeps, bookingId: BookingId, key: string)
       }
       if (b.state === 'pending_payment') {
         // The open payment was for the old total: void it; the guest checks out again.
+        // Best effort: with the provider unreachable the payment stays open, and settling voids it
+        // once the booking no longer needs it (StartPayment never reuses a payment of another amount).
         for (const p of yield* payments.byBooking(b.id)) {
           if (p.status !== 'requires_payment' || p.amount === change.quote.guestTotal) continue
-          const intent = yield* gateway.cancel(p.providerRef, `void:${p.id}`)
-          const folded = foldPayment(ids, p, intentState(intent), now)
+          const voided = yield* Effect.result(gateway.cancel(p.providerRef, `void:${p.id}`))
+          if (Result.isFailure(voided)) continue
+          const folded = foldPayment(ids, p, intentState(voided.success), now)
           if (folded) yield* payments.save(folded.payment, folded.events)
         }
       }
@@ -77,7 +80,7 @@ export const applyChange = (deps: ChangeDeps, bookingId: BookingId, key: string)
         quote: change.quote,
         points,
         pendingChange: null,
-        dueAt: computeDueAt(b.state, points, null),
+        dueAt: computeDueAt(b.state, points, null, b.settling),
         modifications: [
           ...b.modifications,
           {

@@ -2,13 +2,19 @@ import { Effect, Option, Result } from 'effect'
 import {
   applyTransition,
   type Booking,
+  computeDueAt,
   PENDING_CHANGE_TIMEOUT_MS,
   SETTLEMENT_CLAIM_MS,
+  type SettlementClaim,
 } from '../../domain/bookings/booking.js'
 import { bookingEvent } from '../../domain/bookings/booking-events.js'
 import { HOST_RESPONSE_WINDOW_MS, type TransitionName } from '../../domain/bookings/lifecycle.js'
 import { netPaid, type Payment } from '../../domain/payments/payment.js'
-import { type BookingNotFound, ConcurrentModification } from '../../domain/shared/errors.js'
+import {
+  type BookingNotFound,
+  ConcurrentModification,
+  type PaymentProviderUnavailable,
+} from '../../domain/shared/errors.js'
 import type { BookingId } from '../../domain/shared/ids.js'
 import { sumAmounts } from '../../domain/shared/money.js'
 import { addMs } from '../../domain/shared/time.js'
@@ -68,7 +74,7 @@ const savePayment = (deps: SettleDeps, before: Payment, folded: ReturnType<typeo
 export const settleBooking = (
   deps: SettleDeps,
   bookingId: BookingId,
-): Effect.Effect<Booking, BookingNotFound | ConcurrentModification> => {
+): Effect.Effect<Booking, BookingNotFound | ConcurrentModification | PaymentProviderUnavailable> => {
   /** This settlement's claim, once it has made one (kept across its retries). */
   let mine: string | null = null
   return retryOnConflict(
@@ -138,7 +144,12 @@ export const settleBooking = (
       if (target === null) {
         // Nothing to settle yet; a claim of ours from an earlier round is given back.
         if (booking.settling === null || booking.settling.by !== mine) return booking
-        const released: Booking = { ...booking, settling: null, version: booking.version + 1 }
+        const released: Booking = {
+          ...booking,
+          settling: null,
+          dueAt: computeDueAt(booking.state, booking.points, booking.pendingChange, null),
+          version: booking.version + 1,
+        }
         yield* bookings.save(released, [])
         return released
       }
@@ -154,10 +165,14 @@ export const settleBooking = (
         // Claim the booking's money, then go round again: the next round reads the payments
         // afresh under the claim (another settlement may have moved money before it).
         mine ??= ids.next('settlement')
+        // The claim's lapse is also when the timer loop takes the booking up again, should this
+        // settlement not finish (the payment provider unreachable): money left to move is not lost.
+        const claim: SettlementClaim = { by: mine, until: addMs(now, SETTLEMENT_CLAIM_MS) }
         yield* bookings.save(
           {
             ...booking,
-            settling: { by: mine, until: addMs(now, SETTLEMENT_CLAIM_MS) },
+            settling: claim,
+            dueAt: computeDueAt(booking.state, booking.points, booking.pendingChange, claim),
             version: booking.version + 1,
           },
           [],
@@ -179,7 +194,11 @@ export const settleBooking = (
         if (amount <= 0) continue
         const key = `refund:${p.id}:${p.refundedAmount}:${amount}`
         const r = yield* Effect.result(gateway.refund(p.providerRef, amount, key))
-        if (Result.isFailure(r)) continue // the provider refused (e.g. nothing left to refund); the next run retries
+        if (Result.isFailure(r)) {
+          // Unreachable: stop here, keeping the claim, so the timer loop settles again when it lapses.
+          if (r.failure._tag === 'PaymentProviderUnavailable') return yield* Effect.fail(r.failure)
+          continue // the provider refused (e.g. nothing left to refund); the next run retries
+        }
         const refund = {
           id: ids.next('refund'),
           amount,
@@ -208,6 +227,7 @@ export const settleBooking = (
           paidAmount,
           refundedAmount,
           settling: null,
+          dueAt: computeDueAt(booking.state, booking.points, booking.pendingChange, null),
           updatedAt: now,
           version: booking.version + 1,
         }

@@ -105,15 +105,24 @@ export interface Booking {
   readonly version: number
 }
 
+/**
+ * When the booking next needs the timer loop: its next timed transition, a pending change going
+ * stale, or a settlement claim lapsing (a settlement that could not finish — the payment provider
+ * unreachable — is taken up again when its claim lapses).
+ */
 export const computeDueAt = (
   state: BookingState,
   points: TimePoints,
   pendingChange: PendingChange | null = null,
+  settling: SettlementClaim | null = null,
 ): Instant | null => {
-  const timer = nextTimer(state, points)?.at ?? null
-  if (pendingChange === null) return timer
-  const stale = (pendingChange.startedAt + PENDING_CHANGE_TIMEOUT_MS) as Instant
-  return timer === null || stale < timer ? stale : timer
+  let due = nextTimer(state, points)?.at ?? null
+  const earlier = (at: Instant) => {
+    if (due === null || at < due) due = at
+  }
+  if (pendingChange !== null) earlier((pendingChange.startedAt + PENDING_CHANGE_TIMEOUT_MS) as Instant)
+  if (settling !== null) earlier(settling.until)
+  return due
 }
 
 /**
@@ -138,7 +147,7 @@ export const applyTransition = (
       ...patch,
       state: t.to,
       points,
-      dueAt: computeDueAt(t.to, points, b.pendingChange),
+      dueAt: computeDueAt(t.to, points, b.pendingChange, b.settling),
       history: [...b.history, { transition: name, from: b.state, to: t.to, actor, at: now }],
       updatedAt: now,
     }

@@ -107,6 +107,20 @@ export class ConcurrentModification extends Data.TaggedError('ConcurrentModifica
 export class PaymentDeclined extends Data.TaggedError('PaymentDeclined')<{ readonly reason: string }> {
   readonly code = 'payment_declined' as const
 }
+/**
+ * The payment provider could not be reached (network errors, timeouts, 429 or 5xx after bounded
+ * retries, or its circuit breaker open). Nothing was changed on our side; retry after `retryAfterMs`.
+ */
+export class PaymentProviderUnavailable extends Data.TaggedError('PaymentProviderUnavailable')<{
+  readonly provider: string
+  readonly reason: string
+  readonly retryAfterMs: number
+}> {
+  readonly code = 'payment_provider_unavailable' as const
+  override get message(): string {
+    return `the payment provider ${this.provider} is unavailable: ${this.reason}`
+  }
+}
 export class InvalidProviderEvent extends Data.TaggedError('InvalidProviderEvent')<{
   readonly reason: string
 }> {
@@ -169,6 +183,7 @@ export type InnkeeperError =
   | InvalidTransition
   | ConcurrentModification
   | PaymentDeclined
+  | PaymentProviderUnavailable
   | InvalidProviderEvent
   | ReviewNotAllowed
   | ReviewAlreadyPosted

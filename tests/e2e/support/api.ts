@@ -1,10 +1,14 @@
 import { Effect } from 'effect'
 import type { LoginLimits, RateLimitSettings } from '../../../adapters/http/index.js'
+import { StripePaymentGateway } from '../../../adapters/stripe/index.js'
 import { type ApiConfig, loadApiConfig } from '../../../apps/api/config.js'
 import { grantRole } from '../../../apps/api/seed.js'
 import { type ApiServer, startApiServer } from '../../../apps/api/server.js'
 import { createInMemoryEngine, type InMemoryEngine } from '../../../apps/composition/in-memory-engine.js'
 import type { UserId } from '../../../core/domain/shared/ids.js'
+import type { Clock } from '../../../ports/clock.js'
+import { localStripe, payerConfirms, testMethodFor } from '../../support/stripe-test-server/harness.js'
+import { StripeTestServer } from '../../support/stripe-test-server/server.js'
 import { OpenApiResponseChecker } from './openapi-check.js'
 
 export const T0 = Date.UTC(2026, 0, 5, 9)
@@ -49,8 +53,25 @@ export interface TestApi {
   login(email: string, password?: string): Promise<HttpResponse>
   /** Moves the engine's clock and runs the background loop (webhooks, timers, outbox). */
   advance(ms: number): Promise<void>
+  /** The payer and the provider's webhooks, whichever provider the engine uses. */
+  readonly payments: PaymentsDriver
+  /** The stateful Stripe test server, with `payments: 'stripe'`. */
+  readonly stripe: StripeTestServer | null
   close(): Promise<void>
 }
+
+export interface PaymentsDriver {
+  readonly provider: 'memory' | 'stripe'
+  /** The payer completes (or fails) the payment on the provider's side. */
+  confirm(providerRef: string, outcome: 'succeed' | 'fail', failureMessage?: string): Promise<void>
+  /**
+   * Delivers the provider's pending webhooks to the API over HTTP and returns the API's answers:
+   * the in-memory provider's queue, or everything the Stripe test server has to send until it is idle.
+   */
+  deliver(): Promise<HttpResponse[]>
+}
+
+export const STRIPE_WEBHOOK_SECRET = 'whsec_e2e_stripe_endpoint_secret'
 
 export interface TestApiOptions {
   readonly mode?: 'development' | 'production'
@@ -58,6 +79,8 @@ export interface TestApiOptions {
   readonly loginLimits?: LoginLimits | false
   readonly env?: Record<string, string>
   readonly start?: number
+  /** `stripe`: the engine pays through StripePaymentGateway against a stateful Stripe test server. */
+  readonly payments?: 'memory' | 'stripe'
 }
 
 let namespace = 0
@@ -75,16 +98,45 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
     INNKEEPER_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     INNKEEPER_PAYMENT_WEBHOOK_SECRET: 'whsec_test_secret_value',
     INNKEEPER_SEED: 'false',
+    ...(options.payments === 'stripe'
+      ? {
+          INNKEEPER_PAYMENTS: 'stripe',
+          INNKEEPER_STRIPE_SECRET_KEY: 'sk_test_e2e',
+          INNKEEPER_STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
+        }
+      : {}),
     ...options.env,
   })
   if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
   const config: ApiConfig = loaded.success
+  let engineClock: Clock | null = null
+  const stripe =
+    options.payments === 'stripe'
+      ? await StripeTestServer.start({
+          now: () => engineClock?.now() ?? Date.now(),
+          webhookSecret: STRIPE_WEBHOOK_SECRET,
+        })
+      : null
   const engine = createInMemoryEngine({
     start: options.start ?? T0,
     idNamespace: `e2e${namespace++}`,
     passwordHashCost: 2 ** 10,
     paymentWebhookSecret: config.paymentWebhookSecret,
+    ...(stripe === null
+      ? {}
+      : {
+          paymentGateway: (clock: Clock) =>
+            new StripePaymentGateway({
+              secretKey: 'sk_test_e2e',
+              webhookSecret: STRIPE_WEBHOOK_SECRET,
+              clock,
+              apiBaseUrl: stripe.url,
+              timeoutMs: 1_000,
+              retry: { retries: 2, baseDelayMs: 5 },
+            }),
+        }),
   })
+  engineClock = engine.adapters.clock
   const server = await startApiServer({
     config,
     engine,
@@ -126,6 +178,43 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
     return { status: res.status, headers: res.headers, text, json }
   }
 
+  if (stripe !== null) stripe.webhookUrl = `${server.url}/api/v1/webhooks/payments/stripe`
+  const payer = stripe === null ? null : localStripe(stripe.url)
+  const asResponse = (status: number | 'network_error'): HttpResponse => ({
+    status: status === 'network_error' ? 0 : status,
+    headers: new Headers(),
+    text: '',
+    json: undefined,
+  })
+  const payments: PaymentsDriver =
+    stripe === null || payer === null
+      ? {
+          provider: 'memory',
+          confirm: async (ref, outcome, message) => {
+            engine.adapters.gateway.confirmPayment(ref, outcome, message)
+          },
+          deliver: async () => {
+            const out: HttpResponse[] = []
+            for (const d of engine.adapters.gateway.takeDeliveries())
+              out.push(
+                await request('POST', '/api/v1/webhooks/payments/memory', {
+                  raw: d.rawBody,
+                  headers: { 'content-type': 'application/json', 'stripe-signature': d.signature },
+                }),
+              )
+            return out
+          },
+        }
+      : {
+          provider: 'stripe',
+          confirm: (ref, outcome, message) => payerConfirms(payer, ref, testMethodFor(outcome, message)),
+          deliver: async () => {
+            const seen = stripe.deliveries.length
+            await stripe.idle()
+            return stripe.deliveries.slice(seen).map((d) => asResponse(d.status))
+          },
+        }
+
   const login = (email: string, password = PASSWORD) =>
     request('POST', '/api/v1/auth/login', { body: { email, password } })
 
@@ -152,8 +241,15 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
     advance: async (ms) => {
       engine.adapters.clock.advance(ms)
       await server.tick()
+      await stripe?.idle()
     },
-    close: () => server.close(),
+    payments,
+    stripe,
+    close: async () => {
+      await stripe?.idle()
+      await server.close()
+      await stripe?.close()
+    },
   }
 }
 

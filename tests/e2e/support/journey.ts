@@ -77,7 +77,10 @@ export const requestBooking = (
     },
   })
 
-/** Books and pays with the development shortcut (`auto_confirm`); returns the booking after payment. */
+/**
+ * Books and pays with the development shortcut (`auto_confirm`); returns the booking after payment.
+ * The in-memory provider confirms it in the same call; with Stripe the booking follows its webhook.
+ */
 export const bookAndPay = async (
   api: TestApi,
   guest: Account,
@@ -91,24 +94,16 @@ export const bookAndPay = async (
     body: { auto_confirm: true },
   })
   expectStatus(paid, 200)
-  return paid.json.booking
+  if (api.payments.provider === 'memory') return paid.json.booking
+  for (const w of await api.payments.deliver()) expectStatus(w, 200)
+  return getBooking(api, guest, booked.json.id)
 }
 
 /**
- * Delivers every webhook the in-memory provider has queued over real HTTP, as the provider would
- * (raw body, `stripe-signature` header). Returns the responses, in order.
+ * Delivers every webhook the provider has pending over real HTTP, as the provider would (raw body,
+ * `stripe-signature` header). Returns the responses, in order.
  */
-export const deliverWebhooks = async (api: TestApi): Promise<HttpResponse[]> => {
-  const out: HttpResponse[] = []
-  for (const d of api.engine.adapters.gateway.takeDeliveries())
-    out.push(
-      await api.request('POST', '/api/v1/webhooks/payments/memory', {
-        raw: d.rawBody,
-        headers: { 'content-type': 'application/json', 'stripe-signature': d.signature },
-      }),
-    )
-  return out
-}
+export const deliverWebhooks = (api: TestApi): Promise<HttpResponse[]> => api.payments.deliver()
 
 /**
  * Pays over HTTP the way a client and the provider would: `checkout` (no shortcut), the payer confirms
@@ -122,7 +117,7 @@ export const payOverHttp = async (
 ): Promise<{ checkout: HttpResponse; webhooks: HttpResponse[] }> => {
   const checkout = await api.request('POST', `/api/v1/bookings/${bookingId}/checkout`, { token: guest.token })
   expectStatus(checkout, 200)
-  api.engine.adapters.gateway.confirmPayment(checkout.json.payment.provider_ref, outcome)
+  await api.payments.confirm(checkout.json.payment.provider_ref, outcome)
   const webhooks = await deliverWebhooks(api)
   for (const w of webhooks) expectStatus(w, 200)
   return { checkout, webhooks }
