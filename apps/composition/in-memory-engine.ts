@@ -12,6 +12,8 @@ import {
   InMemoryOutbox,
   InMemoryPaymentGateway,
   InMemoryPaymentRepository,
+  InMemoryPayoutGateway,
+  InMemoryPayoutLedger,
   InMemoryRateLimiter,
   InMemoryReviewRepository,
   InMemorySessionStore,
@@ -22,6 +24,8 @@ import {
   SequentialIdGenerator,
 } from '../../adapters/memory/index.js'
 import { CryptoSecretGenerator, RandomIdGenerator, ScryptPasswordHasher } from '../../adapters/node/index.js'
+import { earningTypes } from '../../core/application/record-earnings.js'
+import type { PayoutRunReport } from '../../core/application/run-due-payouts.js'
 import type { DueReport } from '../../core/application/run-due-transitions.js'
 import { type CoreSettings, defaultSettings } from '../../core/application/support/deps.js'
 import type { Instant } from '../../core/domain/shared/time.js'
@@ -30,6 +34,7 @@ import type {
   EventPublisher as EventPublisherPort,
   IdempotencyStore as IdempotencyStorePort,
   Notifier as NotifierPort,
+  PayoutGateway as PayoutGatewayPort,
   RateLimiter as RateLimiterPort,
   SessionStore as SessionStorePort,
 } from '../../ports/index.js'
@@ -48,6 +53,8 @@ import {
   PasswordHasher,
   PaymentGateway,
   PaymentRepository,
+  PayoutGateway,
+  PayoutLedger,
   RateLimiter,
   ReviewRepository,
   SecretGenerator,
@@ -67,6 +74,11 @@ export interface InMemoryEngineOptions {
   /** Namespaces the deterministic ids, so two engines never share one. */
   readonly idNamespace?: string
   readonly settings?: Partial<CoreSettings>
+  /**
+   * The payout provider (a `StripePayoutGateway`, say) instead of the in-memory one; the `adapters`
+   * field keeps the in-memory instance, then unused.
+   */
+  readonly payoutGateway?: PayoutGatewayPort
   /** Secret the in-memory payment provider signs its webhooks with. */
   readonly paymentWebhookSecret?: string
   /**
@@ -115,6 +127,8 @@ export interface InMemoryAdapters {
   readonly guestProfiles: InMemoryGuestProfileRepository
   readonly availability: InMemoryAvailabilityStore
   readonly gateway: InMemoryPaymentGateway
+  readonly payoutLedger: InMemoryPayoutLedger
+  readonly payoutGateway: InMemoryPayoutGateway
   readonly publisher: InMemoryEventPublisher
   readonly notifier: RecordingNotifier
   readonly cache: InMemoryCache
@@ -128,6 +142,7 @@ export interface TickReport {
   readonly revealedReviews: number
   readonly paymentEvents: number
   readonly relayed: number
+  readonly payouts: PayoutRunReport
 }
 
 export interface InMemoryEngine {
@@ -176,6 +191,8 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
       clock,
       secret: options.paymentWebhookSecret ?? 'whsec_innkeeper_memory',
     }),
+    payoutLedger: new InMemoryPayoutLedger(outbox),
+    payoutGateway: new InMemoryPayoutGateway(),
     publisher: new InMemoryEventPublisher(),
     notifier: new RecordingNotifier(),
     cache: new InMemoryCache(clock),
@@ -207,6 +224,10 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     .toConstantValue(wrap('GuestProfileRepository', adapters.guestProfiles))
   container.bind(AvailabilityStore).toConstantValue(wrap('AvailabilityStore', adapters.availability))
   container.bind(PaymentGateway).toConstantValue(wrap('PaymentGateway', adapters.gateway))
+  container.bind(PayoutLedger).toConstantValue(wrap('PayoutLedger', adapters.payoutLedger))
+  container
+    .bind(PayoutGateway)
+    .toConstantValue(wrap('PayoutGateway', options.payoutGateway ?? adapters.payoutGateway))
   container
     .bind(EventPublisher)
     .toConstantValue(wrap('EventPublisher', infra.publisher ?? adapters.publisher))
@@ -227,6 +248,14 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
   const notifying = new Set<Promise<unknown>>()
   adapters.publisher.subscribe((event) => {
     const p: Promise<unknown> = Effect.runPromise(useCases.notifyOnEvent.execute(event)).finally(() =>
+      notifying.delete(p),
+    )
+    notifying.add(p)
+  })
+  // The host payout ledger follows booking events (RecordEarnings reconciles, so redeliveries are harmless).
+  adapters.publisher.subscribe((event) => {
+    if (!earningTypes.includes(event.type)) return
+    const p: Promise<unknown> = Effect.runPromiseExit(useCases.recordEarnings.execute(event)).finally(() =>
       notifying.delete(p),
     )
     notifying.add(p)
@@ -255,11 +284,19 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
       const due = await runToPromise(useCases.runDueTransitions.execute({ limit: 10_000 }))
       const relayed = await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))
       await Promise.all(notifying)
+      // Payouts after the relay: the ledger has taken in every booking change made before this tick.
+      const payouts = await runToPromise(useCases.runDuePayouts.execute({ limit: 10_000 }))
+      let published = relayed.published
+      if (payouts.created + payouts.paid + payouts.failed > 0) {
+        published += (await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))).published
+        await Promise.all(notifying)
+      }
       return {
         due,
         revealedReviews: due.reviewsRevealed,
         paymentEvents,
-        relayed: relayed.published,
+        relayed: published,
+        payouts,
       }
     },
   }
