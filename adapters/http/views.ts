@@ -1,5 +1,6 @@
 import { Schema } from 'effect'
 import type { CalendarNight } from '../../core/application/get-calendar.js'
+import type { PayoutBalances } from '../../core/application/get-payout-balance.js'
 import type { SearchHit } from '../../core/application/search-listings.js'
 import type { Booking } from '../../core/domain/bookings/booking.js'
 import { bookingStates } from '../../core/domain/bookings/lifecycle.js'
@@ -10,6 +11,7 @@ import {
   roomTypes,
 } from '../../core/domain/listings/listing.js'
 import type { Payment } from '../../core/domain/payments/payment.js'
+import type { Payout } from '../../core/domain/payouts/ledger.js'
 import { cancellationPolicyNames } from '../../core/domain/policies/cancellation.js'
 import type { Quote } from '../../core/domain/pricing/quote.js'
 import type { HostReport } from '../../core/domain/reports/host-report.js'
@@ -318,6 +320,59 @@ export const paymentView = (p: Payment): typeof PaymentView.Type => ({
   })),
   createdAt: iso(p.createdAt),
   updatedAt: iso(p.updatedAt),
+})
+
+export const PayoutView = Schema.Struct({
+  id: Id,
+  amount: Amount,
+  currency: Currency,
+  destination: Schema.String.annotate({ description: 'The payout account it was sent to' }),
+  provider: Schema.String,
+  status: Schema.Literals(['pending', 'paid', 'failed']).annotate({
+    description:
+      'pending: the transfer is being made; paid: the provider made it; failed: refused, the amount went back to your balance',
+  }),
+  transferRef: Nullable(Schema.String).annotate({ description: "The provider's transfer id once paid" }),
+  failureReason: Nullable(Schema.String),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+export const payoutView = (p: Payout): typeof PayoutView.Type => ({
+  id: p.id,
+  amount: p.amount,
+  currency: p.currency,
+  destination: p.destination,
+  provider: p.provider,
+  status: p.status,
+  transferRef: p.transferRef,
+  failureReason: p.failureReason,
+  createdAt: iso(p.createdAt),
+  updatedAt: iso(p.updatedAt),
+})
+
+const SignedAmount = Schema.Int.annotate({ description: 'Signed integer minor units of `currency`' })
+export const PayoutBalancesView = Schema.Struct({
+  balances: Schema.Array(
+    Schema.Struct({
+      currency: Currency,
+      available: SignedAmount.annotate({
+        description:
+          'Payable now, paid with the next payout; negative: refunds took back more than was left (netted later)',
+      }),
+      upcoming: SignedAmount.annotate({ description: 'Earned, payable after check-in' }),
+      inTransit: Amount.annotate({ description: 'Payouts being transferred' }),
+      paidOut: Amount.annotate({ description: 'Paid out in total' }),
+      earned: SignedAmount.annotate({ description: 'Earnings less adjustments, in total' }),
+      nextPayableAt: Nullable(Timestamp),
+    }),
+  ),
+  payoutAccountId: Nullable(Schema.String).annotate({ description: 'Where payouts go (your profile)' }),
+  nextPayoutAt: Nullable(Timestamp),
+})
+export const payoutBalancesView = (b: PayoutBalances): typeof PayoutBalancesView.Type => ({
+  balances: b.balances.map((x) => ({ ...x, nextPayableAt: isoOrNull(x.nextPayableAt) })),
+  payoutAccountId: b.payoutAccountId,
+  nextPayoutAt: isoOrNull(b.nextPayoutAt),
 })
 
 export const CheckoutView = Schema.Struct({
