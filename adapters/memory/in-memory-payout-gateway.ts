@@ -85,4 +85,9 @@ export class InMemoryPayoutGateway implements PayoutGateway {
   failNext(count = 1): void {
     this.outages += count
   }
+
+  /** The provider is reachable again (outages still queued are dropped). */
+  recover(): void {
+    this.outages = 0
+  }
 }
