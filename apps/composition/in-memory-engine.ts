@@ -28,6 +28,7 @@ import { earningTypes } from '../../core/application/record-earnings.js'
 import type { PayoutRunReport } from '../../core/application/run-due-payouts.js'
 import type { DueReport } from '../../core/application/run-due-transitions.js'
 import { type CoreSettings, defaultSettings } from '../../core/application/support/deps.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { Instant } from '../../core/domain/shared/time.js'
 import type {
   Cache as CachePort,
@@ -157,7 +158,8 @@ export interface InMemoryEngine {
   deliverPaymentEvents(): Promise<number>
   /**
    * One turn of the background work: payment webhooks, due transitions (review reveals included), outbox relay
-   * (published events reach the built-in notification consumer).
+   * (published events reach the built-in notification consumer), the payout ledger's earnings from the
+   * booking events relayed, due host payouts, and a second relay for what those wrote.
    */
   tick(): Promise<TickReport>
 }
@@ -252,14 +254,23 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     )
     notifying.add(p)
   })
-  // The host payout ledger follows booking events (RecordEarnings reconciles, so redeliveries are harmless).
+  // The host payout ledger follows booking events: the ones that change what a host earns are kept
+  // as they are published and recorded by the next tick, after its relay (RecordEarnings reconciles,
+  // so a redelivered event writes nothing).
+  const earningEvents: DomainEvent[] = []
   adapters.publisher.subscribe((event) => {
-    if (!earningTypes.includes(event.type)) return
-    const p: Promise<unknown> = Effect.runPromiseExit(useCases.recordEarnings.execute(event)).finally(() =>
-      notifying.delete(p),
-    )
-    notifying.add(p)
+    if (earningTypes.includes(event.type)) earningEvents.push(event)
   })
+  const recordEarnings = async (): Promise<number> => {
+    let written = 0
+    for (const event of earningEvents.splice(0)) {
+      // A lost race is retried once here; the next delivery of any event of the booking heals the rest.
+      let exit = await Effect.runPromiseExit(useCases.recordEarnings.execute(event))
+      if (Exit.isFailure(exit)) exit = await Effect.runPromiseExit(useCases.recordEarnings.execute(event))
+      if (Exit.isSuccess(exit)) written += exit.value
+    }
+    return written
+  }
 
   const deliverPaymentEvents = async (): Promise<number> => {
     let delivered = 0
@@ -284,10 +295,11 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
       const due = await runToPromise(useCases.runDueTransitions.execute({ limit: 10_000 }))
       const relayed = await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))
       await Promise.all(notifying)
-      // Payouts after the relay: the ledger has taken in every booking change made before this tick.
+      // The ledger takes in the booking changes just relayed; payouts come after, so they see them.
+      const earnings = await recordEarnings()
       const payouts = await runToPromise(useCases.runDuePayouts.execute({ limit: 10_000 }))
       let published = relayed.published
-      if (payouts.created + payouts.paid + payouts.failed > 0) {
+      if (earnings + payouts.created + payouts.paid + payouts.failed > 0) {
         published += (await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))).published
         await Promise.all(notifying)
       }
