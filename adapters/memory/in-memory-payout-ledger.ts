@@ -57,8 +57,9 @@ export class InMemoryPayoutLedger implements PayoutLedger {
       const entries = write.entries ?? []
       const { account, payout } = write
       const conflict = (entity: string, id: string) => Effect.fail(new ConcurrentModification({ entity, id }))
+      // A caller's bug, not a race: entries always come with the account they extend.
       if (entries.length > 0 && account === undefined)
-        return conflict('payout_account', 'entries without account')
+        return Effect.die(new Error('PayoutLedger.save: entries need their account'))
       if (account !== undefined) {
         const key = accountKey(account.hostId, account.currency)
         const stored = this.accounts.get(key)
