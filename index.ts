@@ -1,27 +1,10 @@
 /**
- * innkeeper's public API: the core's value types and pure rules, every use case with its input
- * schema, the driven ports with their Inversify tokens, and the in-memory engine with its Promise
- * facade. Adapters other than the in-memory ones are reached through their own entry points.
+ * `innkeeper`: the core. The domain's value types and pure rules, every use case with its input
+ * schema, and the driven ports with their Inversify tokens (symbols; no Inversify at run time).
+ * Depends on `effect` only and has no side effects. The engine (Inversify composition, Promise
+ * facade) is `innkeeper/engine`; adapters are `innkeeper/memory`, `innkeeper/node`, … .
  */
 
-// ---- composition: the in-memory engine, the Inversify wiring, the Promise facade ----
-export { bindCore, resolveUseCases } from './apps/composition/bind-core.js'
-export {
-  createInMemoryEngine,
-  type InMemoryAdapters,
-  type InMemoryEngine,
-  type InMemoryEngineOptions,
-  type TickReport,
-} from './apps/composition/in-memory-engine.js'
-export {
-  type PromiseError,
-  type PromiseFacade,
-  type PromiseMethod,
-  promiseFacade,
-} from './apps/composition/promise-facade.js'
-export { runToPromise } from './apps/composition/run-to-promise.js'
-export { CoreDepsToken, CoreSettingsToken } from './apps/composition/tokens.js'
-export { type UseCaseClasses, type UseCases, useCaseClasses } from './apps/composition/use-cases.js'
 export * from './core/application/accept-booking.js'
 export * from './core/application/activate-listing.js'
 export * from './core/application/add-to-wishlist.js'
@@ -78,13 +61,19 @@ export * from './core/application/suspend-user.js'
 export * from './core/application/update-listing.js'
 export * from './core/application/update-profile.js'
 export * from './core/application/verify-email.js'
+export { availableUnits, hasFreeUnit, unitsTaken } from './core/domain/availability/night.js'
 export * from './core/domain/bookings/booking.js'
+export * from './core/domain/bookings/booking-events.js'
 export * from './core/domain/bookings/lifecycle.js'
+export * from './core/domain/bookings/new-booking.js'
+export type { EventPayload } from './core/domain/events/catalogue.js'
 export * from './core/domain/events/events.js'
+export { cityKey, listingMatches, stayShape } from './core/domain/listings/filter.js'
 export * from './core/domain/listings/listing.js'
 export * from './core/domain/listings/restrictions.js'
 export { haversineKm, type SearchPoint, sortKey } from './core/domain/listings/search-order.js'
 export * from './core/domain/payments/payment.js'
+export * from './core/domain/payments/payment-events.js'
 export * from './core/domain/payouts/errors.js'
 export * from './core/domain/payouts/ledger.js'
 export * from './core/domain/policies/cancellation.js'
@@ -102,6 +91,7 @@ export {
 } from './core/domain/reports/host-report.js'
 export * from './core/domain/reviews/rating.js'
 export * from './core/domain/reviews/review.js'
+export * from './core/domain/reviews/review-events.js'
 // ---- shared values: money, dates, ids, time, errors ----
 export * from './core/domain/shared/brand.js'
 export * from './core/domain/shared/dates.js'
@@ -109,7 +99,14 @@ export * from './core/domain/shared/errors.js'
 export * from './core/domain/shared/ids.js'
 export * from './core/domain/shared/money.js'
 export * from './core/domain/shared/time.js'
-export { decodeInput, decodeInputResult, issuesOf } from './core/domain/shared/validation.js'
+export {
+  decodeInput,
+  decodeInputResult,
+  describeIssue,
+  issueLines,
+  issueList,
+  issuesOf,
+} from './core/domain/shared/validation.js'
 // ---- domain: users, listings, pricing, policies, bookings, payments, reviews, reports, events ----
 export * from './core/domain/users/user.js'
 // ---- driven ports and their Inversify tokens ----

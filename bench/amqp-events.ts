@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Effect } from 'effect'
 import type { Connection } from 'rabbitmq-client'
+import { CloudEventSchema } from '../adapters/amqp/cloud-event.js'
 import {
   AmqpConsumer,
   AmqpEventPublisher,
@@ -14,7 +15,6 @@ import {
 } from '../adapters/amqp/index.js'
 import { InMemoryOutbox } from '../adapters/memory/index.js'
 import { RelayOutbox } from '../core/application/relay-outbox.js'
-import { CloudEventSchema } from '../core/domain/events/catalogue.js'
 import type { DomainEvent } from '../core/domain/events/events.js'
 import type { EventId } from '../core/domain/shared/ids.js'
 import { instant } from '../core/domain/shared/time.js'

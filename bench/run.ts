@@ -17,6 +17,7 @@ export const suites: readonly BenchSuite[] = [
   { name: 'http-contention', run: async (o) => (await import('./http/contention.js')).run(o) },
   { name: 'redis-adapters', run: async (o) => (await import('./redis-adapters.js')).run(o) },
   { name: 'amqp-events', run: async (o) => (await import('./amqp-events.js')).run(o) },
+  { name: 'package', run: async (o) => (await import('./package.js')).run(o) },
 ]
 
 export const resultsPath = fileURLToPath(new URL('./results/latest.json', import.meta.url))

@@ -1,23 +1,13 @@
 import type { Effect, Option } from 'effect'
+import type { NightState } from '../core/domain/availability/night.js'
 import type { LocalDate, Stay } from '../core/domain/shared/dates.js'
 import type { NightsUnavailable } from '../core/domain/shared/errors.js'
 import type { BookingId, ListingId } from '../core/domain/shared/ids.js'
 import type { Instant } from '../core/domain/shared/time.js'
 import { token } from './tokens.js'
 
-/** One night of one listing's calendar. */
-export interface NightState {
-  readonly date: LocalDate
-  readonly units: number
-  /** Units held by unexpired holds. */
-  readonly held: number
-  readonly booked: number
-  readonly blocked: boolean
-  readonly priceOverride: number | null
-  readonly surgeBp: number | null
-  /** units − held − booked, and 0 when blocked (never negative). */
-  readonly available: number
-}
+/** One night of one listing's calendar: the core owns the type and its arithmetic (`availableUnits`). */
+export type { NightState } from '../core/domain/availability/night.js'
 
 export type AllocationKind = 'held' | 'booked'
 

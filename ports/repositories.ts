@@ -2,13 +2,8 @@ import type { Effect, Option } from 'effect'
 import type { Booking } from '../core/domain/bookings/booking.js'
 import type { BookingState } from '../core/domain/bookings/lifecycle.js'
 import type { DomainEvent } from '../core/domain/events/events.js'
-import type {
-  BookingMode,
-  Listing,
-  ListingStatus,
-  PropertyType,
-  RoomType,
-} from '../core/domain/listings/listing.js'
+import type { ListingFilter } from '../core/domain/listings/filter.js'
+import type { Listing } from '../core/domain/listings/listing.js'
 import type { ListingSort } from '../core/domain/listings/search-order.js'
 import type { Payment } from '../core/domain/payments/payment.js'
 import type { Review } from '../core/domain/reviews/review.js'
@@ -46,32 +41,10 @@ export interface UserRepository {
 }
 export const UserRepository = token<UserRepository>('UserRepository')
 
+/** The static part of a search; what it means is the core's `listingMatches`. */
+export type { ListingFilter } from '../core/domain/listings/filter.js'
 /** The orders a search can ask for; defined with the core's sort keys. */
 export type { ListingSort } from '../core/domain/listings/search-order.js'
-
-/** The static part of a search; dates, availability and date-specific prices are the core's business. */
-export interface ListingFilter {
-  readonly city: string | null
-  readonly near: { readonly lat: number; readonly lng: number; readonly radiusKm: number } | null
-  readonly minGuests: number
-  /** On the base nightly price, minor units. */
-  readonly minPrice: number | null
-  readonly maxPrice: number | null
-  readonly amenities: readonly string[]
-  readonly propertyTypes: readonly PropertyType[]
-  readonly roomTypes: readonly RoomType[]
-  readonly bookingMode: BookingMode | null
-  readonly minRating: number | null
-  readonly statuses: readonly ListingStatus[]
-  /**
-   * The stay's shape, when the search has dates: only listings whose min/max nights allow a stay of
-   * `nights`, and whose check-in/check-out weekdays (0 = Sunday; none listed = any) allow these.
-   * Absent or null: no constraint. (The core still checks every rule of the stay itself.)
-   */
-  readonly nights?: number | null
-  readonly checkInWeekday?: number | null
-  readonly checkOutWeekday?: number | null
-}
 
 export interface ListingRepository {
   byId(id: ListingId): Effect.Effect<Option.Option<Listing>>

@@ -7,7 +7,7 @@ import {
   type Envelope,
   type Publisher,
 } from 'rabbitmq-client'
-import { describeIssue } from '../../core/domain/events/catalogue.js'
+import { describeIssue } from '../../core/domain/shared/validation.js'
 import { DEFAULT_EXCHANGE } from './amqp-event-publisher.js'
 import { describeError } from './connection.js'
 import type { ProcessedEvents } from './processed-events.js'

@@ -1,11 +1,17 @@
 import { Effect } from 'effect'
 import type { Connection, Envelope, Publisher } from 'rabbitmq-client'
-import { CLOUDEVENTS_SOURCE, type DomainEvent, toCloudEvent } from '../../core/domain/events/events.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import { type EventPublisher, PublishFailed } from '../../ports/events.js'
-import { describeError, sleep } from './connection.js'
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  CLOUDEVENTS_SOURCE,
+  DEFAULT_EXCHANGE,
+  toCloudEvent,
+} from './cloud-event.js'
 
-export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json'
-export const DEFAULT_EXCHANGE = 'innkeeper.events'
+export { CLOUDEVENTS_CONTENT_TYPE, DEFAULT_EXCHANGE }
+
+import { describeError, sleep } from './connection.js'
 
 export interface AmqpEventPublisherOptions {
   /** The durable topic exchange (default `innkeeper.events`). */

@@ -23,5 +23,18 @@ export {
   type PublisherStats,
   toAmqpMessage,
 } from './amqp-event-publisher.js'
+export {
+  CLOUDEVENTS_SOURCE,
+  type CloudEvent,
+  CloudEventEnvelope,
+  CloudEventSchema,
+  cloudEventSchemaOf,
+  type DecodedCloudEvent,
+  type DecodedEnvelope,
+  decodeCloudEvent,
+  fromCloudEvent,
+  toCloudEvent,
+} from './cloud-event.js'
 export { type AmqpConnectionOptions, createAmqpConnection, describeError } from './connection.js'
 export { CacheProcessedEvents, InMemoryProcessedEvents, type ProcessedEvents } from './processed-events.js'
+export { topicMatches, typesMatching } from './topics.js'

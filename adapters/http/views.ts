@@ -2,22 +2,44 @@ import { Schema } from 'effect'
 import type { CalendarNight } from '../../core/application/get-calendar.js'
 import type { PayoutBalances } from '../../core/application/get-payout-balance.js'
 import type { SearchHit } from '../../core/application/search-listings.js'
-import type { Booking } from '../../core/domain/bookings/booking.js'
+import { type Booking, bookingExpiresAt } from '../../core/domain/bookings/booking.js'
 import { bookingStates } from '../../core/domain/bookings/lifecycle.js'
 import {
+  averageRating,
+  bookingModes,
+  categoryAverage,
   type Listing,
+  listingStatuses,
   propertyTypes,
   reviewCategories,
   roomTypes,
 } from '../../core/domain/listings/listing.js'
-import type { Payment } from '../../core/domain/payments/payment.js'
+import {
+  captureMethods,
+  type Payment,
+  paymentPurposes,
+  paymentStatuses,
+} from '../../core/domain/payments/payment.js'
 import type { Payout } from '../../core/domain/payouts/ledger.js'
 import { cancellationPolicyNames } from '../../core/domain/policies/cancellation.js'
 import type { Quote } from '../../core/domain/pricing/quote.js'
 import type { HostReport } from '../../core/domain/reports/host-report.js'
-import type { Review } from '../../core/domain/reviews/review.js'
+import {
+  contentVisibleTo,
+  isRevealed,
+  type Review,
+  reviewDirections,
+} from '../../core/domain/reviews/review.js'
+import { nightCount, type Stay } from '../../core/domain/shared/dates.js'
 import type { Instant } from '../../core/domain/shared/time.js'
-import type { GuestProfile, PublicProfile, User } from '../../core/domain/users/user.js'
+import {
+  ageGroups,
+  type GuestProfile,
+  type PublicProfile,
+  type User,
+  userRoles,
+  userStatuses,
+} from '../../core/domain/users/user.js'
 
 /*
  * What the API returns, as effect Schemas in the core's camelCase (the wire is snake_case by one
@@ -36,11 +58,7 @@ const Currency = Schema.String.annotate({ description: 'ISO 4217 code' })
 const Nullable = Schema.NullOr
 
 export const StayView = Schema.Struct({ checkIn: LocalDay, checkOut: LocalDay, nights: Schema.Int })
-const stayView = (s: { checkIn: string; checkOut: string }) => ({
-  checkIn: s.checkIn,
-  checkOut: s.checkOut,
-  nights: Math.round((Date.parse(s.checkOut) - Date.parse(s.checkIn)) / 86_400_000),
-})
+const stayView = (s: Stay) => ({ checkIn: s.checkIn, checkOut: s.checkOut, nights: nightCount(s) })
 
 export const LineItemView = Schema.Struct({
   code: Schema.String,
@@ -95,6 +113,7 @@ const RatingView = Schema.Struct({
   ),
 })
 const round2 = (n: number) => Math.round(n * 100) / 100
+const round2OrNull = (n: number | null) => (n === null ? null : round2(n))
 
 export const ListingView = Schema.Struct({
   id: Id,
@@ -116,8 +135,8 @@ export const ListingView = Schema.Struct({
   maxGuests: Schema.Int,
   units: Schema.Int,
   currency: Currency,
-  status: Schema.Literals(['draft', 'active', 'inactive', 'archived']),
-  bookingMode: Schema.Literals(['instant', 'request']),
+  status: Schema.Literals(listingStatuses),
+  bookingMode: Schema.Literals(bookingModes),
   cancellationPolicy: Schema.Literals(cancellationPolicyNames),
   houseRules: Schema.Array(Schema.String),
   restrictions: Schema.Struct({
@@ -152,12 +171,9 @@ export const listingView = (l: Listing): typeof ListingView.Type => ({
   ...l,
   rating: {
     count: l.rating.count,
-    average: l.rating.count === 0 ? null : round2(l.rating.overallSum / l.rating.count),
+    average: round2OrNull(averageRating(l.rating)),
     categories: Object.fromEntries(
-      reviewCategories.map((c) => {
-        const n = l.rating.categoryCounts[c]
-        return [c, n === 0 ? null : round2(l.rating.categorySums[c] / n)]
-      }),
+      reviewCategories.map((c) => [c, round2OrNull(categoryAverage(l.rating, c))]),
     ) as typeof ListingView.Type.rating.categories,
   },
   createdAt: iso(l.createdAt),
@@ -201,7 +217,7 @@ export const BookingView = Schema.Struct({
   nights: Schema.Int,
   guests: Schema.Int,
   state: Schema.Literals(bookingStates),
-  bookingMode: Schema.Literals(['instant', 'request']),
+  bookingMode: Schema.Literals(bookingModes),
   quote: QuoteView,
   cancellationPolicy: Schema.Struct({
     name: Schema.Literals(cancellationPolicyNames),
@@ -276,8 +292,7 @@ export const bookingView = (b: Booking): typeof BookingView.Type => ({
   changeInProgress: b.pendingChange !== null,
   history: b.history.map((h) => ({ ...h, at: iso(h.at) })),
   message: b.message,
-  expiresAt:
-    (b.state === 'pending_payment' || b.state === 'awaiting_host') && b.dueAt !== null ? iso(b.dueAt) : null,
+  expiresAt: isoOrNull(bookingExpiresAt(b)),
   createdAt: iso(b.createdAt),
   updatedAt: iso(b.updatedAt),
 })
@@ -288,19 +303,11 @@ export const PaymentView = Schema.Struct({
   amount: Amount,
   currency: Currency,
   method: Schema.Literal('card'),
-  purpose: Schema.Literals(['booking', 'modification']),
+  purpose: Schema.Literals(paymentPurposes),
   provider: Schema.String,
   providerRef: Schema.String,
-  captureMethod: Schema.Literals(['automatic', 'manual']),
-  status: Schema.Literals([
-    'requires_payment',
-    'authorized',
-    'captured',
-    'failed',
-    'voided',
-    'partially_refunded',
-    'refunded',
-  ]),
+  captureMethod: Schema.Literals(captureMethods),
+  status: Schema.Literals(paymentStatuses),
   capturedAmount: Amount,
   refundedAmount: Amount,
   refunds: Schema.Array(
@@ -389,7 +396,7 @@ export const ReviewView = Schema.Struct({
   listingId: Id,
   authorId: Id,
   subjectId: Id,
-  direction: Schema.Literals(['guest_to_listing', 'host_to_guest']),
+  direction: Schema.Literals(reviewDirections),
   rating: Nullable(Schema.Int),
   categories: Schema.Struct(
     Object.fromEntries(reviewCategories.map((c) => [c, Schema.optionalKey(Schema.Int)])) as Record<
@@ -405,7 +412,7 @@ export const ReviewView = Schema.Struct({
 })
 /** A review as its reader may see it: content stays hidden until revealed (double-blind). */
 export const reviewView = (r: Review, viewerId: string | null): typeof ReviewView.Type => {
-  const open = r.revealedAt !== null || r.authorId === viewerId
+  const open = contentVisibleTo(r, viewerId)
   return {
     id: r.id,
     bookingId: r.bookingId,
@@ -417,7 +424,7 @@ export const reviewView = (r: Review, viewerId: string | null): typeof ReviewVie
     categories: open ? r.categories : {},
     comment: open ? r.comment : null,
     response: r.response === null ? null : { comment: r.response.comment, at: iso(r.response.at) },
-    visible: r.revealedAt !== null,
+    visible: isRevealed(r),
     revealedAt: isoOrNull(r.revealedAt),
     createdAt: iso(r.createdAt),
   }
@@ -427,7 +434,7 @@ export const MeView = Schema.Struct({
   id: Id,
   email: Schema.String,
   name: Schema.String,
-  roles: Schema.Array(Schema.Literals(['guest', 'host', 'admin'])),
+  roles: Schema.Array(Schema.Literals(userRoles)),
   profile: Schema.Struct({
     bio: Schema.String,
     avatarUrl: Nullable(Schema.String),
@@ -437,7 +444,7 @@ export const MeView = Schema.Struct({
       description: 'Your connected account at the payout provider, where host payouts go',
     }),
   }),
-  status: Schema.Literals(['active', 'suspended']),
+  status: Schema.Literals(userStatuses),
   emailVerified: Schema.Boolean,
   createdAt: Timestamp,
 })
@@ -478,7 +485,7 @@ export const GuestProfileView = Schema.Struct({
   id: Id,
   name: Schema.String,
   email: Nullable(Schema.String),
-  ageGroup: Schema.Literals(['adult', 'child', 'infant']),
+  ageGroup: Schema.Literals(ageGroups),
   createdAt: Timestamp,
 })
 export const guestProfileView = (g: GuestProfile): typeof GuestProfileView.Type => ({

@@ -1,4 +1,5 @@
 import { Effect, Option } from 'effect'
+import { availableUnits, type NightState } from '../../core/domain/availability/night.js'
 import { fromEpochDay, type LocalDate, type Stay, toEpochDay } from '../../core/domain/shared/dates.js'
 import { NightsUnavailable } from '../../core/domain/shared/errors.js'
 import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
@@ -8,7 +9,6 @@ import type {
   AllocationKind,
   AvailabilityStore,
   CalendarPatch,
-  NightState,
 } from '../../ports/availability-store.js'
 import type { Clock } from '../../ports/clock.js'
 
@@ -101,18 +101,16 @@ export class NightTable {
     for (let d = start; d < end; d++) {
       const i = d - base
       if (i < 0 || i >= length) continue
-      if (blocked[i] === 1 || units - held[i]! - booked[i]! < 1) return false
+      if (availableUnits(units, held[i]!, booked[i]!, blocked[i] === 1) < 1) return false
     }
     return true
   }
 
-  /** Units free on `day` out of `units`: 0 when blocked, never negative. */
+  /** Units free on `day` out of `units` (`availableUnits`). */
   free(units: number, day: number): number {
     const i = day - this.base
-    if (i < 0 || i >= this.length) return units > 0 ? units : 0
-    if (this.blocked[i] === 1) return 0
-    const f = units - this.held[i]! - this.booked[i]!
-    return f > 0 ? f : 0
+    if (i < 0 || i >= this.length) return availableUnits(units, 0, 0, false)
+    return availableUnits(units, this.held[i]!, this.booked[i]!, this.blocked[i] === 1)
   }
 
   /** Adds `delta` held (or booked) units on every night of [start, end), never below 0. */
@@ -258,7 +256,7 @@ const nightState = (
     blocked,
     priceOverride,
     surgeBp,
-    available: blocked ? 0 : Math.max(0, units - held - booked),
+    available: availableUnits(units, held, booked, blocked),
   })
 
 /**
@@ -376,13 +374,9 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       if (own !== undefined) {
         if (own.start === start && own.end === end) return Effect.void
         // A hold for another stay replaces the booking's nights, like `move`.
-        const failed = this.failingNights(cal, start, end, own)
-        if (failed.length > 0) return Effect.fail(this.unavailable(listingId, failed))
-        this.shift(cal, own, -1)
-        own.start = start
-        own.end = end
+        const refused = this.reallocate(listingId, cal, own, start, end)
+        if (refused !== null) return Effect.fail(refused)
         if (own.kind === 'held') own.expiresAt = expiresAt
-        this.shift(cal, own, 1)
         cal.allocs.set(bookingId, stored(own))
         this.noteExpiry(cal, own)
         return Effect.void
@@ -447,12 +441,8 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
       if (cal === undefined || own === undefined)
         return Effect.fail(this.unavailable(listingId, this.nightsOf(start, end)))
       if (own.start === start && own.end === end) return Effect.void
-      const failed = this.failingNights(cal, start, end, own)
-      if (failed.length > 0) return Effect.fail(this.unavailable(listingId, failed))
-      this.shift(cal, own, -1)
-      own.start = start
-      own.end = end
-      this.shift(cal, own, 1)
+      const refused = this.reallocate(listingId, cal, own, start, end)
+      if (refused !== null) return Effect.fail(refused)
       cal.allocs.set(bookingId, stored(own))
       return Effect.void
     })
@@ -545,6 +535,28 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
   /** Adds (+1) or removes (−1) the allocation's unit on each of its nights. */
   private shift(cal: ListingCalendar, a: Alloc, delta: 1 | -1): void {
     cal.nights.add(a.kind, a.start, a.end, delta)
+  }
+
+  /**
+   * Moves the booking's allocation to the nights [start, end), keeping its kind: the new nights are
+   * taken (those it already has count as its own) and the old ones given up, in one step; or,
+   * when a night has no unit free, nothing changes and the failure names every such night.
+   * The caller writes the allocation back (`stored`).
+   */
+  private reallocate(
+    listingId: string,
+    cal: ListingCalendar,
+    own: Alloc,
+    start: number,
+    end: number,
+  ): NightsUnavailable | null {
+    const failed = this.failingNights(cal, start, end, own)
+    if (failed.length > 0) return this.unavailable(listingId, failed)
+    this.shift(cal, own, -1)
+    own.start = start
+    own.end = end
+    this.shift(cal, own, 1)
+    return null
   }
 
   /** Nights of [start, end) with no unit free; nights the booking already has count as its own. */

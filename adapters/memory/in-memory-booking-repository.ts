@@ -7,8 +7,8 @@ import type { BookingId, ListingId, UserId } from '../../core/domain/shared/ids.
 import type { Instant } from '../../core/domain/shared/time.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type { BookingRepository } from '../../ports/repositories.js'
-import { SortedKeyList } from './in-memory-listing-repository.js'
 import type { InMemoryOutbox } from './in-memory-outbox.js'
+import { SortedKeyList } from './sorted-key-list.js'
 import { bucket, indexFor, pageOf, type SortedIndex, snapshot, versionFits } from './support.js'
 
 export class InMemoryBookingRepository implements BookingRepository {

@@ -1,235 +1,20 @@
 import { Effect, Option } from 'effect'
 import type { DomainEvent } from '../../core/domain/events/events.js'
-import { averageRating, type Listing, type ListingStatus } from '../../core/domain/listings/listing.js'
+import { cityKey, type ListingFilter, listingMatches } from '../../core/domain/listings/filter.js'
+import type { Listing, ListingStatus } from '../../core/domain/listings/listing.js'
 import { haversineKm, sortKey } from '../../core/domain/listings/search-order.js'
 import { ConcurrentModification } from '../../core/domain/shared/errors.js'
 import type { ListingId, UserId } from '../../core/domain/shared/ids.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type {
   ListingCursor,
-  ListingFilter,
   ListingRepository,
   ListingSort,
   SearchPosition,
 } from '../../ports/repositories.js'
 import type { InMemoryOutbox } from './in-memory-outbox.js'
+import { compareKeyed, type Entry, type ListWalker, SortedKeyList } from './sorted-key-list.js'
 import { indexFor, pageOf, type SortedIndex, snapshot, versionFits } from './support.js'
-
-const cityKey = (city: string): string => city.trim().toLowerCase()
-
-/** Whether a listing passes every field of the filter. */
-export const matchesFilter = (l: Listing, f: ListingFilter): boolean => {
-  if (f.city !== null && cityKey(l.location.city) !== cityKey(f.city)) return false
-  if (
-    f.near !== null &&
-    haversineKm(f.near.lat, f.near.lng, l.location.lat, l.location.lng) > f.near.radiusKm
-  )
-    return false
-  if (l.maxGuests < f.minGuests) return false
-  if (f.minPrice !== null && l.pricing.baseNightly < f.minPrice) return false
-  if (f.maxPrice !== null && l.pricing.baseNightly > f.maxPrice) return false
-  if (f.amenities.length > 0) {
-    for (const a of f.amenities) if (!l.amenities.includes(a)) return false
-  }
-  if (f.propertyTypes.length > 0 && !f.propertyTypes.includes(l.propertyType)) return false
-  if (f.roomTypes.length > 0 && !f.roomTypes.includes(l.roomType)) return false
-  if (f.bookingMode !== null && l.bookingMode !== f.bookingMode) return false
-  if (f.minRating !== null) {
-    const avg = averageRating(l.rating)
-    if (avg === null || avg < f.minRating) return false
-  }
-  if (f.statuses.length > 0 && !f.statuses.includes(l.status)) return false
-  const r = l.restrictions
-  if (f.nights != null && (f.nights < r.minNights || f.nights > r.maxNights)) return false
-  if (
-    f.checkInWeekday != null &&
-    r.checkInWeekdays.length > 0 &&
-    !r.checkInWeekdays.includes(f.checkInWeekday)
-  )
-    return false
-  if (
-    f.checkOutWeekday != null &&
-    r.checkOutWeekdays.length > 0 &&
-    !r.checkOutWeekdays.includes(f.checkOutWeekday)
-  )
-    return false
-  return true
-}
-
-/** A position in a sort order: the sort key, ties broken by id. */
-export interface Entry {
-  readonly key: number
-  readonly id: string
-}
-
-const compare = (a: Entry, b: Entry): number =>
-  a.key !== b.key ? (a.key < b.key ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-
-/** Entries per chunk before a chunk splits in two. */
-const CHUNK_MAX = 1_024
-
-/**
- * Entries kept in (key, id) order as a list of sorted chunks (the "sorted list" of
- * sortedcontainers): an insert or removal is a binary search plus a splice within one chunk of at
- * most CHUNK_MAX entries, so a write costs O(log n + CHUNK_MAX) however many listings there are,
- * and finding the first entry after a position is two binary searches.
- */
-export class SortedKeyList<E extends Entry = Entry> {
-  private readonly chunks: E[][] = []
-  private count = 0
-  private changes = 0
-
-  get size(): number {
-    return this.count
-  }
-
-  /** Changes on every insert and removal: a walk that saw the same version may continue in place. */
-  get version(): number {
-    return this.changes
-  }
-
-  insert(e: E): void {
-    if (this.chunks.length === 0) {
-      this.chunks.push([e])
-      this.count = 1
-      // A walker made while the list was empty sits at its start: it must seek again, or it would
-      // return this entry even when it lies before where the walk has got to.
-      this.changes++
-      return
-    }
-    let c = this.chunkFor(e)
-    if (c === this.chunks.length) c--
-    const chunk = this.chunks[c]!
-    chunk.splice(lowerBound(chunk, e), 0, e)
-    this.count++
-    this.changes++
-    if (chunk.length > CHUNK_MAX) this.chunks.splice(c + 1, 0, chunk.splice(CHUNK_MAX >>> 1))
-  }
-
-  /** Removes the entry equal to `e`; true if there was one. */
-  remove(e: Entry): boolean {
-    const c = this.chunkFor(e)
-    const chunk = this.chunks[c]
-    if (chunk === undefined) return false
-    const i = lowerBound(chunk, e)
-    const found = chunk[i]
-    if (found === undefined || compare(found, e) !== 0) return false
-    chunk.splice(i, 1)
-    this.count--
-    this.changes++
-    if (chunk.length === 0) this.chunks.splice(c, 1)
-    return true
-  }
-
-  /**
-   * Calls `visit` on each entry strictly after `after`, in order, until it returns false or the
-   * entries run out; returns the last entry visited (null if none). The list must not change
-   * during the walk (callers walk synchronously).
-   */
-  forEachAfter(after: Entry | null, visit: (e: E) => boolean): E | null {
-    let [c, i] = this.seek(after)
-    let last: E | null = null
-    for (; c < this.chunks.length; c++, i = 0) {
-      const chunk = this.chunks[c]!
-      for (; i < chunk.length; i++) {
-        last = chunk[i]!
-        if (!visit(last)) return last
-      }
-    }
-    return last
-  }
-
-  /** A walker positioned at the first entry strictly after `after`. */
-  walkerAfter(after: Entry | null): ListWalker<E> {
-    const [c, i] = this.seek(after)
-    return new ListWalker(this, this.chunks, c, i)
-  }
-
-  /** Chunk and offset of the first entry strictly after `after` (one past the end if none). */
-  seek(after: Entry | null): [number, number] {
-    if (after === null) return [0, 0]
-    // The first chunk whose last entry is after the position, then the first entry after it there.
-    let lo = 0
-    let hi = this.chunks.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      const chunk = this.chunks[mid]!
-      if (compare(chunk[chunk.length - 1]!, after) <= 0) lo = mid + 1
-      else hi = mid
-    }
-    const chunk = this.chunks[lo]
-    if (chunk === undefined) return [lo, 0]
-    let a = 0
-    let b = chunk.length
-    while (a < b) {
-      const mid = (a + b) >>> 1
-      if (compare(chunk[mid]!, after) <= 0) a = mid + 1
-      else b = mid
-    }
-    return [lo, a]
-  }
-
-  /** The chunk where `e` belongs: the first whose last entry is not before it (may be one past the end). */
-  private chunkFor(e: Entry): number {
-    let lo = 0
-    let hi = this.chunks.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      const chunk = this.chunks[mid]!
-      if (compare(chunk[chunk.length - 1]!, e) < 0) lo = mid + 1
-      else hi = mid
-    }
-    return lo
-  }
-}
-
-/**
- * A position in a `SortedKeyList` (chunk, offset) that stays usable across batches: if the list
- * changed since the walker last moved, it seeks again from the last entry visited, so walks that
- * span saves neither repeat nor skip an entry, and walks that do not (the usual case) never seek.
- */
-export class ListWalker<E extends Entry> {
-  private version: number
-
-  constructor(
-    private readonly list: SortedKeyList<E>,
-    private readonly chunks: readonly (readonly E[])[],
-    private c: number,
-    private i: number,
-  ) {
-    this.version = list.version
-  }
-
-  /** Re-seeks after `last` if the list changed since the walker last looked. */
-  sync(last: Entry | null): void {
-    if (this.list.version === this.version) return
-    ;[this.c, this.i] = this.list.seek(last)
-    this.version = this.list.version
-  }
-
-  /** The entry under the walker; undefined past the end. */
-  current(): E | undefined {
-    return this.chunks[this.c]?.[this.i]
-  }
-
-  advance(): void {
-    if (++this.i >= this.chunks[this.c]!.length) {
-      this.c++
-      this.i = 0
-    }
-  }
-}
-
-const lowerBound = (chunk: readonly Entry[], e: Entry): number => {
-  let lo = 0
-  let hi = chunk.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compare(chunk[mid]!, e) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
 
 /** The sorts whose key depends on the listing alone, so they can be kept in an index. */
 const indexedSorts = ['price_asc', 'price_desc', 'rating', 'newest'] as const
@@ -280,10 +65,10 @@ const sameFacts = (a: Facts, b: Facts): boolean =>
   a.checkOutDays === b.checkOutDays
 
 /**
- * The test a walk applies to each index entry, prepared once per search: the filter's checks that
- * an entry's facts answer, then, only if the filter asks for more (price, amenities, types, booking
- * mode, rating...), the whole filter on the listing. Most searches need the facts alone, so a walk
- * does not touch the listings it passes over.
+ * The test a walk applies to each index entry, prepared once per search. The facts copied into the
+ * entry (guests, status, nights, weekdays: checks `listingMatches` makes too) reject most
+ * candidates without touching the listing; whatever passes them is decided by `listingMatches`,
+ * the core's one definition of the filter, so the index only ever saves work, never decides.
  */
 const entryTest = (f: ListingFilter): ((e: SlotEntry) => boolean) => {
   const minGuests = f.minGuests
@@ -291,23 +76,13 @@ const entryTest = (f: ListingFilter): ((e: SlotEntry) => boolean) => {
   const nights = f.nights ?? null
   const inDay = f.checkInWeekday == null ? 0 : 1 << f.checkInWeekday
   const outDay = f.checkOutWeekday == null ? 0 : 1 << f.checkOutWeekday
-  const more =
-    f.city !== null ||
-    f.near !== null ||
-    f.minPrice !== null ||
-    f.maxPrice !== null ||
-    f.amenities.length > 0 ||
-    f.propertyTypes.length > 0 ||
-    f.roomTypes.length > 0 ||
-    f.bookingMode !== null ||
-    f.minRating !== null
   return (e) =>
     e.maxGuests >= minGuests &&
     (statuses === null || statuses.has(e.status)) &&
     (nights === null || (nights >= e.minNights && nights <= e.maxNights)) &&
     (inDay === 0 || e.checkInDays === 0 || (e.checkInDays & inDay) !== 0) &&
     (outDay === 0 || e.checkOutDays === 0 || (e.checkOutDays & outDay) !== 0) &&
-    (!more || matchesFilter(e.slot.listing, f))
+    listingMatches(e.slot.listing, f)
 }
 
 /**
@@ -459,7 +234,7 @@ class PositionHeap<T extends Entry> {
     let i = a.length - 1
     while (i > 0) {
       const parent = (i - 1) >>> 1
-      if (compare(a[parent]!, x) <= 0) break
+      if (compareKeyed(a[parent]!, x) <= 0) break
       a[i] = a[parent]!
       i = parent
     }
@@ -476,8 +251,8 @@ class PositionHeap<T extends Entry> {
       const l = 2 * i + 1
       if (l >= a.length) break
       const r = l + 1
-      const c = r < a.length && compare(a[r]!, a[l]!) < 0 ? r : l
-      if (compare(a[c]!, last) >= 0) break
+      const c = r < a.length && compareKeyed(a[r]!, a[l]!) < 0 ? r : l
+      if (compareKeyed(a[c]!, last) >= 0) break
       a[i] = a[c]!
       i = c
     }
@@ -587,7 +362,7 @@ export class InMemoryListingRepository implements ListingRepository {
             for (let k = 0; k < walkers.length; k++) {
               const w = walkers[k]!
               const e = w.current()
-              if (e !== undefined && (head === undefined || compare(e, head) < 0)) {
+              if (e !== undefined && (head === undefined || compareKeyed(e, head) < 0)) {
                 head = e
                 best = w
               }
@@ -634,7 +409,7 @@ export class InMemoryListingRepository implements ListingRepository {
               const e = heap.pop()!
               const listing = slots.get(e.id)?.listing
               // Emitted once, and only if it still matches (it may have changed since it was seen).
-              if (listing === undefined || seen.has(e.id) || !matchesFilter(listing, filter)) continue
+              if (listing === undefined || seen.has(e.id) || !listingMatches(listing, filter)) continue
               seen.add(e.id)
               batch.push(listing)
             }
@@ -652,11 +427,11 @@ export class InMemoryListingRepository implements ListingRepository {
             for (const cell of g.value.cells)
               for (const id of cell) {
                 const listing = slots.get(id)?.listing
-                if (listing === undefined || !matchesFilter(listing, rest)) continue
+                if (listing === undefined || !listingMatches(listing, rest)) continue
                 const key = haversineKm(near.lat, near.lng, listing.location.lat, listing.location.lng)
                 if (key > near.radiusKm) continue
                 const e = { key, id }
-                if (after === null || compare(e, after) > 0) heap.push(e)
+                if (after === null || compareKeyed(e, after) > 0) heap.push(e)
               }
             bound = g.value.boundAfter
           }
@@ -675,12 +450,12 @@ export class InMemoryListingRepository implements ListingRepository {
     const matching: { key: number; id: string; listing: Listing }[] = []
     for (const id of this.candidates(filter)) {
       const listing = this.slots.get(id)?.listing
-      if (listing === undefined || !matchesFilter(listing, filter)) continue
+      if (listing === undefined || !listingMatches(listing, filter)) continue
       const e = { key: sortKey(listing, sort, filter.near), id, listing }
-      if (after !== null && compare(e, after) <= 0) continue
+      if (after !== null && compareKeyed(e, after) <= 0) continue
       matching.push(e)
     }
-    matching.sort(compare)
+    matching.sort(compareKeyed)
     let at = 0
     return {
       next: (max) =>

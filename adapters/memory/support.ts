@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '../../core/domain/shared/cursor.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 
 /** Recursively freezes a value (plain data only). */
@@ -46,22 +47,18 @@ export interface SortEntry {
 const compareEntries = (a: SortEntry, b: SortEntry): number =>
   a.at !== b.at ? b.at - a.at : a.id < b.id ? 1 : a.id > b.id ? -1 : 0
 
-export const encodeCursor = (e: SortEntry): string =>
-  Buffer.from(JSON.stringify({ at: e.at, id: e.id }), 'utf8').toString('base64url')
+/** A page cursor of these indexes: the position `{ at, id }` of the last item returned. */
+export const entryCursor = (e: SortEntry): string => encodeCursor({ at: e.at, id: e.id })
 
 /** Undefined for anything this adapter did not issue: callers then start from the first page. */
-export const decodeCursor = (cursor: string | null): SortEntry | undefined => {
+export const entryOf = (cursor: string | null): SortEntry | undefined => {
   if (cursor === null || cursor.length === 0 || cursor.length > 2048) return undefined
-  try {
-    const raw: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (typeof raw !== 'object' || raw === null) return undefined
-    const at: unknown = (raw as Record<string, unknown>).at
-    const id: unknown = (raw as Record<string, unknown>).id
-    if (typeof at !== 'number' || !Number.isFinite(at) || typeof id !== 'string') return undefined
-    return { at, id }
-  } catch {
-    return undefined
-  }
+  const raw = decodeCursor(cursor)
+  if (typeof raw !== 'object' || raw === null) return undefined
+  const at: unknown = (raw as Record<string, unknown>).at
+  const id: unknown = (raw as Record<string, unknown>).id
+  if (typeof at !== 'number' || !Number.isFinite(at) || typeof id !== 'string') return undefined
+  return { at, id }
 }
 
 /** Clamps a page size to at least 1 so that paging always makes progress. */
@@ -114,7 +111,7 @@ export class SortedIndex {
   /** One page of ids after the cursor (newest first), with the cursor of the next page (null at the end). */
   page(request: PageRequest): Page<string> {
     const limit = pageSize(request.limit)
-    const after = decodeCursor(request.cursor)
+    const after = entryOf(request.cursor)
     // The newest entry that comes after the cursor, walking down from there.
     const start = after === undefined ? this.entries.length - 1 : this.firstNotAfter(after) - 1
     const items: string[] = []
@@ -124,7 +121,7 @@ export class SortedIndex {
       items.push(last.id)
     }
     const more = start - limit >= 0
-    return { items, nextCursor: more && last !== undefined ? encodeCursor(last) : null }
+    return { items, nextCursor: more && last !== undefined ? entryCursor(last) : null }
   }
 
   /** First index whose entry does not come after `e` in newest-first order (where `e` goes). */

@@ -1,5 +1,6 @@
 export * from './client.js'
 export * from './options.js'
+export * from './redis-adapter.js'
 export * from './redis-cache.js'
 export * from './redis-idempotency-store.js'
 export * from './redis-rate-limiter.js'

@@ -1,9 +1,9 @@
 import { Effect, Option } from 'effect'
 import type { Redis } from 'ioredis'
 import type { Cache } from '../../ports/cache.js'
-import type { Clock } from '../../ports/clock.js'
-import { badReply, gcTtl, LUA_PRELUDE, LuaScript } from './client.js'
-import { type RedisAdapterOptions, resolveOptions } from './options.js'
+import { badReply, LUA_PRELUDE, LuaScript } from './client.js'
+import type { RedisAdapterOptions } from './options.js'
+import { RedisAdapter } from './redis-adapter.js'
 
 /*
  * Layout under the prefix:
@@ -92,21 +92,14 @@ return dropped
 )
 
 /** The Cache port on Redis: TTLs on the injected clock, tags as Redis sets, changes in Lua. */
-export class RedisCache implements Cache {
+export class RedisCache extends RedisAdapter implements Cache {
   private readonly entryPrefix: string
   private readonly tagPrefix: string
-  private readonly clock: Clock
-  private readonly gcMarginMs: number
 
-  constructor(
-    private readonly client: Redis,
-    options: RedisAdapterOptions,
-  ) {
-    const o = resolveOptions(options)
-    this.entryPrefix = `${o.prefix}cache:e:`
-    this.tagPrefix = `${o.prefix}cache:t:`
-    this.clock = o.clock
-    this.gcMarginMs = o.gcMarginMs
+  constructor(client: Redis, options: RedisAdapterOptions) {
+    super(client, options, 'cache:')
+    this.entryPrefix = `${this.prefix}e:`
+    this.tagPrefix = `${this.prefix}t:`
   }
 
   get(key: string): Effect.Effect<Option.Option<string>> {
@@ -140,7 +133,7 @@ export class RedisCache implements Cache {
           this.tagPrefix,
           value,
           live ? this.clock.now() + ttl : 0,
-          live ? gcTtl(ttl + this.gcMarginMs) : 0,
+          live ? this.gcTtlAfter(ttl) : 0,
           JSON.stringify(tags),
           ...tags,
         ],

@@ -1,9 +1,9 @@
 import { Effect, Result, Schema } from 'effect'
 import type { Redis } from 'ioredis'
-import type { Clock } from '../../ports/clock.js'
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js'
-import { badReply, gcTtl, LuaScript, RedisCommandFailed } from './client.js'
-import { type RedisAdapterOptions, resolveOptions } from './options.js'
+import { badReply, LuaScript, RedisCommandFailed } from './client.js'
+import type { RedisAdapterOptions } from './options.js'
+import { RedisAdapter } from './redis-adapter.js'
 
 /*
  * One hash per key under the prefix, `idem:<key>`:
@@ -69,19 +69,9 @@ const StoredResponseJson = Schema.fromJsonString(
 const decodeResponse = Schema.decodeUnknownResult(StoredResponseJson)
 
 /** The IdempotencyStore port on Redis; claims and responses expire on the injected clock. */
-export class RedisIdempotencyStore implements IdempotencyStore {
-  private readonly prefix: string
-  private readonly clock: Clock
-  private readonly gcMarginMs: number
-
-  constructor(
-    private readonly client: Redis,
-    options: RedisAdapterOptions,
-  ) {
-    const o = resolveOptions(options)
-    this.prefix = `${o.prefix}idem:`
-    this.clock = o.clock
-    this.gcMarginMs = o.gcMarginMs
+export class RedisIdempotencyStore extends RedisAdapter implements IdempotencyStore {
+  constructor(client: Redis, options: RedisAdapterOptions) {
+    super(client, options, 'idem:')
   }
 
   begin(key: string, fingerprint: string, ttlMs: number): Effect.Effect<IdempotencyBegin> {
@@ -90,7 +80,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       return BEGIN.run(
         this.client,
         [this.prefix + key],
-        [fingerprint, this.clock.now(), this.clock.now() + ttl, gcTtl(ttl + this.gcMarginMs)],
+        [fingerprint, this.clock.now(), this.clock.now() + ttl, this.gcTtlAfter(ttl)],
       )
     }).pipe(Effect.flatMap((reply) => this.decodeBegin(reply)))
   }
@@ -100,11 +90,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       const ttl = Number.isFinite(ttlMs) ? Math.max(0, ttlMs) : 0
       const now = this.clock.now()
       const json = JSON.stringify({ status: response.status, body: response.body, headers: response.headers })
-      return COMPLETE.run(
-        this.client,
-        [this.prefix + key],
-        [now, now + ttl, gcTtl(ttl + this.gcMarginMs), json],
-      )
+      return COMPLETE.run(this.client, [this.prefix + key], [now, now + ttl, this.gcTtlAfter(ttl), json])
     }).pipe(Effect.asVoid)
   }
 

@@ -1,9 +1,9 @@
 import { Effect } from 'effect'
 import type { Redis } from 'ioredis'
-import type { Clock } from '../../ports/clock.js'
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../../ports/rate-limiter.js'
-import { badReply, gcTtl, LUA_PRELUDE, LuaScript, redisCall } from './client.js'
-import { type RedisAdapterOptions, resolveOptions } from './options.js'
+import { badReply, LUA_PRELUDE, LuaScript, redisCall } from './client.js'
+import type { RedisAdapterOptions } from './options.js'
+import { RedisAdapter } from './redis-adapter.js'
 
 /** Stands for "never" in retryAfterMs and resetMs, as in the in-memory limiter. */
 const NEVER = Number.MAX_SAFE_INTEGER
@@ -76,19 +76,9 @@ const wholeNumber = (v: unknown): number | undefined => {
 }
 
 /** The RateLimiter port on Redis: a token bucket per key, on the injected clock. */
-export class RedisRateLimiter implements RateLimiter {
-  private readonly prefix: string
-  private readonly clock: Clock
-  private readonly gcMarginMs: number
-
-  constructor(
-    private readonly client: Redis,
-    options: RedisAdapterOptions,
-  ) {
-    const o = resolveOptions(options)
-    this.prefix = `${o.prefix}rl:`
-    this.clock = o.clock
-    this.gcMarginMs = gcTtl(o.gcMarginMs)
+export class RedisRateLimiter extends RedisAdapter implements RateLimiter {
+  constructor(client: Redis, options: RedisAdapterOptions) {
+    super(client, options, 'rl:')
   }
 
   consume(key: string, policy: RateLimitPolicy, cost = 1): Effect.Effect<RateLimitDecision> {
@@ -100,7 +90,7 @@ export class RedisRateLimiter implements RateLimiter {
       return CONSUME.run(
         this.client,
         [this.prefix + key],
-        [capacity, rate, spend, this.clock.now(), this.gcMarginMs],
+        [capacity, rate, spend, this.clock.now(), this.gcTtlAfter(0)],
       ).pipe(
         Effect.flatMap((reply) => {
           const n = Array.isArray(reply) ? reply.map(wholeNumber) : []

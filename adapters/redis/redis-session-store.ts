@@ -3,10 +3,10 @@ import type { Redis } from 'ioredis'
 import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/domain/shared/errors.js'
 import { asId, type UserId } from '../../core/domain/shared/ids.js'
 import type { Instant } from '../../core/domain/shared/time.js'
-import type { Clock } from '../../ports/clock.js'
 import type { SessionStore } from '../../ports/session-store.js'
-import { badReply, gcTtl, LUA_PRELUDE, LuaScript } from './client.js'
-import { type RedisAdapterOptions, resolveOptions } from './options.js'
+import { badReply, LUA_PRELUDE, LuaScript } from './client.js'
+import type { RedisAdapterOptions } from './options.js'
+import { RedisAdapter } from './redis-adapter.js'
 
 /*
  * Layout under the prefix (tokens are known only by their hashes):
@@ -114,19 +114,9 @@ return 1
 type Rotated = { readonly userId: UserId; readonly familyId: string }
 
 /** The SessionStore port on Redis: refresh-token families with rotation and reuse detection. */
-export class RedisSessionStore implements SessionStore {
-  private readonly prefix: string
-  private readonly clock: Clock
-  private readonly gcMarginMs: number
-
-  constructor(
-    private readonly client: Redis,
-    options: RedisAdapterOptions,
-  ) {
-    const o = resolveOptions(options)
-    this.prefix = `${o.prefix}sess:`
-    this.clock = o.clock
-    this.gcMarginMs = o.gcMarginMs
+export class RedisSessionStore extends RedisAdapter implements SessionStore {
+  constructor(client: Redis, options: RedisAdapterOptions) {
+    super(client, options, 'sess:')
   }
 
   issue(session: {
@@ -186,6 +176,6 @@ export class RedisSessionStore implements SessionStore {
 
   /** A Redis TTL that outlives `expiresAt` on the injected clock by the GC margin. */
   private gcTtlUntil(expiresAt: Instant): number {
-    return gcTtl(expiresAt - this.clock.now() + this.gcMarginMs)
+    return this.gcTtlAfter(expiresAt - this.clock.now())
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Result, Schema } from 'effect'
-import { issuesOf } from '../../core/domain/shared/validation.js'
+import { issueLines } from '../../core/domain/shared/validation.js'
 
 const Bool = Schema.Literals(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
 const truthy = (v: string | undefined, fallback: boolean): boolean =>
@@ -98,8 +98,7 @@ export const loadApiConfig = (
       .map((k) => [k, env[k]]),
   )
   const decoded = Schema.decodeUnknownResult(Env)(picked, { errors: 'all' })
-  if (Result.isFailure(decoded))
-    return Result.fail(issuesOf(decoded.failure.issue).issues.map((i) => `${i.path}: ${i.message}`))
+  if (Result.isFailure(decoded)) return Result.fail(issueLines(decoded.failure.issue))
   const e = decoded.success
   const mode = e.INNKEEPER_MODE ?? (e.NODE_ENV === 'production' ? 'production' : 'development')
   const problems: string[] = []

@@ -1,4 +1,3 @@
-import 'reflect-metadata'
 import { Result } from 'effect'
 import {
   createInfrastructure,

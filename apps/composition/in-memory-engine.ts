@@ -1,4 +1,3 @@
-import 'reflect-metadata'
 import { Effect, Exit } from 'effect'
 import { Container } from 'inversify'
 import {

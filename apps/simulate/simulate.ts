@@ -391,10 +391,8 @@ class World {
     c.eventsByType[e.type] = (c.eventsByType[e.type] ?? 0) + 1
     const r = this.behave
     const bookingId = e.subject as BookingId
-    const data = e.data
-    const str = (k: string): string => (typeof data[k] === 'string' ? (data[k] as string) : '')
     if (e.type === 'innkeeper.booking.awaiting_host.v1') {
-      const host = this.market.hosts[this.hostIndex.get(str('hostId')) ?? -1]
+      const host = this.market.hosts[this.hostIndex.get(e.data.hostId) ?? -1]
       if (host === undefined) return
       if (!r.chance(host.diligence)) {
         c.hostSilent++
@@ -410,16 +408,16 @@ class World {
       return
     }
     if (e.type === 'innkeeper.booking.confirmed.v1') {
-      const checkIn = toEpochDay(localDate(str('checkIn'))) * DAY + 15 * HOUR
+      const checkIn = toEpochDay(localDate(e.data.checkIn)) * DAY + 15 * HOUR
       const lead = checkIn - e.time
       if (lead <= HOUR) return
       const when = () => e.time + Math.floor(r.float() * (lead - HOUR))
       if (r.chance(GUEST_CANCELS)) this.agenda.add(when(), { kind: 'guest_cancel', booking: bookingId })
       else if (r.chance(HOST_CANCELS)) this.agenda.add(when(), { kind: 'host_cancel', booking: bookingId })
       else if (r.chance(GUEST_MODIFIES) && lead > 2 * DAY) {
-        const checkInDate = localDate(str('checkIn'))
-        const checkOutDate = localDate(str('checkOut'))
-        const listing = this.listingById.get(str('listingId'))
+        const checkInDate = localDate(e.data.checkIn)
+        const checkOutDate = localDate(e.data.checkOut)
+        const listing = this.listingById.get(e.data.listingId)
         const pick = r.float()
         const change =
           pick < 0.45
@@ -432,7 +430,7 @@ class World {
               : {
                   guests: Math.max(
                     1,
-                    Math.min(listing?.listing.maxGuests ?? 2, Number(data.guests ?? 1) + r.pick([-1, 1])),
+                    Math.min(listing?.listing.maxGuests ?? 2, e.data.guests + r.pick([-1, 1])),
                   ),
                 }
         this.agenda.add(when(), { kind: 'modify', booking: bookingId, change })
@@ -440,8 +438,8 @@ class World {
       return
     }
     if (e.type === 'innkeeper.booking.completed.v1') {
-      const listing = this.listingById.get(str('listingId'))
-      const guest = this.market.guests[this.guestIndex.get(str('guestId')) ?? -1]
+      const listing = this.listingById.get(e.data.listingId)
+      const guest = this.market.guests[this.guestIndex.get(e.data.guestId) ?? -1]
       if (listing === undefined || guest === undefined) return
       if (r.chance(GUEST_REVIEWS)) {
         const score = (x: number) => Math.max(1, Math.min(5, Math.round(x)))

@@ -1,7 +1,11 @@
 import { pathToFileURL } from 'node:url'
 import { Schema } from 'effect'
-import { CLOUDEVENTS_CONTENT_TYPE, DEFAULT_EXCHANGE } from '../../adapters/amqp/index.js'
-import { cloudEventSchemaOf, eventCatalogue, versionOf } from '../../core/domain/events/catalogue.js'
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  cloudEventSchemaOf,
+  DEFAULT_EXCHANGE,
+} from '../../adapters/amqp/cloud-event.js'
+import { eventCatalogue, versionOf } from '../../core/domain/events/catalogue.js'
 import { type EventType, eventTypes } from '../../core/domain/events/events.js'
 
 export interface AsyncApiOptions {

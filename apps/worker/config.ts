@@ -1,5 +1,5 @@
 import { Result, Schema } from 'effect'
-import { issuesOf } from '../../core/domain/shared/validation.js'
+import { issueLines } from '../../core/domain/shared/validation.js'
 import { type InfrastructureConfig, loadInfrastructureConfig } from '../composition/infrastructure.js'
 import { type ConsumerName, consumerNames } from './consumers.js'
 
@@ -71,8 +71,7 @@ export const loadWorkerConfig = (
       .map((k) => [k, env[k]]),
   )
   const decoded = Schema.decodeUnknownResult(WorkerEnv)(picked, { errors: 'all' })
-  if (Result.isFailure(decoded))
-    problems.push(...issuesOf(decoded.failure.issue).issues.map((i) => `${i.path}: ${i.message}`))
+  if (Result.isFailure(decoded)) problems.push(...issueLines(decoded.failure.issue))
   if (Result.isFailure(infra) || Result.isFailure(decoded)) return Result.fail(problems)
   const e = decoded.success
   const infrastructure = infra.success

@@ -12,7 +12,7 @@ export type ConsumerName = (typeof consumerNames)[number]
 export const defaultConsumerNames: readonly ConsumerName[] = ['notifications', 'cache-invalidation']
 
 /**
- * The events NotifyOnEvent turns into e-mails (core/notifications/routing.ts): a registration, a
+ * The events NotifyOnEvent turns into e-mails (core/domain/notifications/routing.ts): a registration, a
  * booking requested, awaiting the host, confirmed, declined, cancelled or expired, a failed payment
  * and a revealed review (the "review received" notice). The queue binds exactly these types.
  */

@@ -1,6 +1,12 @@
-import type { AmqpConsumer, ConsumerStats, ProcessedEvents } from '../../adapters/amqp/index.js'
+import {
+  type AmqpConsumer,
+  CloudEventSchema,
+  type ConsumerStats,
+  fromCloudEvent,
+  type ProcessedEvents,
+  topicMatches,
+} from '../../adapters/amqp/index.js'
 import type { InMemoryEventPublisher } from '../../adapters/memory/index.js'
-import { CloudEventSchema, fromCloudEvent, topicMatches } from '../../core/domain/events/catalogue.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 
 /** One consumer's subscription: a name (its queue), the event types it binds, what it does. */

@@ -1,5 +1,6 @@
 import { Effect, Option, Result } from 'effect'
 import { applyTransition, type Booking } from '../domain/bookings/booking.js'
+import { bookingEvent } from '../domain/bookings/booking-events.js'
 import { HOST_RESPONSE_WINDOW_MS } from '../domain/bookings/lifecycle.js'
 import { netPaid } from '../domain/payments/payment.js'
 import {
@@ -13,7 +14,6 @@ import {
 import type { BookingId } from '../domain/shared/ids.js'
 import { sumAmounts } from '../domain/shared/money.js'
 import { loadBookingForHost } from './support/booking-access.js'
-import { bookingEvent } from './support/booking-events.js'
 import type { Caller } from './support/caller.js'
 import { foldPayment, intentState } from './support/payment-records.js'
 import { type SettleDeps, thenSettle } from './support/settle-booking.js'

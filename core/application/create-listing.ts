@@ -1,4 +1,5 @@
 import { Effect } from 'effect'
+import { newEvent } from '../domain/events/events.js'
 import {
   defaultRestrictions,
   emptyRating,
@@ -14,7 +15,6 @@ import { type Caller, requireRole } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { CreateListingInput, type UpdateListingInput } from './support/listing-input.js'
 import { dieOnConflict } from './support/load.js'
-import { newEvent } from './support/new-event.js'
 
 type PricingPatch = NonNullable<UpdateListingInput['pricing']>
 type RestrictionsPatch = NonNullable<UpdateListingInput['restrictions']>

@@ -1,5 +1,6 @@
 import { Effect, Result } from 'effect'
 import { applyTransition, type Booking } from '../domain/bookings/booking.js'
+import { bookingEvent } from '../domain/bookings/booking-events.js'
 import type {
   BookingNotFound,
   ConcurrentModification,
@@ -8,7 +9,6 @@ import type {
 } from '../domain/shared/errors.js'
 import type { BookingId } from '../domain/shared/ids.js'
 import { loadBookingForHost } from './support/booking-access.js'
-import { bookingEvent } from './support/booking-events.js'
 import type { Caller } from './support/caller.js'
 import { retryOnConflict } from './support/retry.js'
 import { type SettleDeps, thenSettle } from './support/settle-booking.js'

@@ -1,5 +1,5 @@
 import { Effect, Schema } from 'effect'
-import type { NightState } from '../../ports/availability-store.js'
+import type { NightState } from '../domain/availability/night.js'
 import type { Listing } from '../domain/listings/listing.js'
 import { priceNight } from '../domain/pricing/quote.js'
 import type { LocalDate } from '../domain/shared/dates.js'

@@ -1,4 +1,5 @@
 import { Effect, Schema } from 'effect'
+import { newEvent } from '../domain/events/events.js'
 import { countsInRating, removeFromRating } from '../domain/reviews/rating.js'
 import type { Review } from '../domain/reviews/review.js'
 import {
@@ -12,7 +13,6 @@ import { decodeInput } from '../domain/shared/validation.js'
 import { type Caller, isAdmin } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { findReview } from './support/load.js'
-import { newEvent } from './support/new-event.js'
 import { retryOnConflict } from './support/retry.js'
 import { updateListingRating } from './support/review-support.js'
 import { BoundedString, NonBlank } from './support/schemas.js'

@@ -1,6 +1,8 @@
 import { Effect, Schema } from 'effect'
 import { REVIEW_WINDOW_MS } from '../domain/bookings/lifecycle.js'
 import type { Review, ReviewDirection } from '../domain/reviews/review.js'
+import { revealed } from '../domain/reviews/review.js'
+import { reviewPostedEvent, reviewRevealedEvent } from '../domain/reviews/review-events.js'
 import {
   BookingNotFound,
   type ConcurrentModification,
@@ -16,7 +18,7 @@ import { type Caller, requireUser } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { findBooking } from './support/load.js'
 import { retryOnConflict } from './support/retry.js'
-import { countInListings, postedEvent, revealed, revealedEvent } from './support/review-support.js'
+import { countInListings } from './support/review-support.js'
 import { BoundedString, NonBlank } from './support/schemas.js'
 
 /** A whole-star score, 1 to 5. */
@@ -119,14 +121,18 @@ export class PostReview {
         }
         const other = existing.find((r) => r.direction !== direction && r.revealedAt === null)
         if (other === undefined) {
-          yield* reviews.saveAll([review], [postedEvent(ids, now, review)])
+          yield* reviews.saveAll([review], [reviewPostedEvent(ids, now, review)])
           return { review, revealedNow: [] as Review[] }
         }
         const mine: Review = { ...review, revealedAt: now }
         const theirs = revealed(other, now)
         yield* reviews.saveAll(
           [mine, theirs],
-          [postedEvent(ids, now, mine), revealedEvent(ids, now, mine), revealedEvent(ids, now, theirs)],
+          [
+            reviewPostedEvent(ids, now, mine),
+            reviewRevealedEvent(ids, now, mine),
+            reviewRevealedEvent(ids, now, theirs),
+          ],
         )
         return { review: mine, revealedNow: [mine, theirs] }
       })
@@ -159,7 +165,7 @@ const revealIfBoth = (
       const pair = [revealed(current, now), revealed(other, now)]
       yield* reviews.saveAll(
         pair,
-        pair.map((r) => revealedEvent(ids, now, r)),
+        pair.map((r) => reviewRevealedEvent(ids, now, r)),
       )
       return { review: pair[0] ?? current, revealedNow: pair }
     })

@@ -1,4 +1,5 @@
 import { Effect, Schema } from 'effect'
+import { takesBookings } from '../domain/bookings/new-booking.js'
 import type { Quote } from '../domain/pricing/quote.js'
 import type {
   ListingNotBookable,
@@ -7,7 +8,6 @@ import type {
   StayRestrictionViolated,
   ValidationFailed,
 } from '../domain/shared/errors.js'
-import { ListingNotBookable as NotBookable } from '../domain/shared/errors.js'
 import type { ListingId } from '../domain/shared/ids.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import type { Caller } from './support/caller.js'
@@ -40,8 +40,7 @@ export class QuoteStay {
       const input = yield* decodeInput(QuoteStayInput, raw)
       const stay = yield* parseStay(input.checkIn, input.checkOut)
       const listing = yield* loadVisibleListing(listings, caller, listingId)
-      if (listing.status !== 'active')
-        return yield* Effect.fail(new NotBookable({ listingId, reason: `the listing is ${listing.status}` }))
+      yield* Effect.fromResult(takesBookings(listing))
       return yield* priceStay(availability, listing, stay, input.guests, clock.now())
     })
   }

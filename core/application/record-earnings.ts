@@ -1,6 +1,6 @@
 import { Effect, Option } from 'effect'
 import type { Booking } from '../domain/bookings/booking.js'
-import type { DomainEvent, EventType } from '../domain/events/events.js'
+import type { EventType } from '../domain/events/events.js'
 import {
   accountDueAt,
   type Entitlement,
@@ -43,9 +43,12 @@ export const earningTypes: readonly EventType[] = [
 export class RecordEarnings {
   constructor(private readonly deps: Pick<CoreDeps, 'bookings' | 'payouts' | 'clock' | 'ids' | 'settings'>) {}
 
-  execute(event: Pick<DomainEvent, 'type' | 'data'>): Effect.Effect<number, ConcurrentModification> {
-    if (!earningTypes.includes(event.type)) return Effect.succeed(0)
-    const raw = event.data.bookingId
+  execute(event: {
+    readonly type: string
+    readonly data: object
+  }): Effect.Effect<number, ConcurrentModification> {
+    if (!(earningTypes as readonly string[]).includes(event.type)) return Effect.succeed(0)
+    const raw = 'bookingId' in event.data ? event.data.bookingId : undefined
     if (typeof raw !== 'string' || raw.length === 0) return Effect.succeed(0)
     return recordEarningsOf(this.deps, asId('booking', raw))
   }

@@ -1,10 +1,10 @@
 import { Effect, Schema } from 'effect'
+import { newEvent } from '../domain/events/events.js'
 import type { EmailAlreadyRegistered, ValidationFailed } from '../domain/shared/errors.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import { normalizeEmail, type User } from '../domain/users/user.js'
 import type { CoreDeps } from './support/deps.js'
 import { dieOnConflict } from './support/load.js'
-import { newEvent } from './support/new-event.js'
 import { BoundedString, Email, NonBlank } from './support/schemas.js'
 import { newEmailVerification } from './verify-email.js'
 

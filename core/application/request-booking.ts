@@ -1,28 +1,26 @@
 import { Effect, Result, Schema } from 'effect'
 import type { Booking } from '../domain/bookings/booking.js'
-import { applyTransition, computeDueAt } from '../domain/bookings/booking.js'
+import { applyTransition } from '../domain/bookings/booking.js'
+import { bookingEvent, bookingRequestedEvent } from '../domain/bookings/booking-events.js'
 import { PAYMENT_WINDOW_MS } from '../domain/bookings/lifecycle.js'
-import { cancellationPolicies } from '../domain/policies/cancellation.js'
-import { zonedInstant } from '../domain/shared/dates.js'
+import { bookableBy, mayBook, newBooking } from '../domain/bookings/new-booking.js'
 import {
-  Forbidden,
-  ListingNotBookable,
-  ListingNotFound,
+  type Forbidden,
+  type ListingNotBookable,
+  type ListingNotFound,
   type NightsUnavailable,
   type StayRestrictionViolated,
   TooManyPendingBookings,
   type UserNotFound,
-  UserSuspended,
+  type UserSuspended,
   type ValidationFailed,
 } from '../domain/shared/errors.js'
 import type { ListingId } from '../domain/shared/ids.js'
 import { addMs } from '../domain/shared/time.js'
 import { decodeInput } from '../domain/shared/validation.js'
-import { bookingEvent } from './support/booking-events.js'
 import { type Caller, requireUser } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { dieOnConflict, findListing, findUser } from './support/load.js'
-import { newEvent } from './support/new-event.js'
 import { parseStay, priceStay } from './support/price-stay.js'
 import { BoundedString, Guests, LocalDateString } from './support/schemas.js'
 
@@ -69,76 +67,31 @@ export class RequestBooking {
       const { userId } = yield* requireUser(caller)
       const input = yield* decodeInput(RequestBookingInput, raw)
       const stay = yield* parseStay(input.checkIn, input.checkOut)
-      const guest = yield* findUser(users, userId)
-      if (guest.status !== 'active') return yield* Effect.fail(new UserSuspended({ userId }))
-      const listing = yield* findListing(listings, input.listingId as ListingId)
-      // Drafts and archived listings are not public: they are not found, so their ids do not leak.
-      if (listing.status === 'draft' || listing.status === 'archived')
-        return yield* Effect.fail(new ListingNotFound({ listingId: listing.id }))
-      if (listing.status !== 'active')
-        return yield* Effect.fail(
-          new ListingNotBookable({ listingId: listing.id, reason: `the listing is ${listing.status}` }),
-        )
-      if (listing.hostId === userId)
-        return yield* Effect.fail(new Forbidden({ reason: 'hosts cannot book their own listing' }))
+      yield* Effect.fromResult(mayBook(yield* findUser(users, userId)))
+      const found = yield* findListing(listings, input.listingId as ListingId)
+      const listing = yield* Effect.fromResult(bookableBy(found, userId))
       const pending = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
       if (pending >= settings.maxPendingBookingsPerGuest)
         return yield* Effect.fail(new TooManyPendingBookings({ limit: settings.maxPendingBookingsPerGuest }))
 
       const now = clock.now()
       const quote = yield* priceStay(availability, listing, stay, input.guests, now)
-      const id = ids.next('booking')
-      const tz = listing.location.timezone
-      const points = {
-        requestedAt: now,
-        authorizedAt: null,
-        checkInAt: zonedInstant(stay.checkIn, listing.checkInHour, 0, tz),
-        checkOutAt: zonedInstant(stay.checkOut, listing.checkOutHour, 0, tz),
-      }
-      // The hold is the reservation: all nights or none, whatever else runs concurrently.
-      yield* availability.hold(listing.id, id, stay, addMs(now, PAYMENT_WINDOW_MS))
-      const booking: Booking = {
-        id,
-        listingId: listing.id,
-        hostId: listing.hostId,
+      const booking = newBooking({
+        id: ids.next('booking'),
+        listing,
         guestId: userId,
         stay,
         guests: input.guests,
-        state: 'pending_payment',
-        bookingMode: listing.bookingMode,
         quote,
-        cancellationPolicy: cancellationPolicies[listing.cancellationPolicy],
-        timezone: tz,
-        points,
-        paidAmount: 0,
-        refundedAmount: 0,
-        cancellation: null,
-        modifications: [],
-        pendingChange: null,
-        settling: null,
-        history: [],
         message: input.message ?? '',
-        dueAt: computeDueAt('pending_payment', points),
-        createdAt: now,
-        updatedAt: now,
-        version: 1,
-      }
-      yield* dieOnConflict(
-        bookings.save(booking, [
-          newEvent(ids, now, 'innkeeper.booking.requested.v1', id, {
-            bookingId: id,
-            listingId: listing.id,
-            guestId: userId,
-            hostId: listing.hostId,
-            checkIn: stay.checkIn,
-            checkOut: stay.checkOut,
-            guests: input.guests,
-            total: quote.guestTotal,
-            currency: quote.currency,
-            bookingMode: listing.bookingMode,
-          }),
-        ]),
-      ).pipe(Effect.onError(() => availability.release(listing.id, id)))
+        now,
+      })
+      const { id } = booking
+      // The hold is the reservation: all nights or none, whatever else runs concurrently.
+      yield* availability.hold(listing.id, id, stay, addMs(now, PAYMENT_WINDOW_MS))
+      yield* dieOnConflict(bookings.save(booking, [bookingRequestedEvent(ids, now, booking)])).pipe(
+        Effect.onError(() => availability.release(listing.id, id)),
+      )
 
       // The cap checked above is read before the hold, so concurrent requests of one guest could all
       // pass it. Counting again after the save makes it strict: whoever sees more than the cap

@@ -1,12 +1,12 @@
 import { Effect, Option, Schema } from 'effect'
 import type { Notification } from '../../ports/notifier.js'
+import { newEvent } from '../domain/events/events.js'
 import type { ValidationFailed } from '../domain/shared/errors.js'
 import { addMs, HOUR, toIso } from '../domain/shared/time.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import { newPendingToken, normalizeEmail, type User } from '../domain/users/user.js'
 import type { CoreDeps } from './support/deps.js'
 import { dieOnConflict } from './support/load.js'
-import { newEvent } from './support/new-event.js'
 import { retryOnConflict } from './support/retry.js'
 import { Email } from './support/schemas.js'
 

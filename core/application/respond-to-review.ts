@@ -1,4 +1,5 @@
 import { Effect, Schema } from 'effect'
+import { newEvent } from '../domain/events/events.js'
 import { isVisible, type Review } from '../domain/reviews/review.js'
 import {
   type ConcurrentModification,
@@ -13,7 +14,6 @@ import { decodeInput } from '../domain/shared/validation.js'
 import { type Caller, requireUser } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { findReview } from './support/load.js'
-import { newEvent } from './support/new-event.js'
 import { retryOnConflict } from './support/retry.js'
 import { NonBlank } from './support/schemas.js'
 

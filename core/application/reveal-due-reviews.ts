@@ -1,10 +1,12 @@
 import { Effect, Option, Schema } from 'effect'
 import type { Review } from '../domain/reviews/review.js'
+import { revealed } from '../domain/reviews/review.js'
+import { reviewRevealedEvent } from '../domain/reviews/review-events.js'
 import type { ValidationFailed } from '../domain/shared/errors.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import type { CoreDeps } from './support/deps.js'
 import { retryOnConflict } from './support/retry.js'
-import { countInListings, revealed, revealedEvent } from './support/review-support.js'
+import { countInListings } from './support/review-support.js'
 
 export const RevealDueReviewsInput = Schema.Struct({
   limit: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 })),
@@ -45,7 +47,7 @@ export class RevealDueReviews {
           const next = toReveal.map((r) => revealed(r, now))
           yield* reviews.saveAll(
             next,
-            next.map((r) => revealedEvent(ids, now, r)),
+            next.map((r) => reviewRevealedEvent(ids, now, r)),
           )
           return next
         })

@@ -1,7 +1,7 @@
 import { Effect, Schema } from 'effect'
 import { type Forbidden, GuestProfileNotFound, ValidationFailed } from '../domain/shared/errors.js'
 import { decodeInput } from '../domain/shared/validation.js'
-import type { GuestProfile } from '../domain/users/user.js'
+import { ageGroups, type GuestProfile } from '../domain/users/user.js'
 import { type Caller, requireUser } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { Email, NonBlank } from './support/schemas.js'
@@ -14,7 +14,7 @@ export const SaveGuestProfileInput = Schema.Struct({
   id: Schema.optionalKey(NonBlank(64)),
   name: NonBlank(120),
   email: Schema.optionalKey(Schema.NullOr(Email)),
-  ageGroup: Schema.Literals(['adult', 'child', 'infant']),
+  ageGroup: Schema.Literals(ageGroups),
 })
 export type SaveGuestProfileInput = typeof SaveGuestProfileInput.Type
 

@@ -1,12 +1,14 @@
 import { Effect, Schema } from 'effect'
-import type { NightState } from '../../ports/availability-store.js'
-import type { ListingFilter, ListingSort, SearchPosition } from '../../ports/repositories.js'
+import type { ListingSort, SearchPosition } from '../../ports/repositories.js'
+import { hasFreeUnit, type NightState } from '../domain/availability/night.js'
+import { type ListingFilter, stayShape } from '../domain/listings/filter.js'
 import type { Listing } from '../domain/listings/listing.js'
 import { propertyTypes, roomTypes } from '../domain/listings/listing.js'
 import { brokenStayRule } from '../domain/listings/restrictions.js'
 import { haversineKm, sortKey } from '../domain/listings/search-order.js'
 import { averageNightly, type Quote, quoteCalendarNights } from '../domain/pricing/quote.js'
-import { localDateAt, nightCount, type Stay, toEpochDay, weekday } from '../domain/shared/dates.js'
+import { decodeCursor, encodeCursor } from '../domain/shared/cursor.js'
+import { localDateAt, type Stay, toEpochDay } from '../domain/shared/dates.js'
 import { ValidationFailed } from '../domain/shared/errors.js'
 import type { ListingId } from '../domain/shared/ids.js'
 import type { Instant } from '../domain/shared/time.js'
@@ -52,27 +54,13 @@ export interface SearchResult {
 /** How many candidates one page may examine before it returns what it has (bounded work per call). */
 export const MAX_EXAMINED_PER_PAGE = 5_000
 
-const encodeCursor = (p: SearchPosition): string => Buffer64.encode(JSON.stringify([p.key, p.id]))
-const decodeCursor = (c: string): SearchPosition | null => {
-  try {
-    const v: unknown = JSON.parse(Buffer64.decode(c))
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string')
-      return { key: v[0], id: v[1] }
-  } catch {}
-  return null
-}
-
-/** base64url without node:buffer (the core imports no node modules). */
-const Buffer64 = {
-  encode: (s: string): string =>
-    btoa(String.fromCharCode(...new TextEncoder().encode(s)))
-      .replace(/\+/g, '-')
-      .replace(/\//g, '_')
-      .replace(/=+$/, ''),
-  decode: (s: string): string =>
-    new TextDecoder().decode(
-      Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0)),
-    ),
+/** A search cursor is the position of the last listing returned: `[sort key, id]`. */
+const positionCursor = (p: SearchPosition): string => encodeCursor([p.key, p.id])
+const positionOf = (c: string): SearchPosition | null => {
+  const v = decodeCursor(c)
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string'
+    ? { key: v[0], id: v[1] }
+    : null
 }
 
 /**
@@ -103,7 +91,7 @@ export class SearchListings {
         issues.push({ path: 'sort', message: 'distance sort needs lat and lng' })
       if (input.minPrice !== undefined && input.maxPrice !== undefined && input.minPrice > input.maxPrice)
         issues.push({ path: 'minPrice', message: 'must not exceed maxPrice' })
-      const after = input.cursor ? decodeCursor(input.cursor) : null
+      const after = input.cursor ? positionOf(input.cursor) : null
       if (input.cursor && after === null)
         issues.push({ path: 'cursor', message: 'not a cursor this search issued' })
       if (issues.length > 0) return yield* Effect.fail(new ValidationFailed({ issues }))
@@ -130,9 +118,7 @@ export class SearchListings {
         minRating: input.minRating ?? null,
         statuses: ['active'],
         // With dates, listings whose stay-length and weekday rules refuse the stay are not candidates.
-        nights: stay === null ? null : nightCount(stay),
-        checkInWeekday: stay === null ? null : weekday(stay.checkIn),
-        checkOutWeekday: stay === null ? null : weekday(stay.checkOut),
+        ...(stay === null ? { nights: null, checkInWeekday: null, checkOutWeekday: null } : stayShape(stay)),
       }
       const limit = input.limit ?? 20
       const allowed = stay === null ? () => true : stayRules(clock.now(), guests, stay)
@@ -197,7 +183,9 @@ export class SearchListings {
       return {
         items,
         nextCursor:
-          !exhausted && last !== null ? encodeCursor({ key: sortKey(last, sort, near), id: last.id }) : null,
+          !exhausted && last !== null
+            ? positionCursor({ key: sortKey(last, sort, near), id: last.id })
+            : null,
       }
     })
   }
@@ -229,7 +217,7 @@ const fitting = (
 }
 
 const allAvailable = (nights: readonly NightState[]): boolean => {
-  for (const n of nights) if (n.available < 1) return false
+  for (const n of nights) if (!hasFreeUnit(n)) return false
   return true
 }
 
@@ -245,14 +233,7 @@ const MAX_BATCH = 512
 const stayRules = (now: Instant, guests: number, stay: Stay): ((listing: Listing) => boolean) => {
   const todayByZone = new Map<string, number>()
   const checkIn = toEpochDay(stay.checkIn)
-  const checkOut = toEpochDay(stay.checkOut)
-  const facts = {
-    nights: checkOut - checkIn,
-    leadDays: 0,
-    checkInWeekday: weekday(stay.checkIn),
-    checkOutWeekday: weekday(stay.checkOut),
-    guests,
-  }
+  const facts = { ...stayShape(stay), leadDays: 0, guests }
   return (listing) => {
     const zone = listing.location.timezone
     let today = todayByZone.get(zone)

@@ -1,4 +1,5 @@
 import { Effect, Schema } from 'effect'
+import { newEvent } from '../domain/events/events.js'
 import type { LocalDate } from '../domain/shared/dates.js'
 import {
   type ConcurrentModification,
@@ -12,7 +13,6 @@ import { checkRange } from './support/calendar-range.js'
 import type { Caller } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { loadOwnListing } from './support/listing-access.js'
-import { newEvent } from './support/new-event.js'
 import { retryOnConflict } from './support/retry.js'
 import { Amount, LocalDateString } from './support/schemas.js'
 

@@ -1,4 +1,6 @@
 import { Effect } from 'effect'
+import { unitsTaken } from '../domain/availability/night.js'
+import { newEvent } from '../domain/events/events.js'
 import type { Listing } from '../domain/listings/listing.js'
 import { addDays, localDateAt } from '../domain/shared/dates.js'
 import {
@@ -16,7 +18,6 @@ import type { Caller } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { loadOwnListing } from './support/listing-access.js'
 import { UpdateListingInput } from './support/listing-input.js'
-import { newEvent } from './support/new-event.js'
 import { retryOnConflict } from './support/retry.js'
 
 /**
@@ -66,14 +67,14 @@ export class UpdateListing {
           // Units sold are never taken back: refuse to go below what any coming night holds.
           const today = localDateAt(now, current.location.timezone)
           const nights = yield* availability.calendar(next.id, today, addDays(today, MAX_CALENDAR_DAYS))
-          const over = nights.filter((n) => n.held + n.booked > next.units)
+          const over = nights.filter((n) => unitsTaken(n) > next.units)
           if (over.length > 0)
             return yield* Effect.fail(
               new ValidationFailed({
                 issues: [
                   {
                     path: 'units',
-                    message: `${over.length} coming night(s) already have more than ${next.units} units held or booked (first ${over[0]?.date}, ${(over[0]?.held ?? 0) + (over[0]?.booked ?? 0)} taken)`,
+                    message: `${over.length} coming night(s) already have more than ${next.units} units held or booked (first ${over[0]?.date}, ${over[0] === undefined ? 0 : unitsTaken(over[0])} taken)`,
                   },
                 ],
               }),

@@ -3,6 +3,12 @@ import { Result, Schema } from 'effect'
 import type { Connection, SyncMessage } from 'rabbitmq-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  CloudEventEnvelope,
+  CloudEventSchema,
+  type DecodedCloudEvent,
+  fromCloudEvent,
+} from '../../adapters/amqp/cloud-event.js'
+import {
   AmqpConsumer,
   AmqpEventPublisher,
   ATTEMPT_HEADER,
@@ -15,13 +21,7 @@ import {
   type Outcome,
   retryQueueOf,
 } from '../../adapters/amqp/index.js'
-import {
-  CloudEventEnvelope,
-  CloudEventSchema,
-  type DecodedCloudEvent,
-  fromCloudEvent,
-} from '../../core/domain/events/catalogue.js'
-import type { DomainEvent, EventType } from '../../core/domain/events/events.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { EventId } from '../../core/domain/shared/ids.js'
 import { instant } from '../../core/domain/shared/time.js'
 import { eventPublisherContract } from './event-publisher.contract.js'
@@ -130,7 +130,13 @@ eventPublisherContract('amqp (RabbitMQ)', async () => {
 
 let eventCounter = 0
 /** A catalogue-valid event about listing `subject`. */
-const listingEvent = (subject: string, type: EventType = 'innkeeper.listing.activated.v1'): DomainEvent => ({
+const listingEvent = (
+  subject: string,
+  type:
+    | 'innkeeper.listing.activated.v1'
+    | 'innkeeper.listing.deactivated.v1'
+    | 'innkeeper.listing.archived.v1' = 'innkeeper.listing.activated.v1',
+): DomainEvent => ({
   id: `evt_${RUN}_${++eventCounter}` as EventId,
   type,
   subject,

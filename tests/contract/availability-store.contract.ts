@@ -1,5 +1,6 @@
 import { Effect, Option } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { availableUnits } from '../../core/domain/availability/night.js'
 import { addDays, localDate, type Stay } from '../../core/domain/shared/dates.js'
 import { NightsUnavailable } from '../../core/domain/shared/errors.js'
 import { asId, type BookingId, type ListingId } from '../../core/domain/shared/ids.js'
@@ -121,6 +122,31 @@ export const availabilityStoreContract = (name: string, make: () => Promise<Avai
       expect(await run(store.freeForStay([other], localDate('2026-03-04'), localDate('2026-03-05')))).toEqual(
         [true],
       )
+    })
+
+    it('every night reports available = availableUnits(units, held, booked, blocked), the core rule', async () => {
+      await run(store.setUnits(L, 3))
+      await run(store.hold(L, bookingId(1), stay('2026-05-01', '2026-05-04'), later()))
+      await run(store.hold(L, bookingId(2), stay('2026-05-02', '2026-05-05'), later()))
+      await run(store.confirm(L, bookingId(2)))
+      await run(store.hold(L, bookingId(3), stay('2026-05-03', '2026-05-04'), later()))
+      await run(store.patchNights(L, localDate('2026-05-04'), localDate('2026-05-06'), { blocked: true }))
+      // Fewer units than are taken: nothing is available, never a negative count.
+      const check = async () => {
+        const nights = await run(store.calendar(L, localDate('2026-04-30'), localDate('2026-05-07')))
+        expect(nights.length).toBe(7)
+        for (const n of nights)
+          expect([n.date, n.available]).toEqual([
+            n.date,
+            availableUnits(n.units, n.held, n.booked, n.blocked),
+          ])
+        return nights
+      }
+      const before = await check()
+      expect(before.map((n) => n.available)).toEqual([3, 2, 1, 0, 0, 0, 3])
+      await run(store.setUnits(L, 1))
+      const after = await check()
+      expect(after.map((n) => n.available)).toEqual([1, 0, 0, 0, 0, 0, 1])
     })
 
     it('bookings behave alike whenever their nights fall (before 1970, now, after 2149)', async () => {

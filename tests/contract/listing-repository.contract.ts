@@ -1,5 +1,6 @@
 import { Option } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { listingMatches } from '../../core/domain/listings/filter.js'
 import type { Listing } from '../../core/domain/listings/listing.js'
 import { sortKey } from '../../core/domain/listings/search-order.js'
 import { ConcurrentModification } from '../../core/domain/shared/errors.js'
@@ -183,6 +184,81 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
       ])
       expect(await search({ minRating: 4 })).toEqual(['lst_45'])
       expect((await search({ minRating: 1 })).sort()).toEqual(['lst_38', 'lst_45'])
+    })
+
+    it('search returns exactly the listings listingMatches (the core filter) accepts, in sort order', async () => {
+      // Varied listings and filters from a fixed seed: every field of the filter, alone and combined.
+      let seed = 23
+      const rnd = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+        return seed % n
+      }
+      const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!
+      const some = <T>(xs: readonly T[]): T[] => xs.filter(() => rnd(3) === 0)
+      const base = makeListing('x')
+      const weekdays = () => (rnd(2) === 0 ? [] : some([0, 1, 2, 3, 4, 5, 6]))
+      const ls = Array.from({ length: 240 }, (_, i) =>
+        makeListing(`lst_${String(i).padStart(3, '0')}`, {
+          location: {
+            ...base.location,
+            city: pick(['Lisbon', 'Porto', ' lisbon ', 'PORTO', 'Faro']),
+            lat: 38.7 + rnd(200) / 1_000,
+            lng: -9.2 + rnd(200) / 1_000,
+          },
+          maxGuests: 1 + rnd(8),
+          status: pick(['draft', 'active', 'active', 'inactive', 'archived'] as const),
+          bookingMode: pick(['instant', 'request'] as const),
+          amenities: some(['wifi', 'kitchen', 'pool']),
+          propertyType: pick(['apartment', 'house', 'cabin'] as const),
+          roomType: pick(['entire_place', 'private_room'] as const),
+          restrictions: {
+            ...base.restrictions,
+            minNights: 1 + rnd(4),
+            maxNights: 3 + rnd(20),
+            checkInWeekdays: weekdays(),
+            checkOutWeekdays: weekdays(),
+          },
+          pricing: { ...base.pricing, baseNightly: pick([5_000, 8_000, 12_000, 20_000]) },
+          rating: rnd(3) === 0 ? rated(0, 0) : rated(1 + rnd(4), pick([3, 3.9, 4, 4.5, 5])),
+          createdAt: at(rnd(50)),
+        }),
+      )
+      await saveAll(ls)
+      const filters: ListingFilter[] = Array.from({ length: 60 }, (_, i) => {
+        const on = (field: number) => i % 12 === field || rnd(6) === 0
+        return {
+          ...anyFilter,
+          city: on(0) ? pick(['lisbon', 'PORTO', ' Faro', 'Nowhere']) : null,
+          near: on(1) ? { lat: 38.75, lng: -9.1, radiusKm: pick([1, 3, 8, 30]) } : null,
+          minGuests: on(2) ? 1 + rnd(8) : 1,
+          minPrice: on(3) ? pick([5_000, 8_000, 12_000]) : null,
+          maxPrice: on(3) ? pick([8_000, 12_000, 20_000]) : null,
+          amenities: on(4) ? some(['wifi', 'pool']) : [],
+          propertyTypes: on(5) ? some(['apartment', 'cabin', 'villa'] as const) : [],
+          roomTypes: on(5) ? some(['private_room', 'entire_place'] as const) : [],
+          bookingMode: on(6) ? pick(['instant', 'request'] as const) : null,
+          minRating: on(7) ? pick([3, 4, 4.5]) : null,
+          statuses: on(8) ? pick([['active'], ['active', 'inactive'], ['draft']] as const) : [],
+          nights: on(9) ? 1 + rnd(10) : null,
+          checkInWeekday: on(10) ? rnd(7) : null,
+          checkOutWeekday: on(11) ? rnd(7) : null,
+        }
+      })
+      let matched = 0
+      for (const f of filters) {
+        for (const sort of f.near === null ? (['price_asc', 'rating'] as const) : (['distance'] as const)) {
+          const expected = ls
+            .filter((l) => listingMatches(l, f))
+            .map((l) => ({ id: l.id as string, key: sortKey(l, sort, f.near) }))
+            .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : 1))
+            .map((x) => x.id)
+          matched += expected.length
+          expect([f, sort, await search(f, sort)]).toEqual([f, sort, expected])
+        }
+      }
+      // The filters select something, and not everything.
+      expect(matched).toBeGreaterThan(200)
+      expect(matched).toBeLessThan(ls.length * filters.length)
     })
 
     it('search orders by the sort key of each sort, ties broken by id', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CloudEventSchema, fromCloudEvent } from '../../adapters/amqp/cloud-event.js'
 import {
   AmqpConsumer,
   type ConsumerHandle,
@@ -15,7 +16,6 @@ import {
   defaultInfrastructureConfig,
   type Infrastructure,
 } from '../../apps/composition/infrastructure.js'
-import { CloudEventSchema, fromCloudEvent } from '../../core/domain/events/catalogue.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import { listingBody, PASSWORD } from './support/api.js'
 

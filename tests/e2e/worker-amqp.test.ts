@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Effect, Option } from 'effect'
 import type { Connection } from 'rabbitmq-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CloudEventSchema, fromCloudEvent } from '../../adapters/amqp/cloud-event.js'
 import {
   AmqpConsumer,
   AmqpEventPublisher,
@@ -17,7 +18,6 @@ import { notificationTypes } from '../../apps/worker/consumers.js'
 import { amqpEventSource } from '../../apps/worker/event-sources.js'
 import { startWorker, type Worker } from '../../apps/worker/worker.js'
 import { invalidatingTypes, listingTag, SEARCH_TAG } from '../../core/domain/events/cache-tags.js'
-import { CloudEventSchema, fromCloudEvent } from '../../core/domain/events/catalogue.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import { recipientsOf } from '../../core/domain/notifications/routing.js'
 import { MINUTE } from '../../core/domain/shared/time.js'

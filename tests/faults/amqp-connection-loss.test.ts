@@ -3,6 +3,7 @@ import net from 'node:net'
 import { Effect } from 'effect'
 import type { Connection } from 'rabbitmq-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CloudEventSchema } from '../../adapters/amqp/cloud-event.js'
 import {
   AmqpConsumer,
   AmqpEventPublisher,
@@ -15,7 +16,6 @@ import {
 } from '../../adapters/amqp/index.js'
 import { InMemoryOutbox } from '../../adapters/memory/index.js'
 import { RelayOutbox } from '../../core/application/relay-outbox.js'
-import { CloudEventSchema } from '../../core/domain/events/catalogue.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { EventId } from '../../core/domain/shared/ids.js'
 import { instant } from '../../core/domain/shared/time.js'

@@ -3,14 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type * as Innkeeper from '../../index.js'
+import type * as Engine from '../../engine.js'
+import type * as Core from '../../index.js'
 
 const root = resolve(import.meta.dirname, '../..')
 // Inside node_modules/.cache so the built files resolve `effect` and `inversify` from the project,
 // and nothing the typechecker or linter looks at ever sees them.
 const cacheDir = join(root, 'node_modules', '.cache')
 let outDir = ''
-let api: typeof Innkeeper
+let api: typeof Core & typeof Engine
 
 beforeAll(async () => {
   execFileSync('mkdir', ['-p', cacheDir])
@@ -19,7 +20,8 @@ beforeAll(async () => {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  api = (await import(pathToFileURL(join(outDir, 'index.js')).href)) as typeof Innkeeper
+  const load = async (f: string) => (await import(pathToFileURL(join(outDir, f)).href)) as object
+  api = { ...(await load('index.js')), ...(await load('engine.js')) } as typeof Core & typeof Engine
 }, 60_000)
 
 afterAll(() => {
@@ -27,24 +29,56 @@ afterAll(() => {
 })
 
 describe('the built package (npm run build)', () => {
-  it('emits index.js with its declaration file index.d.ts', () => {
+  it('emits index.js and engine.js with their declaration files', () => {
     expect(existsSync(join(outDir, 'index.js'))).toBe(true)
     expect(existsSync(join(outDir, 'index.d.ts'))).toBe(true)
     const dts = readFileSync(join(outDir, 'index.d.ts'), 'utf8')
-    expect(dts).toContain('createInMemoryEngine')
-    expect(dts).toContain('promiseFacade')
+    expect(dts).toContain('request-booking.js')
+    const engineDts = readFileSync(join(outDir, 'engine.d.ts'), 'utf8')
+    expect(engineDts).toContain('createInMemoryEngine')
+    expect(engineDts).toContain('promiseFacade')
   })
 
   it('emits a declaration file for every entry of the exports map', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-      exports: Record<string, string | { types: string; import: string }>
+      exports: Record<string, string | { types: string; default: string }>
     }
     for (const [name, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'string') continue
       const rel = (p: string) => p.replace(/^\.\/dist\//, '')
-      expect(existsSync(join(outDir, rel(target.import))), `${name} → ${target.import}`).toBe(true)
+      expect(existsSync(join(outDir, rel(target.default))), `${name} → ${target.default}`).toBe(true)
       expect(existsSync(join(outDir, rel(target.types))), `${name} → ${target.types}`).toBe(true)
     }
+  })
+
+  /** The packages a built entry's whole static module graph imports (node: builtins aside). */
+  const packagesOf = (entry: string): { modules: number; packages: string[] } => {
+    const bare = new Set<string>()
+    const seen = new Set<string>()
+    const visit = (file: string) => {
+      if (seen.has(file)) return
+      seen.add(file)
+      const src = readFileSync(file, 'utf8')
+      for (const m of src.matchAll(
+        /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*'([^']+)'|import\s*'([^']+)'/g,
+      )) {
+        const spec = (m[1] ?? m[2])!
+        if (spec.startsWith('.')) visit(join(file, '..', spec))
+        else if (!spec.startsWith('node:')) bare.add(spec.split('/')[0]!)
+      }
+    }
+    visit(join(outDir, entry))
+    return { modules: seen.size, packages: [...bare].sort() }
+  }
+
+  it('the core entry (index.js) and its whole module graph import no package but effect', () => {
+    const core = packagesOf('index.js')
+    expect(core.modules).toBeGreaterThan(50)
+    expect(core.packages).toEqual(['effect'])
+  })
+
+  it('the events entry (schemas, envelope, AsyncAPI) loads no broker client: effect only', () => {
+    expect(packagesOf('events.js').packages).toEqual(['effect'])
   })
 
   it('exports the core values, use case classes, input schemas, port tokens and the engine', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { InMemoryAvailabilityStore } from '../../adapters/memory/in-memory-availability-store.js'
 import { InMemoryListingRepository } from '../../adapters/memory/in-memory-listing-repository.js'
 import { InMemoryOutbox } from '../../adapters/memory/in-memory-outbox.js'
+import { listingMatches } from '../../core/domain/listings/filter.js'
 import type { Listing, ListingStatus } from '../../core/domain/listings/listing.js'
 import { propertyTypes, roomTypes } from '../../core/domain/listings/listing.js'
 import { haversineKm, type ListingSort, sortKey } from '../../core/domain/listings/search-order.js'
@@ -132,6 +133,18 @@ const filterArb: fc.Arbitrary<ListingFilter> = fc.record({
   checkOutWeekday: fc.option(fc.integer({ min: 0, max: 6 }), { nil: null }),
 })
 const sortArb = fc.constantFrom<ListingSort>('price_asc', 'price_desc', 'rating', 'newest', 'distance')
+
+describe('the core filter (listingMatches) = the naive filter written out here', () => {
+  it('agrees on every listing and filter', () => {
+    fc.assert(
+      fc.property(listingFields, filterArb, (fields, f) => {
+        const l = listingOf(0, fields, 1)
+        expect(listingMatches(l, f)).toBe(modelMatches(l, f))
+      }),
+      { numRuns: 2_000 },
+    )
+  })
+})
 
 describe('in-memory listing search = naive filter + sort', () => {
   it('every page, every batch size, from every position, with saves between batches', () => {

@@ -1,11 +1,10 @@
 import { Effect } from 'effect'
 import { type Booking, computeDueAt } from '../../domain/bookings/booking.js'
+import { bookingModifiedEvent } from '../../domain/bookings/booking-events.js'
 import { ConcurrentModification, InvalidTransition } from '../../domain/shared/errors.js'
 import type { BookingId } from '../../domain/shared/ids.js'
-import { bookingPayload } from './booking-events.js'
 import type { CoreDeps } from './deps.js'
 import { findBooking } from './load.js'
-import { newEvent } from './new-event.js'
 import { foldPayment, intentState } from './payment-records.js'
 import { retryOnConflict } from './retry.js'
 
@@ -91,15 +90,7 @@ export const applyChange = (deps: ChangeDeps, bookingId: BookingId, key: string)
         updatedAt: now,
         version: b.version + 1,
       }
-      yield* bookings.save(next, [
-        newEvent(ids, now, 'innkeeper.booking.modified.v1', next.id, {
-          ...bookingPayload(next),
-          previousCheckIn: b.stay.checkIn,
-          previousCheckOut: b.stay.checkOut,
-          previousGuests: b.guests,
-          previousTotal: b.quote.guestTotal,
-        }),
-      ])
+      yield* bookings.save(next, [bookingModifiedEvent(ids, now, b, next)])
       return next
     }),
     deps.settings.concurrencyRetries * 4,

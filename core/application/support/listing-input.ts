@@ -1,5 +1,5 @@
 import { Schema } from 'effect'
-import { propertyTypes, roomTypes } from '../../domain/listings/listing.js'
+import { bookingModes, propertyTypes, roomTypes } from '../../domain/listings/listing.js'
 import { cancellationPolicyNames } from '../../domain/policies/cancellation.js'
 import { isValidTimeZone } from '../../domain/shared/dates.js'
 import {
@@ -69,7 +69,7 @@ const listingFields = {
   maxGuests: PositiveInt.check(Schema.isLessThanOrEqualTo(100)),
   units: PositiveInt.check(Schema.isLessThanOrEqualTo(10_000)),
   currency: CurrencyCode,
-  bookingMode: Schema.Literals(['instant', 'request']),
+  bookingMode: Schema.Literals(bookingModes),
   cancellationPolicy: Schema.Literals(cancellationPolicyNames),
   houseRules: Schema.Array(NonBlank(300)).check(Schema.isMaxLength(50)),
   restrictions: RestrictionsInput,

@@ -1,5 +1,6 @@
 import { Effect } from 'effect'
 import type { EventType } from '../../domain/events/events.js'
+import { newEvent } from '../../domain/events/events.js'
 import type { Listing, ListingStatus } from '../../domain/listings/listing.js'
 import {
   type ConcurrentModification,
@@ -10,7 +11,6 @@ import type { ListingId } from '../../domain/shared/ids.js'
 import type { Caller } from './caller.js'
 import type { CoreDeps } from './deps.js'
 import { loadOwnListing } from './listing-access.js'
-import { newEvent } from './new-event.js'
 import { retryOnConflict } from './retry.js'
 
 /** The listing lifecycle: draft → active ⇄ inactive → archived (archived is final). */

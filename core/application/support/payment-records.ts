@@ -3,17 +3,17 @@ import type { IdGenerator } from '../../../ports/id-generator.js'
 import type { Intent } from '../../../ports/payment-gateway.js'
 import type { PaymentRepository } from '../../../ports/repositories.js'
 import type { Booking } from '../../domain/bookings/booking.js'
-import type { DomainEvent, EventType } from '../../domain/events/events.js'
+import type { DomainEvent } from '../../domain/events/events.js'
 import {
+  type CaptureMethod,
   mergeProviderState,
   type Payment,
   type PaymentPurpose,
-  type PaymentStatus,
   type ProviderState,
 } from '../../domain/payments/payment.js'
+import { paymentCreatedEvent, paymentStatusEvent } from '../../domain/payments/payment-events.js'
 import type { PaymentId } from '../../domain/shared/ids.js'
 import type { Instant } from '../../domain/shared/time.js'
-import { newEvent } from './new-event.js'
 
 export const intentState = (i: Intent): ProviderState => ({
   amountCapturable: i.amountCapturable,
@@ -22,15 +22,6 @@ export const intentState = (i: Intent): ProviderState => ({
   canceled: i.status === 'canceled',
   failureMessage: null,
 })
-
-const statusEvents: Partial<Record<PaymentStatus, EventType>> = {
-  authorized: 'innkeeper.payment.authorized.v1',
-  captured: 'innkeeper.payment.captured.v1',
-  failed: 'innkeeper.payment.failed.v1',
-  voided: 'innkeeper.payment.voided.v1',
-  partially_refunded: 'innkeeper.payment.refunded.v1',
-  refunded: 'innkeeper.payment.refunded.v1',
-}
 
 /**
  * Folds provider facts into a payment and says what happened, as events. Returns null when nothing
@@ -53,22 +44,11 @@ export const foldPayment = (
   if (!changed) return null
   const payment: Payment = { ...p, ...merged, ...extra, updatedAt: now, version: p.version + 1 }
   const events: DomainEvent[] = []
-  const type = statusEvents[merged.status]
   const moneyMoved = merged.refundedAmount !== p.refundedAmount || merged.capturedAmount !== p.capturedAmount
-  if (type && (merged.status !== p.status || moneyMoved))
-    events.push(
-      newEvent(ids, now, type, p.id, {
-        paymentId: p.id,
-        bookingId: p.bookingId,
-        payerId: p.payerId,
-        status: merged.status,
-        amount: p.amount,
-        capturedAmount: merged.capturedAmount,
-        refundedAmount: merged.refundedAmount,
-        currency: p.currency,
-        failureReason: merged.failureReason,
-      }),
-    )
+  if (merged.status !== p.status || moneyMoved) {
+    const event = paymentStatusEvent(ids, now, payment)
+    if (event !== null) events.push(event)
+  }
   return { payment, events }
 }
 
@@ -85,7 +65,7 @@ export const recordPayment = (
     readonly intent: Intent
     readonly purpose: PaymentPurpose
     readonly changeKey: string | null
-    readonly captureMethod: 'automatic' | 'manual'
+    readonly captureMethod: CaptureMethod
     readonly provider: string
     readonly now: Instant
   },
@@ -117,17 +97,7 @@ export const recordPayment = (
   // An off-session charge is already final: fold the intent's state into the new record.
   const folded = foldPayment(deps.ids, draft, intentState(intent), now)
   const created: Payment = { ...(folded?.payment ?? draft), version: 1 }
-  const events = [
-    newEvent(deps.ids, now, 'innkeeper.payment.created.v1', created.id, {
-      paymentId: created.id,
-      bookingId: booking.id,
-      amount: created.amount,
-      currency: created.currency,
-      captureMethod: created.captureMethod,
-      purpose: created.purpose,
-    }),
-    ...(folded?.events ?? []),
-  ]
+  const events = [paymentCreatedEvent(deps.ids, now, created), ...(folded?.events ?? [])]
   return Effect.gen(function* () {
     const saved = yield* Effect.result(deps.payments.save(created, events))
     if (Result.isSuccess(saved)) return created

@@ -2,12 +2,11 @@ import { Effect, Option } from 'effect'
 import type { IdGenerator } from '../../../ports/id-generator.js'
 import type { PayoutLedger } from '../../../ports/payouts.js'
 import type { BookingState } from '../../domain/bookings/lifecycle.js'
-import type { DomainEvent } from '../../domain/events/events.js'
+import { type DomainEvent, newEvent } from '../../domain/events/events.js'
 import type { EntryDraft, LedgerEntry, Payout, PayoutAccount } from '../../domain/payouts/ledger.js'
 import type { UserId } from '../../domain/shared/ids.js'
 import type { Currency } from '../../domain/shared/money.js'
 import { type Instant, toIso } from '../../domain/shared/time.js'
-import { newEvent } from './new-event.js'
 
 /** An account as stored, or a fresh one (version 0: the first save writes version 1). */
 export const loadAccount = (

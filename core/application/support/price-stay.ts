@@ -1,5 +1,6 @@
 import { Effect, Result } from 'effect'
 import type { AvailabilityStore } from '../../../ports/availability-store.js'
+import { hasFreeUnit } from '../../domain/availability/night.js'
 import type { Listing } from '../../domain/listings/listing.js'
 import { checkStay } from '../../domain/listings/restrictions.js'
 import { type NightPricing, type Quote, quoteStay } from '../../domain/pricing/quote.js'
@@ -55,7 +56,7 @@ export const priceStay = (
     })
     if (Result.isFailure(checked)) return yield* Effect.fail(checked.failure)
     const nights = yield* availability.calendar(listing.id, stay.checkIn, stay.checkOut)
-    const unavailable = nights.filter((n) => n.available < 1).map((n) => n.date)
+    const unavailable = nights.filter((n) => !hasFreeUnit(n)).map((n) => n.date)
     if (options.requireAvailable && unavailable.length > 0)
       return yield* Effect.fail(new NightsUnavailable({ listingId: listing.id, nights: unavailable }))
     const calendar = new Map<LocalDate, NightPricing>(nights.map((n) => [n.date, n]))

@@ -1,44 +1,11 @@
 import { Effect, Option } from 'effect'
-import type { IdGenerator } from '../../../ports/id-generator.js'
-import type { DomainEvent } from '../../domain/events/events.js'
 import type { RatingSummary } from '../../domain/listings/listing.js'
 import { addToRating, countsInRating } from '../../domain/reviews/rating.js'
 import type { Review } from '../../domain/reviews/review.js'
 import type { ConcurrentModification } from '../../domain/shared/errors.js'
 import type { ListingId } from '../../domain/shared/ids.js'
-import type { Instant } from '../../domain/shared/time.js'
 import type { CoreDeps } from './deps.js'
-import { newEvent } from './new-event.js'
 import { retryOnConflict } from './retry.js'
-
-/** The review as revealed at `now`: the next version of a stored review. */
-export const revealed = (r: Review, now: Instant): Review => ({
-  ...r,
-  revealedAt: now,
-  version: r.version + 1,
-})
-
-/** Posting tells who reviewed whom, never the rating: the review is still blind. */
-export const postedEvent = (ids: IdGenerator, now: Instant, r: Review): DomainEvent =>
-  newEvent(ids, now, 'innkeeper.review.posted.v1', r.id, {
-    reviewId: r.id,
-    bookingId: r.bookingId,
-    listingId: r.listingId,
-    direction: r.direction,
-    authorId: r.authorId,
-    subjectId: r.subjectId,
-  })
-
-export const revealedEvent = (ids: IdGenerator, now: Instant, r: Review): DomainEvent =>
-  newEvent(ids, now, 'innkeeper.review.revealed.v1', r.id, {
-    reviewId: r.id,
-    bookingId: r.bookingId,
-    listingId: r.listingId,
-    direction: r.direction,
-    authorId: r.authorId,
-    subjectId: r.subjectId,
-    rating: r.rating,
-  })
 
 /**
  * Applies `change` to a listing's rating aggregate: read, change, save at the next version, retried

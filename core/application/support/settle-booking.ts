@@ -5,6 +5,7 @@ import {
   PENDING_CHANGE_TIMEOUT_MS,
   SETTLEMENT_CLAIM_MS,
 } from '../../domain/bookings/booking.js'
+import { bookingEvent } from '../../domain/bookings/booking-events.js'
 import { HOST_RESPONSE_WINDOW_MS, type TransitionName } from '../../domain/bookings/lifecycle.js'
 import { netPaid, type Payment } from '../../domain/payments/payment.js'
 import { type BookingNotFound, ConcurrentModification } from '../../domain/shared/errors.js'
@@ -12,7 +13,6 @@ import type { BookingId } from '../../domain/shared/ids.js'
 import { sumAmounts } from '../../domain/shared/money.js'
 import { addMs } from '../../domain/shared/time.js'
 import { abandonChange, applyChange } from './booking-change.js'
-import { bookingEvent } from './booking-events.js'
 import type { CoreDeps } from './deps.js'
 import { findBooking } from './load.js'
 import { foldPayment, intentState } from './payment-records.js'

@@ -1,12 +1,11 @@
 import { Effect } from 'effect'
-import type { EventType } from '../../domain/events/events.js'
+import { newEvent } from '../../domain/events/events.js'
 import { type ConcurrentModification, Forbidden, type UserNotFound } from '../../domain/shared/errors.js'
 import type { UserId } from '../../domain/shared/ids.js'
 import type { User, UserStatus } from '../../domain/users/user.js'
 import { type Caller, isAdmin } from './caller.js'
 import type { CoreDeps } from './deps.js'
 import { findUser } from './load.js'
-import { newEvent } from './new-event.js'
 import { retryOnConflict } from './retry.js'
 
 /**
@@ -18,7 +17,7 @@ export const changeUserStatus = (
   caller: Caller,
   target: UserId,
   status: UserStatus,
-  eventType: EventType,
+  eventType: 'innkeeper.user.suspended.v1' | 'innkeeper.user.reinstated.v1',
   reason: string,
 ): Effect.Effect<User, Forbidden | UserNotFound | ConcurrentModification> => {
   const { users, clock, ids, settings } = deps

@@ -116,6 +116,13 @@ export const computeDueAt = (
   return timer === null || stale < timer ? stale : timer
 }
 
+/**
+ * When a booking still waiting (for payment, or for the host) lapses unless it moves on; null for
+ * a booking that waits for nothing.
+ */
+export const bookingExpiresAt = (b: Pick<Booking, 'state' | 'dueAt'>): Instant | null =>
+  b.state === 'pending_payment' || b.state === 'awaiting_host' ? b.dueAt : null
+
 /** Applies a transition through the table, recording it; returns the new booking or `InvalidTransition`. */
 export const applyTransition = (
   b: Booking,

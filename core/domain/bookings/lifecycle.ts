@@ -32,7 +32,9 @@ export const releasesNights = (from: BookingState, to: BookingState): boolean =>
   isReserving(from) && (to === 'cancelled' || to === 'declined' || to === 'expired')
 export const isReserving = (s: BookingState): boolean => reservingStates.includes(s)
 
-export type Actor = 'guest' | 'host' | 'admin' | 'system'
+/** Who triggers a transition: a party to the booking, an admin, or the system (payments, timers). */
+export const actors = ['guest', 'host', 'admin', 'system'] as const
+export type Actor = (typeof actors)[number]
 
 /** Points in a booking's life that timers count from. */
 export type TimePoint = 'requestedAt' | 'authorizedAt' | 'checkInAt' | 'checkOutAt'

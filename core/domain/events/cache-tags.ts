@@ -30,7 +30,7 @@ const touchesListing = (type: EventType): boolean =>
 export const invalidatingTypes: readonly EventType[] = eventTypes.filter(touchesListing)
 
 const listingIdOf = (e: DomainEvent): string | null => {
-  const id = e.data.listingId
+  const id = 'listingId' in e.data ? e.data.listingId : null
   if (typeof id === 'string' && id.length > 0) return id
   return e.type.startsWith('innkeeper.listing.') && e.subject.length > 0 ? e.subject : null
 }

@@ -1,7 +1,11 @@
-import { Result, Schema, SchemaIssue } from 'effect'
+import { Result, Schema } from 'effect'
+import { actors, bookingStates } from '../bookings/lifecycle.js'
+import { bookingModes } from '../listings/listing.js'
+import { captureMethods, paymentPurposes, paymentStatuses } from '../payments/payment.js'
+import { reviewDirections } from '../reviews/review.js'
 import { CURRENCY_PATTERN } from '../shared/money.js'
-import { instant } from '../shared/time.js'
-import { CLOUDEVENTS_SOURCE, type DomainEvent, type EventType, eventTypes } from './events.js'
+import { describeIssue } from '../shared/validation.js'
+import type { EventType } from './events.js'
 
 /**
  * The event catalogue: for every event type, its version, what emits it and the schema of its
@@ -23,27 +27,10 @@ const LocalDate = (what: string) =>
     description: `${what} (YYYY-MM-DD, in the listing's time zone)`,
   })
 const Text = (what: string) => Schema.String.annotate({ description: what })
-const Actor = Schema.Literals(['guest', 'host', 'admin', 'system'])
-const BookingStateSchema = Schema.Literals([
-  'pending_payment',
-  'awaiting_host',
-  'confirmed',
-  'in_progress',
-  'completed',
-  'cancelled',
-  'declined',
-  'expired',
-])
-const PaymentStatusSchema = Schema.Literals([
-  'requires_payment',
-  'authorized',
-  'captured',
-  'failed',
-  'voided',
-  'partially_refunded',
-  'refunded',
-])
-const Direction = Schema.Literals(['guest_to_listing', 'host_to_guest']).annotate({
+const Actor = Schema.Literals(actors)
+const BookingStateSchema = Schema.Literals(bookingStates)
+const PaymentStatusSchema = Schema.Literals(paymentStatuses)
+const Direction = Schema.Literals(reviewDirections).annotate({
   description: 'guest_to_listing: a guest reviews the stay; host_to_guest: a host reviews the guest',
 })
 
@@ -97,7 +84,7 @@ const bookingCore = {
 }
 const BookingRequested = Schema.Struct({
   ...bookingCore,
-  bookingMode: Schema.Literals(['instant', 'request']).annotate({
+  bookingMode: Schema.Literals(bookingModes).annotate({
     description: 'instant: paying confirms; request: the host accepts or declines an authorized payment',
   }),
 })
@@ -130,10 +117,10 @@ const PaymentCreated = Schema.Struct({
   bookingId: Id('the booking it pays for'),
   amount: Amount('amount of the payment intent'),
   currency: Currency,
-  captureMethod: Schema.Literals(['automatic', 'manual']).annotate({
+  captureMethod: Schema.Literals(captureMethods).annotate({
     description: 'automatic: captured at once (instant book); manual: authorized, captured on accept',
   }),
-  purpose: Schema.Literals(['booking', 'modification']),
+  purpose: Schema.Literals(paymentPurposes),
 })
 const paymentStatus = <const S extends readonly (typeof PaymentStatusSchema.literals)[number][]>(
   statuses: S,
@@ -225,13 +212,14 @@ export interface CatalogueEntry {
   readonly data: Schema.Codec<{ readonly [k: string]: unknown }, { readonly [k: string]: unknown }>
 }
 
-const entry = (
+/** An entry, keeping the exact type of its data schema (so payload types come from it). */
+const entry = <const D extends CatalogueEntry['data']>(
   subject: CatalogueEntry['subject'],
   emittedWhen: string,
-  data: CatalogueEntry['data'],
-): CatalogueEntry => ({ subject, emittedWhen, data })
+  data: D,
+): Omit<CatalogueEntry, 'data'> & { readonly data: D } => ({ subject, emittedWhen, data })
 
-export const eventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
+export const eventCatalogue = {
   'innkeeper.user.registered.v1': entry('user', 'a user registered', UserRegistered),
   'innkeeper.user.suspended.v1': entry('user', 'an admin suspended a user', UserStatusChanged),
   'innkeeper.user.reinstated.v1': entry('user', 'an admin reinstated a suspended user', UserStatusChanged),
@@ -370,65 +358,16 @@ export const eventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
     ReviewResponded,
   ),
   'innkeeper.review.hidden.v1': entry('review', 'an admin hid a review', ReviewHidden),
-}
+} as const satisfies { readonly [T in EventType]: CatalogueEntry }
+
+/**
+ * The payload (CloudEvent `data`) of an event of type `T`, as its catalogue schema describes it: what
+ * `newEvent` accepts for that type and what a consumer reads once it has narrowed `type`.
+ */
+export type EventPayload<T extends EventType> = (typeof eventCatalogue)[T]['data']['Type']
 
 /** The version number in an event type (`innkeeper.booking.confirmed.v1` → 1). */
 export const versionOf = (type: EventType): number => Number(/\.v(\d+)$/.exec(type)?.[1] ?? Number.NaN)
-
-// ---- the CloudEvents 1.0 envelope ----
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
-
-const envelopeFields = {
-  specversion: Schema.Literal('1.0'),
-  id: Id('event id: consumers de-duplicate by it'),
-  source: Schema.String.check(Schema.isMinLength(1)).annotate({
-    description: `producer URI reference (${CLOUDEVENTS_SOURCE})`,
-  }),
-  subject: Id('the aggregate the event is about (booking id, listing id …)'),
-  time: Schema.String.check(Schema.isPattern(RFC3339)).annotate({
-    description: 'when it happened (RFC 3339)',
-  }),
-  datacontenttype: Schema.Literal('application/json'),
-}
-
-/** The envelope of any innkeeper CloudEvent, with its `data` left as any JSON object. */
-export const CloudEventEnvelope = Schema.Struct({
-  ...envelopeFields,
-  type: Schema.Literals(eventTypes),
-  data: Schema.Record(Schema.String, Schema.Unknown),
-})
-
-/** The envelope with any type name, so that an unknown type gets a short, precise reason. */
-const AnyTypeEnvelope = Schema.Struct({
-  ...envelopeFields,
-  type: Schema.String,
-  data: Schema.Record(Schema.String, Schema.Unknown),
-})
-
-const knownTypes: ReadonlySet<string> = new Set(eventTypes)
-export const isEventType = (s: string): s is EventType => knownTypes.has(s)
-
-/** The CloudEvent schema of one event type: the envelope with that type's `data` schema. */
-export const cloudEventSchemaOf = (type: EventType) =>
-  Schema.Struct({
-    ...envelopeFields,
-    type: Schema.Literal(type),
-    data: eventCatalogue[type].data,
-  }).annotate({ title: type, description: eventCatalogue[type].emittedWhen })
-
-/** A Schema issue in one line: `path: message; …`. */
-export const describeIssue = (issue: SchemaIssue.Issue): string => {
-  const out = SchemaIssue.makeFormatterStandardSchemaV1()(issue)
-  return out.issues
-    .map((i) => {
-      const path = (i.path ?? [])
-        .map((p) => String(typeof p === 'object' && p !== null && 'key' in p ? p.key : p))
-        .join('.')
-      return path === '' ? i.message : `${path}: ${i.message}`
-    })
-    .join('; ')
-}
 
 export interface DecodeOptions {
   /** Reject fields the catalogue does not name (tests of the catalogue itself); default false. */
@@ -436,11 +375,11 @@ export interface DecodeOptions {
 }
 
 /** Decodes the `data` of an event of `type` with its catalogue schema. */
-export const decodeEventData = (
-  type: EventType,
+export const decodeEventData = <T extends EventType>(
+  type: T,
   data: unknown,
   options: DecodeOptions = {},
-): Result.Result<DomainEvent['data'], string> =>
+): Result.Result<EventPayload<T>, string> =>
   Result.mapBoth(
     Schema.decodeUnknownResult(eventCatalogue[type].data)(data, {
       errors: 'all',
@@ -448,71 +387,7 @@ export const decodeEventData = (
     }),
     {
       onFailure: (e) => `data of ${type}: ${describeIssue(e.issue)}`,
-      onSuccess: () => data as DomainEvent['data'],
+      // The data as it came, unknown fields kept (a newer producer's), now known to fit the schema.
+      onSuccess: () => data as EventPayload<T>,
     },
   )
-
-/**
- * Decodes untrusted JSON (a message body) as an innkeeper CloudEvent: the envelope, then the
- * `data` with the catalogue schema of its type. Returns the domain event or what is wrong with it.
- */
-export const decodeCloudEvent = (
-  json: unknown,
-  options: DecodeOptions = {},
-): Result.Result<DomainEvent, string> => {
-  const envelope = Schema.decodeUnknownResult(AnyTypeEnvelope)(json, {
-    errors: 'all',
-    onExcessProperty: options.strict ? 'error' : 'ignore',
-  })
-  if (Result.isFailure(envelope)) return Result.fail(`envelope: ${describeIssue(envelope.failure.issue)}`)
-  const ce = envelope.success
-  const type = ce.type
-  if (!isEventType(type)) return Result.fail(`envelope: type: unknown event type ${JSON.stringify(type)}`)
-  return Result.map(decodeEventData(type, ce.data, options), (data) => fromCloudEvent({ ...ce, type, data }))
-}
-
-/** The fields of a decoded CloudEvent the domain event is made of. */
-export interface DecodedEnvelope {
-  readonly id: string
-  readonly type: EventType
-  readonly subject: string
-  readonly time: string
-  /** Decoded from a JSON message, so every value in it is JSON. */
-  readonly data: { readonly [k: string]: unknown }
-}
-
-/** A CloudEvent decoded from JSON, back as the domain event it wraps. */
-export const fromCloudEvent = (ce: DecodedEnvelope): DomainEvent => ({
-  id: ce.id as DomainEvent['id'],
-  type: ce.type,
-  subject: ce.subject,
-  time: instant(Date.parse(ce.time)),
-  data: ce.data as DomainEvent['data'],
-})
-
-/**
- * AMQP topic matching: `*` is exactly one dot-separated word, `#` zero or more words. Used to say
- * which event types a binding pattern selects (`innkeeper.booking.#`).
- */
-export const topicMatches = (pattern: string, routingKey: string): boolean => {
-  const p = pattern.split('.')
-  const k = routingKey.split('.')
-  const go = (i: number, j: number): boolean => {
-    if (i === p.length) return j === k.length
-    if (p[i] === '#') return go(i + 1, j) || (j < k.length && go(i, j + 1))
-    if (j === k.length) return false
-    return (p[i] === '*' || p[i] === k[j]) && go(i + 1, j + 1)
-  }
-  return go(0, 0)
-}
-
-/** The catalogued event types a set of binding patterns selects. */
-export const typesMatching = (patterns: readonly string[]): readonly EventType[] =>
-  eventTypes.filter((t) => patterns.some((p) => topicMatches(p, t)))
-
-/**
- * Any innkeeper CloudEvent, each type's envelope with its own `data` schema (a union discriminated
- * by `type`): the schema queue consumers decode messages with.
- */
-export const CloudEventSchema = Schema.Union(eventTypes.map(cloudEventSchemaOf))
-export type DecodedCloudEvent = typeof CloudEventSchema.Type

@@ -1,5 +1,6 @@
 import type { EventId } from '../shared/ids.js'
 import type { Instant } from '../shared/time.js'
+import type { EventPayload } from './catalogue.js'
 
 /** Event types are explicit, versioned strings: consumers bind to them; never derived from class names. */
 export const eventTypes = [
@@ -40,6 +41,10 @@ export const eventTypes = [
 ] as const
 export type EventType = (typeof eventTypes)[number]
 
+const knownTypes: ReadonlySet<string> = new Set(eventTypes)
+/** Whether a string names a catalogued event type. */
+export const isEventType = (s: string): s is EventType => knownTypes.has(s)
+
 export type JsonValue =
   | string
   | number
@@ -49,17 +54,24 @@ export type JsonValue =
   | { readonly [k: string]: JsonValue }
 
 /**
- * A domain event as the core records it, written in the same atomic step as the change it
- * describes (transactional outbox). Adapters wrap it in a CloudEvents 1.0 envelope.
+ * A domain event of type `T` as the core records it, written in the same atomic step as the change
+ * it describes (transactional outbox). Its `data` is the payload the catalogue schema of `T`
+ * describes. Adapters wrap it in a CloudEvents 1.0 envelope (adapters/amqp/cloud-event.ts).
  */
-export interface DomainEvent {
+export interface EventOf<T extends EventType> {
   readonly id: EventId
-  readonly type: EventType
+  readonly type: T
   /** The aggregate the event is about (booking id, listing id …): CloudEvents `subject`. */
   readonly subject: string
   readonly time: Instant
-  readonly data: { readonly [k: string]: JsonValue }
+  readonly data: EventPayload<T>
 }
+
+/**
+ * Any domain event (or any of the types `T`): a union discriminated by `type`, so a consumer that
+ * checks `e.type` reads that type's payload fields, typed.
+ */
+export type DomainEvent<T extends EventType = EventType> = { readonly [K in T]: EventOf<K> }[T]
 
 /** An event waiting in the outbox, with how often the relay tried it. */
 export interface OutboxEntry {
@@ -69,26 +81,19 @@ export interface OutboxEntry {
   readonly attempts: number
 }
 
-export const CLOUDEVENTS_SOURCE = 'urn:innkeeper'
-
-export interface CloudEvent {
-  readonly specversion: '1.0'
-  readonly id: string
-  readonly source: string
-  readonly type: EventType
-  readonly subject: string
-  readonly time: string
-  readonly datacontenttype: 'application/json'
-  readonly data: DomainEvent['data']
+/** Where new event ids come from (the IdGenerator port is one). */
+export interface EventIds {
+  next(kind: 'event'): EventId
 }
 
-export const toCloudEvent = (e: DomainEvent, source = CLOUDEVENTS_SOURCE): CloudEvent => ({
-  specversion: '1.0',
-  id: e.id,
-  source,
-  type: e.type,
-  subject: e.subject,
-  time: new Date(e.time).toISOString(),
-  datacontenttype: 'application/json',
-  data: e.data,
-})
+/**
+ * A new event of `type` about `subject`, at `time`. The compiler checks `data` against the
+ * catalogue schema of `type`: a missing, misspelt, extra or mistyped field does not compile.
+ */
+export const newEvent = <T extends EventType>(
+  ids: EventIds,
+  time: Instant,
+  type: T,
+  subject: string,
+  data: NoInfer<EventPayload<T>>,
+): EventOf<T> => ({ id: ids.next('event'), type, subject, time, data })

@@ -4,7 +4,8 @@ import type { ListingId, UserId } from '../shared/ids.js'
 import type { Currency } from '../shared/money.js'
 import type { Instant } from '../shared/time.js'
 
-export type ListingStatus = 'draft' | 'active' | 'inactive' | 'archived'
+export const listingStatuses = ['draft', 'active', 'inactive', 'archived'] as const
+export type ListingStatus = (typeof listingStatuses)[number]
 export const propertyTypes = [
   'apartment',
   'house',
@@ -19,7 +20,9 @@ export const propertyTypes = [
 export type PropertyType = (typeof propertyTypes)[number]
 export const roomTypes = ['entire_place', 'private_room', 'shared_room', 'hotel_room'] as const
 export type RoomType = (typeof roomTypes)[number]
-export type BookingMode = 'instant' | 'request'
+/** instant: paying confirms; request: the host accepts or declines an authorized payment. */
+export const bookingModes = ['instant', 'request'] as const
+export type BookingMode = (typeof bookingModes)[number]
 
 export interface Location {
   readonly address: string
@@ -129,12 +132,19 @@ export const emptyRating = (): RatingSummary => ({
   categoryCounts: { cleanliness: 0, accuracy: 0, check_in: 0, communication: 0, location: 0, value: 0 },
 })
 
+/** The average overall rating; null with no reviews counted. */
 export const averageRating = (r: RatingSummary): number | null =>
   r.count === 0 ? null : r.overallSum / r.count
+/** The average of one category; null when no counted review rated it. */
+export const categoryAverage = (r: RatingSummary, c: ReviewCategory): number | null =>
+  r.categoryCounts[c] > 0 ? r.categorySums[c] / r.categoryCounts[c] : null
+/** The averages of the categories some counted review rated. */
 export const categoryAverages = (r: RatingSummary): Partial<Record<ReviewCategory, number>> => {
   const out: Partial<Record<ReviewCategory, number>> = {}
-  for (const c of reviewCategories)
-    if (r.categoryCounts[c] > 0) out[c] = r.categorySums[c] / r.categoryCounts[c]
+  for (const c of reviewCategories) {
+    const avg = categoryAverage(r, c)
+    if (avg !== null) out[c] = avg
+  }
   return out
 }
 

@@ -1,8 +1,8 @@
-import type { Listing } from './listing.js'
+import { averageRating, type Listing } from './listing.js'
 
 /** How a listing search is ordered. Core owns the type (core never imports ports); ports use it. */
 export type ListingSort = 'price_asc' | 'price_desc' | 'rating' | 'newest' | 'distance'
-/** The point a `distance` search is measured from (ports' `ListingFilter['near']` is one). */
+/** The point a `distance` search is measured from (a `ListingFilter['near']` is one). */
 export interface SearchPoint {
   readonly lat: number
   readonly lng: number
@@ -16,13 +16,16 @@ export const sortKey = (l: Listing, sort: ListingSort, near: SearchPoint | null)
     case 'price_desc':
       return -l.pricing.baseNightly
     case 'rating':
-      return l.rating.count === 0 ? 0 : -(l.rating.overallSum / l.rating.count)
+      return ratingKey(averageRating(l.rating))
     case 'newest':
       return -l.createdAt
     case 'distance':
       return near === null ? 0 : haversineKm(near.lat, near.lng, l.location.lat, l.location.lng)
   }
 }
+
+/** Best rated first; unrated listings after every rated one (key 0, as an average of 0 would be). */
+const ratingKey = (average: number | null): number => (average === null ? 0 : -average)
 
 export const haversineKm = (lat1: number, lng1: number, lat2: number, lng2: number): number => {
   const rad = Math.PI / 180

@@ -1,4 +1,4 @@
-import type { DomainEvent, JsonValue } from '../events/events.js'
+import type { DomainEvent } from '../events/events.js'
 
 /** The message templates the engine sends (the Notifier adapter renders them). */
 export type NotificationTemplate =
@@ -19,37 +19,32 @@ export interface Recipient {
   readonly template: NotificationTemplate
 }
 
-const text = (v: JsonValue | undefined): string | null => (typeof v === 'string' ? v : null)
+const to = (userId: string, template: NotificationTemplate): Recipient => ({ userId, template })
 
 /**
  * Who hears about an event, with which template. Pure: the notification consumer looks up
  * addresses and sends. Events nobody needs to hear about map to no recipient.
  */
 export const recipientsOf = (e: DomainEvent): readonly Recipient[] => {
-  const d = e.data
-  const to = (id: JsonValue | undefined, template: NotificationTemplate): Recipient[] => {
-    const userId = text(id)
-    return userId === null ? [] : [{ userId, template }]
-  }
   switch (e.type) {
     case 'innkeeper.user.registered.v1':
-      return to(d.userId, 'welcome')
+      return [to(e.data.userId, 'welcome')]
     case 'innkeeper.booking.requested.v1':
-      return to(d.hostId, 'booking_requested')
+      return [to(e.data.hostId, 'booking_requested')]
     case 'innkeeper.booking.awaiting_host.v1':
-      return [...to(d.hostId, 'booking_awaiting_host'), ...to(d.guestId, 'booking_awaiting_host')]
+      return [to(e.data.hostId, 'booking_awaiting_host'), to(e.data.guestId, 'booking_awaiting_host')]
     case 'innkeeper.booking.confirmed.v1':
-      return [...to(d.guestId, 'booking_confirmed'), ...to(d.hostId, 'booking_confirmed')]
+      return [to(e.data.guestId, 'booking_confirmed'), to(e.data.hostId, 'booking_confirmed')]
     case 'innkeeper.booking.declined.v1':
-      return to(d.guestId, 'booking_declined')
+      return [to(e.data.guestId, 'booking_declined')]
     case 'innkeeper.booking.cancelled.v1':
-      return [...to(d.guestId, 'booking_cancelled'), ...to(d.hostId, 'booking_cancelled')]
+      return [to(e.data.guestId, 'booking_cancelled'), to(e.data.hostId, 'booking_cancelled')]
     case 'innkeeper.booking.expired.v1':
-      return to(d.guestId, 'booking_expired')
+      return [to(e.data.guestId, 'booking_expired')]
     case 'innkeeper.payment.failed.v1':
-      return to(d.payerId, 'payment_failed')
+      return [to(e.data.payerId, 'payment_failed')]
     case 'innkeeper.review.revealed.v1':
-      return to(d.subjectId, 'review_received')
+      return [to(e.data.subjectId, 'review_received')]
     default:
       return []
   }

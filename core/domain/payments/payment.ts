@@ -3,16 +3,24 @@ import type { Currency } from '../shared/money.js'
 import type { Instant } from '../shared/time.js'
 
 /** Follows Stripe's PaymentIntent: requires_payment → authorized (manual capture) → captured. */
-export type PaymentStatus =
-  | 'requires_payment'
-  | 'authorized'
-  | 'captured'
-  | 'failed'
-  | 'voided'
-  | 'partially_refunded'
-  | 'refunded'
+export const paymentStatuses = [
+  'requires_payment',
+  'authorized',
+  'captured',
+  'failed',
+  'voided',
+  'partially_refunded',
+  'refunded',
+] as const
+export type PaymentStatus = (typeof paymentStatuses)[number]
 
-export type PaymentPurpose = 'booking' | 'modification'
+/** What a payment pays for: the booking's quote, or the top-up of a modification. */
+export const paymentPurposes = ['booking', 'modification'] as const
+export type PaymentPurpose = (typeof paymentPurposes)[number]
+
+/** automatic: captured at once (instant book); manual: authorized, captured when the host accepts. */
+export const captureMethods = ['automatic', 'manual'] as const
+export type CaptureMethod = (typeof captureMethods)[number]
 
 export interface Refund {
   readonly id: RefundId
@@ -36,7 +44,7 @@ export interface Payment {
   readonly providerRef: string
   /** Handed to the client to confirm the payment with the provider. */
   readonly clientSecret: string
-  readonly captureMethod: 'automatic' | 'manual'
+  readonly captureMethod: CaptureMethod
   readonly status: PaymentStatus
   readonly capturedAmount: number
   readonly refundedAmount: number

@@ -177,3 +177,16 @@ export type InnkeeperError =
   | RefreshTokenReused
   | ResetTokenInvalid
   | VerificationTokenInvalid
+
+/** The stable `code` of every expected failure. */
+export type ErrorCode = InnkeeperError['code']
+
+/**
+ * Narrows a caught value (a `catch` clause's `unknown`) to the core error with this stable code,
+ * without casts: `if (hasErrorCode(e, 'nights_unavailable')) e.nights`.
+ */
+export const hasErrorCode = <C extends ErrorCode>(
+  e: unknown,
+  code: C,
+): e is Extract<InnkeeperError, { readonly code: C }> =>
+  typeof e === 'object' && e !== null && '_tag' in e && 'code' in e && e.code === code

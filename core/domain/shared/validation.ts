@@ -3,18 +3,25 @@ import { ValidationFailed } from './errors.js'
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
-/** Turns a Schema issue into field-level details: `path` is dotted (`location.lat`, `photos.0.url`). */
-export const issuesOf = (issue: SchemaIssue.Issue): ValidationFailed => {
-  const out = formatter(issue)
-  return new ValidationFailed({
-    issues: out.issues.map((i) => ({
-      path: (i.path ?? [])
-        .map((p) => String(typeof p === 'object' && p !== null && 'key' in p ? p.key : p))
-        .join('.'),
-      message: i.message,
-    })),
-  })
-}
+/** A Schema issue as field-level problems: `path` is dotted (`location.lat`, `photos.0.url`; '' at the root). */
+export const issueList = (issue: SchemaIssue.Issue): { readonly path: string; readonly message: string }[] =>
+  formatter(issue).issues.map((i) => ({
+    path: (i.path ?? [])
+      .map((p) => String(typeof p === 'object' && p !== null && 'key' in p ? p.key : p))
+      .join('.'),
+    message: i.message,
+  }))
+
+/** Turns a Schema issue into field-level details (see `issueList`). */
+export const issuesOf = (issue: SchemaIssue.Issue): ValidationFailed =>
+  new ValidationFailed({ issues: issueList(issue) })
+
+/** Each problem of a Schema issue as one line, `path: message` (the message alone at the root). */
+export const issueLines = (issue: SchemaIssue.Issue): string[] =>
+  issueList(issue).map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`))
+
+/** A Schema issue in one line: `path: message; …`. */
+export const describeIssue = (issue: SchemaIssue.Issue): string => issueLines(issue).join('; ')
 
 /**
  * Decodes untrusted input with a Schema; unknown keys are rejected, every problem is reported.

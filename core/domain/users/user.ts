@@ -1,8 +1,13 @@
 import { asId, type GuestProfileId, type UserId } from '../shared/ids.js'
 import type { Instant } from '../shared/time.js'
 
-export type Role = 'guest' | 'host' | 'admin'
-export type UserStatus = 'active' | 'suspended'
+export const userRoles = ['guest', 'host', 'admin'] as const
+export type Role = (typeof userRoles)[number]
+export const userStatuses = ['active', 'suspended'] as const
+export type UserStatus = (typeof userStatuses)[number]
+/** Who a saved guest profile is, for the host's house rules and the guest count. */
+export const ageGroups = ['adult', 'child', 'infant'] as const
+export type AgeGroup = (typeof ageGroups)[number]
 
 export interface UserProfile {
   readonly bio: string
@@ -50,7 +55,7 @@ export interface GuestProfile {
   readonly ownerId: UserId
   readonly name: string
   readonly email: string | null
-  readonly ageGroup: 'adult' | 'child' | 'infant'
+  readonly ageGroup: AgeGroup
   readonly createdAt: Instant
 }
 
