@@ -15,6 +15,7 @@ import type { GetHostReport } from '../../core/application/get-host-report.js'
 import type { GetListing } from '../../core/application/get-listing.js'
 import type { GetMe } from '../../core/application/get-me.js'
 import type { GetPayment } from '../../core/application/get-payment.js'
+import type { GetPayoutBalance } from '../../core/application/get-payout-balance.js'
 import type { GetUser } from '../../core/application/get-user.js'
 import type { HideReview } from '../../core/application/hide-review.js'
 import type { ListGuestBookings } from '../../core/application/list-guest-bookings.js'
@@ -22,6 +23,7 @@ import type { ListGuestProfiles } from '../../core/application/list-guest-profil
 import type { ListHostBookings } from '../../core/application/list-host-bookings.js'
 import type { ListListingReviews } from '../../core/application/list-listing-reviews.js'
 import type { ListPayments } from '../../core/application/list-payments.js'
+import type { ListPayouts } from '../../core/application/list-payouts.js'
 import type { ListUserReviews } from '../../core/application/list-user-reviews.js'
 import type { ListUsers } from '../../core/application/list-users.js'
 import type { ListWishlist } from '../../core/application/list-wishlist.js'
@@ -92,6 +94,8 @@ export interface HttpUseCases {
   readonly hideReview: HideReview
   readonly listPayments: ListPayments
   readonly getPayment: GetPayment
+  readonly listPayouts: ListPayouts
+  readonly getPayoutBalance: GetPayoutBalance
   readonly applyPaymentEvent: ApplyPaymentEvent
   readonly hostReport: GetHostReport
   readonly listUsers: ListUsers

@@ -1,5 +1,6 @@
 import { Schema } from 'effect'
 import type { CalendarNight } from '../../core/application/get-calendar.js'
+import type { PayoutBalances } from '../../core/application/get-payout-balance.js'
 import type { SearchHit } from '../../core/application/search-listings.js'
 import { type Booking, bookingExpiresAt } from '../../core/domain/bookings/booking.js'
 import { bookingStates } from '../../core/domain/bookings/lifecycle.js'
@@ -19,6 +20,7 @@ import {
   paymentPurposes,
   paymentStatuses,
 } from '../../core/domain/payments/payment.js'
+import type { Payout } from '../../core/domain/payouts/ledger.js'
 import { cancellationPolicyNames } from '../../core/domain/policies/cancellation.js'
 import type { Quote } from '../../core/domain/pricing/quote.js'
 import type { HostReport } from '../../core/domain/reports/host-report.js'
@@ -327,6 +329,59 @@ export const paymentView = (p: Payment): typeof PaymentView.Type => ({
   updatedAt: iso(p.updatedAt),
 })
 
+export const PayoutView = Schema.Struct({
+  id: Id,
+  amount: Amount,
+  currency: Currency,
+  destination: Schema.String.annotate({ description: 'The payout account it was sent to' }),
+  provider: Schema.String,
+  status: Schema.Literals(['pending', 'paid', 'failed']).annotate({
+    description:
+      'pending: the transfer is being made; paid: the provider made it; failed: refused, the amount went back to your balance',
+  }),
+  transferRef: Nullable(Schema.String).annotate({ description: "The provider's transfer id once paid" }),
+  failureReason: Nullable(Schema.String),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+export const payoutView = (p: Payout): typeof PayoutView.Type => ({
+  id: p.id,
+  amount: p.amount,
+  currency: p.currency,
+  destination: p.destination,
+  provider: p.provider,
+  status: p.status,
+  transferRef: p.transferRef,
+  failureReason: p.failureReason,
+  createdAt: iso(p.createdAt),
+  updatedAt: iso(p.updatedAt),
+})
+
+const SignedAmount = Schema.Int.annotate({ description: 'Signed integer minor units of `currency`' })
+export const PayoutBalancesView = Schema.Struct({
+  balances: Schema.Array(
+    Schema.Struct({
+      currency: Currency,
+      available: SignedAmount.annotate({
+        description:
+          'Payable now, paid with the next payout; negative: refunds took back more than was left (netted later)',
+      }),
+      upcoming: SignedAmount.annotate({ description: 'Earned, payable after check-in' }),
+      inTransit: Amount.annotate({ description: 'Payouts being transferred' }),
+      paidOut: Amount.annotate({ description: 'Paid out in total' }),
+      earned: SignedAmount.annotate({ description: 'Earnings less adjustments, in total' }),
+      nextPayableAt: Nullable(Timestamp),
+    }),
+  ),
+  payoutAccountId: Nullable(Schema.String).annotate({ description: 'Where payouts go (your profile)' }),
+  nextPayoutAt: Nullable(Timestamp),
+})
+export const payoutBalancesView = (b: PayoutBalances): typeof PayoutBalancesView.Type => ({
+  balances: b.balances.map((x) => ({ ...x, nextPayableAt: isoOrNull(x.nextPayableAt) })),
+  payoutAccountId: b.payoutAccountId,
+  nextPayoutAt: isoOrNull(b.nextPayoutAt),
+})
+
 export const CheckoutView = Schema.Struct({
   booking: BookingView,
   payment: PaymentView,
@@ -385,6 +440,9 @@ export const MeView = Schema.Struct({
     avatarUrl: Nullable(Schema.String),
     phone: Nullable(Schema.String),
     languages: Schema.Array(Schema.String),
+    payoutAccountId: Nullable(Schema.String).annotate({
+      description: 'Your connected account at the payout provider, where host payouts go',
+    }),
   }),
   status: Schema.Literals(userStatuses),
   emailVerified: Schema.Boolean,
@@ -397,7 +455,13 @@ export const meView = (
   email: u.email,
   name: u.name,
   roles: u.roles,
-  profile: u.profile,
+  profile: {
+    bio: u.profile.bio,
+    avatarUrl: u.profile.avatarUrl,
+    phone: u.profile.phone,
+    languages: u.profile.languages,
+    payoutAccountId: u.profile.payoutAccountId ?? null,
+  },
   status: u.status,
   emailVerified: u.emailVerifiedAt !== null,
   createdAt: iso(u.createdAt),

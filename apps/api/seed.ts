@@ -119,6 +119,9 @@ export const seedDemo = async (engine: InMemoryEngine): Promise<SeedReport> => {
     register('admin', 'Olga (operations)', ['guest']),
   ])
   const hosts: Record<HostKey | 'carla', Awaited<ReturnType<typeof register>>> = { ana, ben, carla }
+  // Where the demo hosts' payouts go (the in-memory payout provider takes any `acct_…`).
+  for (const [key, h] of Object.entries(hosts))
+    await uc.updateProfile(userCaller(h.id, h.roles), { payoutAccountId: `acct_demo${key}` })
   await grantRole(engine, admin.id, 'admin')
 
   const create = async (hostId: UserId, input: CreateListingInput) => {

@@ -49,7 +49,7 @@ export interface ApiServerOptions {
   /**
    * When events travel over RabbitMQ, the API consumes its own notifications from it: the
    * notification consumer needs the users, which live in this process while repositories are in
-   * memory. Its queue is `<queuePrefix>.notifications` (default `innkeeper.api`).
+   * memory. Its queues are `<queuePrefix>.notifications` and `<queuePrefix>.payouts` (default `innkeeper.api`).
    */
   readonly amqp?: { readonly consumer: AmqpConsumer; readonly queuePrefix?: string }
   /** Readiness of the backing services (Redis, RabbitMQ) for `/health/ready`. */
@@ -211,7 +211,8 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
               queuePrefix: options.amqp.queuePrefix ?? 'innkeeper.api',
               processed: () => new InMemoryProcessedEvents(),
             }),
-            names: ['notifications'],
+            // Both read repositories, which live in this process: notifications and the payout ledger.
+            names: ['notifications', 'payouts'],
           },
           log: logger,
         })

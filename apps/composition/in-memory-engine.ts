@@ -11,6 +11,8 @@ import {
   InMemoryOutbox,
   InMemoryPaymentGateway,
   InMemoryPaymentRepository,
+  InMemoryPayoutGateway,
+  InMemoryPayoutLedger,
   InMemoryRateLimiter,
   InMemoryReviewRepository,
   InMemorySessionStore,
@@ -21,8 +23,11 @@ import {
   SequentialIdGenerator,
 } from '../../adapters/memory/index.js'
 import { CryptoSecretGenerator, RandomIdGenerator, ScryptPasswordHasher } from '../../adapters/node/index.js'
+import { earningTypes } from '../../core/application/record-earnings.js'
+import type { PayoutRunReport } from '../../core/application/run-due-payouts.js'
 import type { DueReport } from '../../core/application/run-due-transitions.js'
 import { type CoreSettings, defaultSettings } from '../../core/application/support/deps.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { Instant } from '../../core/domain/shared/time.js'
 import type {
   Cache as CachePort,
@@ -31,6 +36,7 @@ import type {
   IdempotencyStore as IdempotencyStorePort,
   Notifier as NotifierPort,
   PaymentGateway as PaymentGatewayPort,
+  PayoutGateway as PayoutGatewayPort,
   RateLimiter as RateLimiterPort,
   SessionStore as SessionStorePort,
 } from '../../ports/index.js'
@@ -49,6 +55,8 @@ import {
   PasswordHasher,
   PaymentGateway,
   PaymentRepository,
+  PayoutGateway,
+  PayoutLedger,
   RateLimiter,
   ReviewRepository,
   SecretGenerator,
@@ -68,6 +76,11 @@ export interface InMemoryEngineOptions {
   /** Namespaces the deterministic ids, so two engines never share one. */
   readonly idNamespace?: string
   readonly settings?: Partial<CoreSettings>
+  /**
+   * The payout provider (a `StripePayoutGateway`, say) instead of the in-memory one; the `adapters`
+   * field keeps the in-memory instance, then unused.
+   */
+  readonly payoutGateway?: PayoutGatewayPort
   /** Secret the in-memory payment provider signs its webhooks with. */
   readonly paymentWebhookSecret?: string
   /**
@@ -121,6 +134,8 @@ export interface InMemoryAdapters {
   readonly guestProfiles: InMemoryGuestProfileRepository
   readonly availability: InMemoryAvailabilityStore
   readonly gateway: InMemoryPaymentGateway
+  readonly payoutLedger: InMemoryPayoutLedger
+  readonly payoutGateway: InMemoryPayoutGateway
   readonly publisher: InMemoryEventPublisher
   readonly notifier: RecordingNotifier
   readonly cache: InMemoryCache
@@ -134,6 +149,7 @@ export interface TickReport {
   readonly revealedReviews: number
   readonly paymentEvents: number
   readonly relayed: number
+  readonly payouts: PayoutRunReport
 }
 
 export interface InMemoryEngine {
@@ -150,7 +166,8 @@ export interface InMemoryEngine {
   deliverPaymentEvents(): Promise<number>
   /**
    * One turn of the background work: payment webhooks, due transitions (review reveals included), outbox relay
-   * (published events reach the built-in notification consumer).
+   * (published events reach the built-in notification consumer), the payout ledger's earnings from the
+   * booking events relayed, due host payouts, and a second relay for what those wrote.
    */
   tick(): Promise<TickReport>
 }
@@ -184,6 +201,8 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
       clock,
       secret: options.paymentWebhookSecret ?? 'whsec_innkeeper_memory',
     }),
+    payoutLedger: new InMemoryPayoutLedger(outbox),
+    payoutGateway: new InMemoryPayoutGateway(),
     publisher: new InMemoryEventPublisher(),
     notifier: new RecordingNotifier(),
     cache: new InMemoryCache(clock),
@@ -216,6 +235,10 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
   container.bind(AvailabilityStore).toConstantValue(wrap('AvailabilityStore', adapters.availability))
   const gateway: PaymentGatewayPort = options.paymentGateway?.(clock) ?? adapters.gateway
   container.bind(PaymentGateway).toConstantValue(wrap('PaymentGateway', gateway))
+  container.bind(PayoutLedger).toConstantValue(wrap('PayoutLedger', adapters.payoutLedger))
+  container
+    .bind(PayoutGateway)
+    .toConstantValue(wrap('PayoutGateway', options.payoutGateway ?? adapters.payoutGateway))
   container
     .bind(EventPublisher)
     .toConstantValue(wrap('EventPublisher', infra.publisher ?? adapters.publisher))
@@ -240,6 +263,23 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
     )
     notifying.add(p)
   })
+  // The host payout ledger follows booking events: the ones that change what a host earns are kept
+  // as they are published and recorded by the next tick, after its relay (RecordEarnings reconciles,
+  // so a redelivered event writes nothing).
+  const earningEvents: DomainEvent[] = []
+  adapters.publisher.subscribe((event) => {
+    if (earningTypes.includes(event.type)) earningEvents.push(event)
+  })
+  const recordEarnings = async (): Promise<number> => {
+    let written = 0
+    for (const event of earningEvents.splice(0)) {
+      // A lost race is retried once here; the next delivery of any event of the booking heals the rest.
+      let exit = await Effect.runPromiseExit(useCases.recordEarnings.execute(event))
+      if (Exit.isFailure(exit)) exit = await Effect.runPromiseExit(useCases.recordEarnings.execute(event))
+      if (Exit.isSuccess(exit)) written += exit.value
+    }
+    return written
+  }
 
   const deliverPaymentEvents = async (): Promise<number> => {
     let delivered = 0
@@ -265,11 +305,20 @@ export const createInMemoryEngine = (options: InMemoryEngineOptions = {}): InMem
       const due = await runToPromise(useCases.runDueTransitions.execute({ limit: 10_000 }))
       const relayed = await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))
       await Promise.all(notifying)
+      // The ledger takes in the booking changes just relayed; payouts come after, so they see them.
+      const earnings = await recordEarnings()
+      const payouts = await runToPromise(useCases.runDuePayouts.execute({ limit: 10_000 }))
+      let published = relayed.published
+      if (earnings + payouts.created + payouts.paid + payouts.failed > 0) {
+        published += (await runToPromise(useCases.relayOutbox.execute({ batchSize: 1_000 }))).published
+        await Promise.all(notifying)
+      }
       return {
         due,
         revealedReviews: due.reviewsRevealed,
         paymentEvents,
-        relayed: relayed.published,
+        relayed: published,
+        payouts,
       }
     },
   }

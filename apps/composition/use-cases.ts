@@ -16,6 +16,7 @@ import { GetHostReport } from '../../core/application/get-host-report.js'
 import { GetListing } from '../../core/application/get-listing.js'
 import { GetMe } from '../../core/application/get-me.js'
 import { GetPayment } from '../../core/application/get-payment.js'
+import { GetPayoutBalance } from '../../core/application/get-payout-balance.js'
 import { GetUser } from '../../core/application/get-user.js'
 import { HideReview } from '../../core/application/hide-review.js'
 import { ListGuestBookings } from '../../core/application/list-guest-bookings.js'
@@ -23,6 +24,7 @@ import { ListGuestProfiles } from '../../core/application/list-guest-profiles.js
 import { ListHostBookings } from '../../core/application/list-host-bookings.js'
 import { ListListingReviews } from '../../core/application/list-listing-reviews.js'
 import { ListPayments } from '../../core/application/list-payments.js'
+import { ListPayouts } from '../../core/application/list-payouts.js'
 import { ListUserReviews } from '../../core/application/list-user-reviews.js'
 import { ListUsers } from '../../core/application/list-users.js'
 import { ListWishlist } from '../../core/application/list-wishlist.js'
@@ -30,6 +32,7 @@ import { ModifyBooking } from '../../core/application/modify-booking.js'
 import { NotifyOnEvent } from '../../core/application/notify-on-event.js'
 import { PostReview } from '../../core/application/post-review.js'
 import { QuoteStay } from '../../core/application/quote-stay.js'
+import { RecordEarnings } from '../../core/application/record-earnings.js'
 import { RefreshSession } from '../../core/application/refresh-session.js'
 import { RegisterUser } from '../../core/application/register-user.js'
 import { ReinstateUser } from '../../core/application/reinstate-user.js'
@@ -41,6 +44,7 @@ import { ResendVerification } from '../../core/application/resend-verification.j
 import { ResetPassword } from '../../core/application/reset-password.js'
 import { RespondToReview } from '../../core/application/respond-to-review.js'
 import { RevealDueReviews } from '../../core/application/reveal-due-reviews.js'
+import { RunDuePayouts } from '../../core/application/run-due-payouts.js'
 import { RunDueTransitions } from '../../core/application/run-due-transitions.js'
 import { SaveGuestProfile } from '../../core/application/save-guest-profile.js'
 import { SearchListings } from '../../core/application/search-listings.js'
@@ -100,6 +104,10 @@ export const useCaseClasses = {
   getPayment: GetPayment,
   listPayments: ListPayments,
   runDueTransitions: RunDueTransitions,
+  recordEarnings: RecordEarnings,
+  runDuePayouts: RunDuePayouts,
+  listPayouts: ListPayouts,
+  getPayoutBalance: GetPayoutBalance,
   postReview: PostReview,
   respondToReview: RespondToReview,
   hideReview: HideReview,

@@ -49,6 +49,13 @@ export interface Invariants {
    * bookings, held nights no pending booking covers, pending bookings past their deadline.
    */
   readonly leaked_holds: number
+  /**
+   * Host payouts the bookings do not back: a payout after which a host had been paid, in total,
+   * more than its bookings had earned and were payable by then (kept stays: the quote's host payout;
+   * cancelled ones: the host's share of what was retained, from the cancellation on); and hosts
+   * whose transfers at the provider differ from the payouts recorded as paid (a payout made twice).
+   */
+  readonly payouts_exceeding_earnings: number
 }
 
 export interface Occupancy {
@@ -122,6 +129,7 @@ export interface AuditedState {
     readonly payments: number
     readonly listingNights: number
     readonly reviews: number
+    readonly payouts: number
   }
 }
 
@@ -141,6 +149,8 @@ export const audit = (
   market: Marketplace,
   bookingIds: readonly BookingId[],
   period: { readonly from: LocalDate; readonly days: number },
+  /** Hours after check-in when a stay's earning becomes payable to its host (the engine's setting). */
+  payoutDelayHours = 24,
 ): Promise<AuditedState> => {
   const a = engine.adapters
   const now = a.clock.now()
@@ -152,7 +162,19 @@ export const audit = (
         refunds_exceeding_payment: 0,
         illegal_transitions: 0,
         leaked_holds: 0,
+        payouts_exceeding_earnings: 0,
       }
+      /** Per host and currency: what each booking earns, from when, and from when a cancellation cuts it. */
+      const earnings = new Map<
+        string,
+        {
+          payableAt: number
+          confirmedAt: number | null
+          full: number
+          cancelledAt: number | null
+          cut: number
+        }[]
+      >()
       const byState = Object.fromEntries(bookingStates.map((s) => [s, 0])) as Record<BookingState, number>
       const cancelledBy: Record<string, number> = {}
       let everConfirmed = 0
@@ -242,6 +264,25 @@ export const audit = (
           if (intent.amountReceived > 0) addMonth(p.currency, monthOf(capturedAt), intent.amountReceived, 0)
           for (const r of p.refunds) addMonth(p.currency, monthOf(r.createdAt), 0, r.amount)
         }
+        // What the booking earns its host, restated: the host payout of a kept stay; of a cancelled
+        // one, the host's part of what was retained (in proportion to the quote), from the cancellation on.
+        {
+          const q = b.quote
+          const retained = b.cancellation?.retainedAmount ?? 0
+          const key = `${b.hostId}/${q.currency}`
+          const list = earnings.get(key) ?? []
+          list.push({
+            payableAt: (b.points.checkInAt ?? Number.POSITIVE_INFINITY) + payoutDelayHours * 3_600_000,
+            confirmedAt,
+            full: Math.max(0, q.hostPayout),
+            cancelledAt: b.state === 'cancelled' ? (b.cancellation?.at ?? 0) : null,
+            cut:
+              q.guestTotal > 0
+                ? Math.max(0, Math.min(q.hostPayout, roundHalf((q.hostPayout * retained) / q.guestTotal)))
+                : 0,
+          })
+          earnings.set(key, list)
+        }
         if (refundedHere > received) inv.refunds_exceeding_payment++
         if (refundedHere > 0) refunded++
         if (refundedHere > 0 && refundedHere === received) refundedInFull++
@@ -289,6 +330,39 @@ export const audit = (
           }
         }
       }
+
+      // Payouts against what the bookings earned when each was made, and against the provider's transfers.
+      const payouts = [...a.payoutLedger.allPayouts()].sort(
+        (x, y) => x.createdAt - y.createdAt || x.entrySeq - y.entrySeq,
+      )
+      const paidSoFar = new Map<string, number>()
+      for (const p of payouts) {
+        if (p.status === 'failed') continue
+        const key = `${p.hostId}/${p.currency}`
+        const total = (paidSoFar.get(key) ?? 0) + p.amount
+        paidSoFar.set(key, total)
+        let earned = 0
+        for (const e of earnings.get(key) ?? []) {
+          if (e.payableAt > p.createdAt) continue
+          // A cancellation at the payout's very instant may have come before or after it: the payout may rely on either.
+          if (e.cancelledAt !== null && e.cancelledAt < p.createdAt) earned += e.cut
+          else if (e.confirmedAt !== null && e.confirmedAt <= p.createdAt) earned += e.full
+        }
+        if (total > earned) inv.payouts_exceeding_earnings++
+      }
+      const transferred = new Map<string, number>()
+      const destinations = new Map<string, string>()
+      for (const p of payouts) destinations.set(`${p.destination}/${p.currency}`, `${p.hostId}/${p.currency}`)
+      for (const t of a.payoutGateway.transfers()) {
+        const key = destinations.get(`${t.destination}/${t.currency}`) ?? `unknown:${t.destination}`
+        transferred.set(key, (transferred.get(key) ?? 0) + t.amount)
+      }
+      const paid = new Map<string, number>()
+      for (const p of payouts)
+        if (p.status === 'paid')
+          paid.set(`${p.hostId}/${p.currency}`, (paid.get(`${p.hostId}/${p.currency}`) ?? 0) + p.amount)
+      for (const key of new Set([...transferred.keys(), ...paid.keys()]))
+        if ((transferred.get(key) ?? 0) !== (paid.get(key) ?? 0)) inv.payouts_exceeding_earnings++
 
       // Nights, listing by listing: the calendar against the bookings that hold them.
       const from = toEpochDay(period.from)
@@ -399,6 +473,7 @@ export const audit = (
           payments: paymentsChecked,
           listingNights,
           reviews: reviewsChecked,
+          payouts: payouts.length,
         },
       }
     }),

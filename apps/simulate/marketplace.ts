@@ -76,7 +76,10 @@ export const buildMarketplace = async (
         roles: ['host'],
       }),
     )
-    hosts.push({ id: u.id, caller: userCaller(u.id, u.roles), diligence: 0.75 + rng.float() * 0.25 })
+    const caller = userCaller(u.id, u.roles)
+    // Nine hosts in ten have a payout account from the start; the others' balances wait for one.
+    if (i % 10 !== 9) await run(uc.updateProfile.execute(caller, { payoutAccountId: `acct_sim${i}` }))
+    hosts.push({ id: u.id, caller, diligence: 0.75 + rng.float() * 0.25 })
     step()
   }
   const guests: SimGuest[] = []

@@ -418,7 +418,7 @@ export const renderText = (r: SimulationReport): string[] => {
   section('Invariants (checked on the final state; all must be 0)')
   out.push(...table(Object.entries(r.invariants).map(([k, v]) => [k, String(v), v === 0 ? 'ok' : 'BROKEN'])))
   out.push(
-    `  checked ${n(r.checked.bookings)} bookings, ${n(r.checked.payments)} payments, ${n(r.checked.listingNights)} listing-nights, ${n(r.checked.reviews)} reviews`,
+    `  checked ${n(r.checked.bookings)} bookings, ${n(r.checked.payments)} payments, ${n(r.checked.listingNights)} listing-nights, ${n(r.checked.reviews)} reviews, ${n(r.checked.payouts)} payouts`,
   )
   return out
 }

@@ -1,5 +1,6 @@
 import { Effect, Result } from 'effect'
 import type { SearchListingsInput } from '../../core/application/search-listings.js'
+import { defaultSettings } from '../../core/application/support/deps.js'
 import type { Booking } from '../../core/domain/bookings/booking.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { Listing } from '../../core/domain/listings/listing.js'
@@ -277,10 +278,13 @@ export const simulate = async (
 
   progress({ phase: 'audit', done: 0, total: 1, bookings: world.bookingIds.length })
   const auditStart = performance.now()
-  const state = await audit(engine, market, world.bookingIds, {
-    from: startDate,
-    days: options.days,
-  })
+  const state = await audit(
+    engine,
+    market,
+    world.bookingIds,
+    { from: startDate, days: options.days },
+    defaultSettings.payoutDelayHours,
+  )
   const auditMs = performance.now() - auditStart
   progress({ phase: 'audit', done: 1, total: 1, bookings: world.bookingIds.length })
   return buildReport({

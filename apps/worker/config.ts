@@ -86,6 +86,10 @@ export const loadWorkerConfig = (
     problems.push(
       'INNKEEPER_WORKER_CONSUMERS: notifications look up the users an event concerns, and while repositories are in memory they live in the API process: run the notifications consumer there (startWorker with an AMQP event source)',
     )
+  if (consumers.includes('payouts'))
+    problems.push(
+      'INNKEEPER_WORKER_CONSUMERS: the payouts consumer reads bookings and writes the payout ledger, which live in the API process while repositories are in memory: run it there',
+    )
   if (consumers.includes('cache-invalidation') && infrastructure.cache !== 'redis')
     problems.push(
       'INNKEEPER_CACHE: the cache-invalidation consumer of a separate process needs the cache the API uses: set INNKEEPER_CACHE=redis (for both)',

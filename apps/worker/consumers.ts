@@ -1,12 +1,15 @@
 import { Effect } from 'effect'
+import { earningTypes } from '../../core/application/record-earnings.js'
 import { cacheTagsFor, invalidatingTypes } from '../../core/domain/events/cache-tags.js'
 import type { EventType } from '../../core/domain/events/events.js'
 import type { Cache } from '../../ports/cache.js'
 import type { UseCases } from '../composition/use-cases.js'
 import type { Subscription } from './event-sources.js'
 
-export const consumerNames = ['notifications', 'cache-invalidation'] as const
+export const consumerNames = ['notifications', 'cache-invalidation', 'payouts'] as const
 export type ConsumerName = (typeof consumerNames)[number]
+/** What `startWorker` runs when no names are given. */
+export const defaultConsumerNames: readonly ConsumerName[] = ['notifications', 'cache-invalidation']
 
 /**
  * The events NotifyOnEvent turns into e-mails (core/domain/notifications/routing.ts): a registration, a
@@ -49,5 +52,18 @@ export const cacheInvalidationConsumer = (cache: Cache): Subscription => ({
   handle: async (event) => {
     const tags = cacheTagsFor(event)
     if (tags.length > 0) await Effect.runPromise(cache.invalidateTags(tags))
+  },
+})
+
+/**
+ * The host payout ledger: after a booking is confirmed, modified or cancelled, RecordEarnings brings
+ * the host's ledger to what the booking earns now (it reconciles, so redeliveries write nothing).
+ * It reads the booking, so it runs where the repositories are.
+ */
+export const payoutsConsumer = (useCases: Pick<UseCases, 'recordEarnings'>): Subscription => ({
+  name: 'payouts',
+  bindings: earningTypes,
+  handle: async (event) => {
+    await Effect.runPromise(useCases.recordEarnings.execute(event))
   },
 })

@@ -5,8 +5,9 @@ import type { UseCases } from '../composition/use-cases.js'
 import {
   type ConsumerName,
   cacheInvalidationConsumer,
-  consumerNames,
+  defaultConsumerNames,
   notificationsConsumer,
+  payoutsConsumer,
 } from './consumers.js'
 import type { EventSource, Subscription, SubscriptionHandle } from './event-sources.js'
 
@@ -28,17 +29,20 @@ export interface StartWorkerOptions {
    * The engine whose outbox the relay publishes, whose bookings the timers move, and whose users
    * the notifications are addressed to. Needed for the relay, the timers and notifications.
    */
-  readonly useCases?: Pick<UseCases, 'relayOutbox' | 'runDueTransitions' | 'notifyOnEvent'>
+  readonly useCases?: Pick<UseCases, 'relayOutbox' | 'runDueTransitions' | 'notifyOnEvent'> &
+    Partial<Pick<UseCases, 'recordEarnings' | 'runDuePayouts'>>
   /** The outbox relay loop (default: off). */
   readonly relay?: false | (LoopSettings & { readonly batchSize?: number })
   /** The timer loop for due transitions (default: off). */
   readonly timers?: false | (LoopSettings & { readonly limit?: number })
+  /** The payout loop: due host payouts opened and transferred (default: off; needs `runDuePayouts`). */
+  readonly payouts?: false | (LoopSettings & { readonly limit?: number })
   /** The built-in consumers (default: none). */
   readonly consumers?:
     | false
     | {
         readonly source: EventSource
-        /** Which ones (default: both). */
+        /** Which ones (default: notifications and cache invalidation). */
         readonly names?: readonly ConsumerName[]
         /** The cache the invalidation consumer drops entries from. */
         readonly cache?: Cache
@@ -52,6 +56,8 @@ export interface WorkerStats {
   readonly transitionsApplied: number
   /** Due bookings a concurrent writer changed first (another worker applied the transition). */
   readonly transitionsSkipped: number
+  readonly payoutsCreated: number
+  readonly payoutsPaid: number
   readonly consumers: Readonly<Partial<Record<ConsumerName, ConsumerStats>>>
 }
 
@@ -139,7 +145,14 @@ export const startWorker = (options: StartWorkerOptions): Worker => {
     if (useCases === undefined) throw new Error(`startWorker: ${what} needs the engine's use cases`)
     return useCases
   }
-  const counters = { relayed: 0, relayFailed: 0, transitionsApplied: 0, transitionsSkipped: 0 }
+  const counters = {
+    relayed: 0,
+    relayFailed: 0,
+    transitionsApplied: 0,
+    transitionsSkipped: 0,
+    payoutsCreated: 0,
+    payoutsPaid: 0,
+  }
   const loops: Loop[] = []
 
   if (options.relay) {
@@ -183,10 +196,30 @@ export const startWorker = (options: StartWorkerOptions): Worker => {
     )
   }
 
+  if (options.payouts) {
+    const runDuePayouts = needs('the payout loop').runDuePayouts
+    if (runDuePayouts === undefined) throw new Error('startWorker: the payout loop needs runDuePayouts')
+    const limit = options.payouts.limit ?? 500
+    loops.push(
+      new Loop(
+        'due payouts',
+        options.payouts.intervalMs ?? 60_000,
+        async () => {
+          const r = await Effect.runPromise(runDuePayouts.execute({ limit }))
+          counters.payoutsCreated += r.created
+          counters.payoutsPaid += r.paid
+          if (r.created + r.paid + r.failed + r.unavailable > 0) log.info({ ...r }, 'due payouts')
+          return r.created + r.skipped >= limit
+        },
+        log,
+      ),
+    )
+  }
+
   const handles = new Map<ConsumerName, SubscriptionHandle>()
   if (options.consumers) {
     const { source } = options.consumers
-    const names = options.consumers.names ?? consumerNames
+    const names = options.consumers.names ?? defaultConsumerNames
     for (const name of names) {
       let subscription: Subscription
       if (name === 'notifications') {
@@ -196,6 +229,11 @@ export const startWorker = (options: StartWorkerOptions): Worker => {
               log.info({ eventId: event.id, type: event.type }, 'event concerns no active user')
           },
         })
+      } else if (name === 'payouts') {
+        const recordEarnings = needs('the payouts consumer').recordEarnings
+        if (recordEarnings === undefined)
+          throw new Error('startWorker: the payouts consumer needs recordEarnings')
+        subscription = payoutsConsumer({ recordEarnings })
       } else {
         const cache = options.consumers.cache
         if (cache === undefined) throw new Error('startWorker: the cache-invalidation consumer needs a cache')

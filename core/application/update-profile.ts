@@ -17,6 +17,10 @@ import { BoundedString, NonBlank, Url } from './support/schemas.js'
 const Phone = Schema.String.check(Schema.isMaxLength(32), Schema.isPattern(/^\+?[0-9][0-9 ().-]{3,30}$/))
 /** A BCP 47 language tag such as `en`, `pt-BR`, `zh-Hant`. */
 const LanguageTag = Schema.String.check(Schema.isPattern(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/))
+/** A connected account id at the payout provider, such as Stripe's `acct_1Nv0FGQ9RKHgCVdK`. */
+export const PayoutAccountId = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,128}$/)).annotate({
+  description: "The host's connected account at the payout provider (Stripe: acct_…); null clears it",
+})
 
 /** A partial patch of the caller's own profile: only the keys present change; unknown keys are rejected. */
 export const UpdateProfileInput = Schema.Struct({
@@ -25,6 +29,7 @@ export const UpdateProfileInput = Schema.Struct({
   avatarUrl: Schema.optionalKey(Schema.NullOr(Url)),
   phone: Schema.optionalKey(Schema.NullOr(Phone)),
   languages: Schema.optionalKey(Schema.Array(LanguageTag).check(Schema.isMaxLength(20))),
+  payoutAccountId: Schema.optionalKey(Schema.NullOr(PayoutAccountId)),
 })
 export type UpdateProfileInput = typeof UpdateProfileInput.Type
 
@@ -50,6 +55,12 @@ export class UpdateProfile {
             avatarUrl: input.avatarUrl !== undefined ? input.avatarUrl : user.profile.avatarUrl,
             phone: input.phone !== undefined ? input.phone : user.profile.phone,
             languages: input.languages !== undefined ? [...new Set(input.languages)] : user.profile.languages,
+            // Kept absent for users who never set it, so their stored profile keeps its shape.
+            ...(input.payoutAccountId !== undefined
+              ? { payoutAccountId: input.payoutAccountId }
+              : user.profile.payoutAccountId !== undefined
+                ? { payoutAccountId: user.profile.payoutAccountId }
+                : {}),
           },
           updatedAt: clock.now(),
           version: user.version + 1,

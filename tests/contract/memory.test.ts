@@ -11,6 +11,8 @@ import {
   InMemoryOutbox,
   InMemoryPaymentGateway,
   InMemoryPaymentRepository,
+  InMemoryPayoutGateway,
+  InMemoryPayoutLedger,
   InMemoryRateLimiter,
   InMemoryReviewRepository,
   InMemorySessionStore,
@@ -37,6 +39,8 @@ import { notifierContract } from './notifier.contract.js'
 import { outboxContract } from './outbox.contract.js'
 import { paymentGatewayContract } from './payment-gateway.contract.js'
 import { paymentRepositoryContract } from './payment-repository.contract.js'
+import { payoutGatewayContract } from './payout-gateway.contract.js'
+import { payoutLedgerContract } from './payout-ledger.contract.js'
 import { rateLimiterContract } from './rate-limiter.contract.js'
 import { reviewRepositoryContract } from './review-repository.contract.js'
 import { sessionStoreContract } from './session-store.contract.js'
@@ -48,6 +52,19 @@ const SECRET = 'whsec_memory_contract'
 outboxContract('memory', async () => {
   const outbox = new InMemoryOutbox()
   return { outbox, append: async (events) => outbox.append(events) }
+})
+payoutLedgerContract('memory', async () => {
+  const outbox = new InMemoryOutbox()
+  return { ledger: new InMemoryPayoutLedger(outbox), pendingEvents: async () => outbox.pendingEvents() }
+})
+payoutGatewayContract('memory', async () => {
+  const gateway = new InMemoryPayoutGateway()
+  return {
+    gateway,
+    closeAccount: (d) => gateway.closeAccount(d),
+    makeUnavailable: (n) => gateway.failNext(n),
+    providerTransfers: async () => gateway.transfers(),
+  }
 })
 userRepositoryContract('memory', async () => {
   const outbox = new InMemoryOutbox()

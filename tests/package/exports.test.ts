@@ -92,6 +92,11 @@ describe('the built package (npm run build)', () => {
     expect(typeof api.BookingRepository).toBe('symbol')
     expect(Object.keys(api.useCaseClasses)).toContain('requestBooking')
     expect(api.cancellationPolicies.firm.tiers).toHaveLength(2)
+    // Host payouts: the use cases, the pure ledger rules and the ports.
+    expect(typeof api.RunDuePayouts).toBe('function')
+    expect(typeof api.reconcileBooking).toBe('function')
+    expect(typeof api.PayoutLedger).toBe('symbol')
+    expect(typeof api.PayoutGateway).toBe('symbol')
   })
 
   it('runs a booking through the built in-memory engine and its Promise facade', async () => {

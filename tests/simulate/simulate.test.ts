@@ -36,7 +36,10 @@ describe('simulate: a small marketplace end to end', () => {
       refunds_exceeding_payment: 0,
       illegal_transitions: 0,
       leaked_holds: 0,
+      payouts_exceeding_earnings: 0,
     })
+    // Hosts were paid: the payout invariant had payouts to check.
+    expect(first.checked.payouts).toBeGreaterThan(0)
     const b = first.bookings
     expect(b.attempts).toBeGreaterThan(50)
     expect(b.confirmed).toBeGreaterThan(0)
@@ -108,7 +111,7 @@ describe('simulate: the audit finds broken state (so zero means something)', () 
   const save = (engine: InMemoryEngine, b: Booking) => Effect.runSync(engine.adapters.bookings.save(b, []))
 
   it('a clean booking passes', async () => {
-    expect(Object.values(await check(await oneBooking()))).toEqual([0, 0, 0, 0, 0])
+    expect(Object.values(await check(await oneBooking()))).toEqual([0, 0, 0, 0, 0, 0])
   })
 
   it('oversold_nights: a confirmed booking whose nights the calendar gave back', async () => {
@@ -165,6 +168,81 @@ describe('simulate: the audit finds broken state (so zero means something)', () 
     })
     // The allocation, and each of its 7 nights still booked in the calendar.
     expect((await check(w)).leaked_holds).toBe(8)
+  })
+})
+
+describe('simulate: the audit finds payouts the bookings do not back', () => {
+  const T = instant(Date.UTC(2026, 0, 1))
+  const period = { from: localDate('2026-01-01'), days: 60 }
+
+  /** A confirmed stay, its check-in and a day passed, and its host paid by the engine. */
+  const paidStay = async () => {
+    const engine = createInMemoryEngine({ start: T, passwordHashCost: 2 })
+    const market = await buildMarketplace(engine, new Rng(3), {
+      listings: 3,
+      guests: 2,
+      years: { first: 2026, last: 2026 },
+    })
+    const { useCases: uc, adapters } = engine
+    const listing = market.listings.find((l) => l.listing.bookingMode === 'instant')!
+    const host = market.hosts[listing.host]!.caller
+    await engine.run(uc.updateProfile.execute(host, { payoutAccountId: 'acct_audit' }))
+    const guest = market.guests[0]!.caller
+    const b = await engine.run(
+      uc.requestBooking.execute(guest, {
+        listingId: listing.id,
+        checkIn: '2026-01-20',
+        checkOut: '2026-01-23',
+        guests: 1,
+      }),
+    )
+    const checkout = await engine.run(uc.startPayment.execute(guest, b.id))
+    adapters.gateway.confirmPayment(checkout.payment.providerRef, 'succeed')
+    await engine.tick()
+    const booking = Option.getOrThrow(Effect.runSync(adapters.bookings.byId(b.id)))
+    adapters.clock.set(instant(booking.points.checkInAt! + 25 * 3_600_000))
+    await engine.tick()
+    expect(adapters.payoutLedger.allPayouts()).toHaveLength(1)
+    return { engine, market, booking }
+  }
+  const payoutsCheck = async (w: Awaited<ReturnType<typeof paidStay>>) =>
+    (await audit(w.engine, w.market, [w.booking.id], period)).invariants.payouts_exceeding_earnings
+
+  it('a paid stay passes; a cancellation after the payout does not count against it', async () => {
+    const w = await paidStay()
+    expect(await payoutsCheck(w)).toBe(0)
+    const host = w.market.hosts.find((h) => h.id === w.booking.hostId)!.caller
+    await w.engine.run(w.engine.useCases.cancelBooking.execute(host, w.booking.id, { reason: 'leak' }))
+    await w.engine.tick()
+    expect(await payoutsCheck(w)).toBe(0)
+  })
+
+  it('a payout of more than the stay earned, and a transfer made twice, are counted', async () => {
+    const w = await paidStay()
+    const p = w.engine.adapters.payoutLedger.allPayouts()[0]!
+    // The provider paid the same payout again under another key.
+    await Effect.runPromise(
+      w.engine.adapters.payoutGateway.transfer({
+        amount: p.amount,
+        currency: p.currency,
+        destination: p.destination,
+        idempotencyKey: 'a second time',
+        metadata: {},
+      }),
+    )
+    expect(await payoutsCheck(w)).toBe(1)
+    // A stay that earns less than was paid for it.
+    Effect.runSync(
+      w.engine.adapters.bookings.save(
+        {
+          ...w.booking,
+          quote: { ...w.booking.quote, hostPayout: p.amount - 1 },
+          version: w.booking.version + 2,
+        },
+        [],
+      ),
+    )
+    expect(await payoutsCheck(w)).toBe(2)
   })
 })
 

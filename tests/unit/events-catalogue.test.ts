@@ -27,6 +27,8 @@ beforeAll(async () => {
       priceOverride: 12_000,
     }),
   )
+  // Payouts: the host's account gets the stay's earning paid; a closed account fails the next payout.
+  await run(useCases.updateProfile.execute(w.host, { payoutAccountId: 'acct_catalogue' }))
   const booking = await stayAndReview(w, l.id, { checkIn: '2026-04-10', checkOut: '2026-04-12' }, 4)
   const guestReview = `rev_${booking.id}_guest`
   await run(useCases.respondToReview.execute(w.host, { reviewId: guestReview, comment: 'Thank you!' }))
@@ -37,8 +39,12 @@ beforeAll(async () => {
   if (w.host.kind !== 'user') throw new Error('the host is a user')
   const host = Option.getOrThrow(await run(w.engine.adapters.users.byId(w.host.userId)))
   await run(useCases.requestPasswordReset.execute({ email: host.email }))
+  const l2 = await activeListing(w)
   await run(useCases.deactivateListing.execute(w.host, l.id))
   await run(useCases.archiveListing.execute(w.host, l.id))
+  await w.engine.tick()
+  w.engine.adapters.payoutGateway.closeAccount('acct_catalogue')
+  await stayAndReview(w, l2.id, { checkIn: '2026-06-10', checkOut: '2026-06-14' }, 5)
   await w.engine.tick()
   emitted = [...demo.engine.adapters.publisher.published(), ...w.engine.adapters.publisher.published()]
 }, 30_000)

@@ -5,6 +5,7 @@ import { bookingRoutes } from './bookings.js'
 import type { RouteDeps } from './common.js'
 import { listingRoutes } from './listings.js'
 import { paymentRoutes } from './payments.js'
+import { payoutRoutes } from './payouts.js'
 import { userRoutes } from './users.js'
 
 export { defaultLoginLimits, type LoginLimits, type RouteDeps } from './common.js'
@@ -16,5 +17,6 @@ export const apiRoutes = (deps: RouteDeps): Route[] => [
   ...listingRoutes(deps),
   ...bookingRoutes(deps),
   ...paymentRoutes(deps),
+  ...payoutRoutes(deps),
   ...adminRoutes(deps),
 ]

@@ -5,6 +5,7 @@ import type { IdGenerator } from '../../../ports/id-generator.js'
 import type { Notifier } from '../../../ports/notifier.js'
 import type { PasswordHasher } from '../../../ports/password-hasher.js'
 import type { PaymentGateway } from '../../../ports/payment-gateway.js'
+import type { PayoutGateway, PayoutLedger } from '../../../ports/payouts.js'
 import type {
   BookingRepository,
   GuestProfileRepository,
@@ -31,6 +32,10 @@ export interface CoreDeps {
   readonly guestProfiles: GuestProfileRepository
   readonly availability: AvailabilityStore
   readonly gateway: PaymentGateway
+  /** Host earnings, adjustments and payouts. */
+  readonly payouts: PayoutLedger
+  /** Transfers to hosts' accounts at the payout provider. */
+  readonly payoutGateway: PayoutGateway
   readonly publisher: EventPublisher
   readonly outbox: OutboxSource
   readonly clock: Clock
@@ -50,5 +55,14 @@ export interface CoreSettings {
   readonly maxPendingBookingsPerGuest: number
   /** How many times a use case retries after losing an optimistic-concurrency race. */
   readonly concurrencyRetries: number
+  /** Hours after check-in (the listing's time zone) when a booking's earning becomes payable to the host. */
+  readonly payoutDelayHours: number
+  /** Hours a payable balance waits before the next try when the host has no payout account or a payout failed. */
+  readonly payoutRetryHours: number
 }
-export const defaultSettings: CoreSettings = { maxPendingBookingsPerGuest: 3, concurrencyRetries: 5 }
+export const defaultSettings: CoreSettings = {
+  maxPendingBookingsPerGuest: 3,
+  concurrencyRetries: 5,
+  payoutDelayHours: 24,
+  payoutRetryHours: 6,
+}

@@ -137,6 +137,43 @@ const paymentStatus = <const S extends readonly (typeof PaymentStatusSchema.lite
     failureReason: Schema.NullOr(Schema.String).annotate({ description: 'why the provider failed it' }),
   })
 
+// ---- payouts ----
+const SignedAmount = (what: string) =>
+  Schema.Int.annotate({ description: `${what}, in signed minor units of \`currency\`` })
+const Time = (what: string) =>
+  Schema.String.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/)).annotate({
+    description: `${what} (RFC 3339, UTC)`,
+  })
+const ledgerEntry = {
+  hostId: Id('the host whose ledger it is'),
+  bookingId: Id('the booking the entry is about'),
+  entryId: Id('the ledger entry'),
+  seq: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)).annotate({
+    description: "the entry's position in the host's account for this currency (1, 2, 3 …)",
+  }),
+  amount: SignedAmount('what the entry adds to the balance'),
+  currency: Currency,
+  payableAt: Time('from when it counts towards the payable balance'),
+  entitlement: Amount('what the booking earns the host in total after this entry'),
+  bookingState: BookingStateSchema.annotate({ description: 'the state of the booking when recorded' }),
+}
+const EarningRecorded = Schema.Struct(ledgerEntry)
+const EarningAdjusted = Schema.Struct(ledgerEntry)
+const payoutCore = {
+  payoutId: Id('the payout'),
+  hostId: Id('the host paid'),
+  amount: Amount('amount transferred'),
+  currency: Currency,
+  destination: Id("the host's connected account at the provider"),
+  provider: Id('the payout provider (memory, stripe)'),
+}
+const PayoutCreated = Schema.Struct(payoutCore)
+const PayoutPaid = Schema.Struct({ ...payoutCore, transferRef: Id("the provider's transfer id") })
+const PayoutFailed = Schema.Struct({
+  ...payoutCore,
+  reason: Text('why the provider refused it; the amount went back to the balance'),
+})
+
 // ---- reviews ----
 const reviewCore = {
   reviewId: Id('the review'),
@@ -168,7 +205,7 @@ const ReviewHidden = Schema.Struct({
 
 export interface CatalogueEntry {
   /** The aggregate the event's CloudEvents `subject` names. */
-  readonly subject: 'user' | 'listing' | 'booking' | 'payment' | 'review'
+  readonly subject: 'user' | 'listing' | 'booking' | 'payment' | 'payout' | 'review'
   /** When the core emits it (docs and AsyncAPI). */
   readonly emittedWhen: string
   /** The schema of the CloudEvent's `data`. */
@@ -283,6 +320,27 @@ export const eventCatalogue = {
     'payment',
     'money was refunded, partly or fully (every change of `refundedAmount`)',
     paymentStatus(['partially_refunded', 'refunded']),
+  ),
+  'innkeeper.payout.earning_recorded.v1': entry(
+    'payout',
+    'a booking was confirmed: what it earns the host entered the host’s payout ledger, payable after check-in',
+    EarningRecorded,
+  ),
+  'innkeeper.payout.earning_adjusted.v1': entry(
+    'payout',
+    'what a booking earns the host changed (modified, cancelled, refunded) or moved in time; negative when taken back',
+    EarningAdjusted,
+  ),
+  'innkeeper.payout.created.v1': entry(
+    'payout',
+    'a host’s payable balance was taken off the ledger as a payout; the transfer is being made',
+    PayoutCreated,
+  ),
+  'innkeeper.payout.paid.v1': entry('payout', 'the provider made the payout’s transfer', PayoutPaid),
+  'innkeeper.payout.failed.v1': entry(
+    'payout',
+    'the provider refused the payout’s transfer for good; its amount went back to the host’s balance',
+    PayoutFailed,
   ),
   'innkeeper.review.posted.v1': entry(
     'review',

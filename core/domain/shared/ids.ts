@@ -8,6 +8,8 @@ export type RefundId = Brand<string, 'RefundId'>
 export type ReviewId = Brand<string, 'ReviewId'>
 export type EventId = Brand<string, 'EventId'>
 export type GuestProfileId = Brand<string, 'GuestProfileId'>
+export type PayoutId = Brand<string, 'PayoutId'>
+export type LedgerEntryId = Brand<string, 'LedgerEntryId'>
 
 /** The kinds of id the IdGenerator port hands out; each id starts with its kind's prefix. */
 export const idPrefixes = {
@@ -24,6 +26,10 @@ export const idPrefixes = {
   session: 'ses',
   /** One settlement's claim on a booking's money (see `settleBooking`). */
   settlement: 'stl',
+  /** A transfer of a host's payable balance to their payout account. */
+  payout: 'po',
+  /** One line of a host's payout ledger (earning, adjustment, payout, reversal). */
+  ledgerEntry: 'lge',
 } as const
 export type IdKind = keyof typeof idPrefixes
 
@@ -39,6 +45,8 @@ export interface IdOf {
   token: string
   session: string
   settlement: string
+  payout: PayoutId
+  ledgerEntry: LedgerEntryId
 }
 
 /** Trusts an id that arrives from outside (HTTP path, storage): lookups decide whether it exists. */

@@ -14,6 +14,11 @@ export interface UserProfile {
   readonly avatarUrl: string | null
   readonly phone: string | null
   readonly languages: readonly string[]
+  /**
+   * Where a host's payouts go: their connected account at the payout provider (Stripe Connect's
+   * `acct_…`). Absent or null: payable balances wait until it is set.
+   */
+  readonly payoutAccountId?: string | null
 }
 
 /**
