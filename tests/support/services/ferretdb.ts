@@ -70,7 +70,9 @@ const build = async (bin: string): Promise<void> => {
   const { stdout } = await run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
     maxBuffer: 16 * 1024 * 1024,
   }).catch((e: unknown) => {
-    throw new Error(`go mod download of FerretDB failed (is Go installed and the module proxy reachable?): ${e}`)
+    throw new Error(
+      `go mod download of FerretDB failed (is Go installed and the module proxy reachable?): ${e}`,
+    )
   })
   const dir = (JSON.parse(stdout) as { Dir?: string }).Dir
   if (dir === undefined) throw new Error(`go mod download did not say where FerretDB is: ${stdout}`)
@@ -115,9 +117,13 @@ const freePort = (): Promise<number> =>
   })
 
 const psql = async (sql: string): Promise<void> => {
-  await run('psql', ['-h', PG_HOST, '-p', PG_PORT, '-U', PG_USER, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-    timeout: 30_000,
-  }).catch((e: unknown) => {
+  await run(
+    'psql',
+    ['-h', PG_HOST, '-p', PG_PORT, '-U', PG_USER, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+    {
+      timeout: 30_000,
+    },
+  ).catch((e: unknown) => {
     throw new Error(
       `PostgreSQL at ${PG_HOST}:${PG_PORT} (user ${PG_USER}) is needed for FerretDB and did not run \`${sql}\` ` +
         `(start it: .ci/run does): ${e instanceof Error ? e.message : String(e)}`,
@@ -150,18 +156,60 @@ export interface RunningFerretDb {
   stop(): Promise<void>
 }
 
+/** Databases of earlier runs whose process is gone (killed before its teardown): dropped. */
+const dropAbandoned = async (): Promise<void> => {
+  const { stdout } = await run(
+    'psql',
+    [
+      '-h',
+      PG_HOST,
+      '-p',
+      PG_PORT,
+      '-U',
+      PG_USER,
+      '-d',
+      'postgres',
+      '-Atc',
+      "SELECT datname FROM pg_database WHERE datname LIKE 'innkeeper_ferretdb_%'",
+    ],
+    { timeout: 30_000 },
+  ).catch(() => ({ stdout: '' }))
+  for (const name of stdout.split('\n').map((s) => s.trim())) {
+    const pid = Number(/^innkeeper_ferretdb_(\d+)_[0-9a-f]+$/.exec(name)?.[1])
+    if (!Number.isInteger(pid) || pid === process.pid) continue
+    let alive = true
+    try {
+      process.kill(pid, 0)
+    } catch {
+      alive = false
+    }
+    if (!alive) await psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {})
+  }
+}
+
 /** Starts FerretDB on a fresh PostgreSQL database; `stop` kills it and drops the database. */
 export const startFerretDb = async (): Promise<RunningFerretDb> => {
   const bin = await ensureFerretDb()
+  await dropAbandoned()
   const pgDb = `innkeeper_ferretdb_${process.pid}_${randomBytes(4).toString('hex')}`
   await psql(`CREATE DATABASE ${pgDb}`)
   // Tests do not need each commit flushed to disk; this is what made a FerretDB insert cost ~9 ms.
   await psql(`ALTER DATABASE ${pgDb} SET synchronous_commit = off`)
   const state = await mkdtemp(join(tmpdir(), 'ferretdb-state-'))
   const port = await freePort()
+  // A watchdog shell runs FerretDB and ends it when this process dies without its teardown
+  // (a killed test run), so no server outlives the run that started it.
+  const watchdog =
+    '"$@" & child=$!; trap \'kill $child 2>/dev/null; wait $child; exit 0\' TERM INT; ' +
+    'while kill -0 $PPID 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; ' +
+    'kill $child 2>/dev/null; wait $child'
   const child = spawn(
-    bin,
+    'sh',
     [
+      '-c',
+      watchdog,
+      'ferretdb-watchdog',
+      bin,
       '--handler=postgresql',
       `--postgresql-url=postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${pgDb}`,
       `--listen-addr=127.0.0.1:${port}`,
