@@ -1,12 +1,17 @@
 import { Schema } from 'effect'
-import type { Booking } from '../../core/bookings/booking.js'
-import { bookingStates, transitionNames } from '../../core/bookings/lifecycle.js'
-import { type DomainEvent, eventTypes } from '../../core/events/events.js'
-import { type Listing, propertyTypes, reviewCategories, roomTypes } from '../../core/listings/listing.js'
-import type { Payment } from '../../core/payments/payment.js'
-import { cancellationPolicyNames } from '../../core/policies/cancellation.js'
-import type { Review } from '../../core/reviews/review.js'
-import type { GuestProfile, User } from '../../core/users/user.js'
+import type { Booking } from '../../core/domain/bookings/booking.js'
+import { bookingStates, transitionNames } from '../../core/domain/bookings/lifecycle.js'
+import { type DomainEvent, eventTypes } from '../../core/domain/events/events.js'
+import {
+  type Listing,
+  propertyTypes,
+  reviewCategories,
+  roomTypes,
+} from '../../core/domain/listings/listing.js'
+import type { Payment } from '../../core/domain/payments/payment.js'
+import { cancellationPolicyNames } from '../../core/domain/policies/cancellation.js'
+import type { Review } from '../../core/domain/reviews/review.js'
+import type { GuestProfile, User } from '../../core/domain/users/user.js'
 
 /**
  * The stored shape of every entity, as effect Schemas: what a document's `s` (state) field must be.

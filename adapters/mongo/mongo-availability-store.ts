@@ -1,9 +1,15 @@
 import { Effect, Option, Schema } from 'effect'
 import type { AnyBulkWriteOperation } from 'mongodb'
-import { addDays, fromEpochDay, type LocalDate, type Stay, toEpochDay } from '../../core/shared/dates.js'
-import { NightsUnavailable } from '../../core/shared/errors.js'
-import type { BookingId, ListingId } from '../../core/shared/ids.js'
-import type { Instant } from '../../core/shared/time.js'
+import {
+  addDays,
+  fromEpochDay,
+  type LocalDate,
+  type Stay,
+  toEpochDay,
+} from '../../core/domain/shared/dates.js'
+import { NightsUnavailable } from '../../core/domain/shared/errors.js'
+import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
+import type { Instant } from '../../core/domain/shared/time.js'
 import type {
   Allocation,
   AvailabilityStore,

@@ -1,6 +1,6 @@
 import { Effect, Schema } from 'effect'
-import type { GuestProfileId, UserId } from '../../core/shared/ids.js'
-import type { GuestProfile } from '../../core/users/user.js'
+import type { GuestProfileId, UserId } from '../../core/domain/shared/ids.js'
+import type { GuestProfile } from '../../core/domain/users/user.js'
 import type { GuestProfileRepository } from '../../ports/repositories.js'
 import { WRITE } from './aggregates.js'
 import type { Collections } from './collections.js'

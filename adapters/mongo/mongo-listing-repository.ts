@@ -1,10 +1,10 @@
 import { Effect, type Option, Schema } from 'effect'
 import type { Filter } from 'mongodb'
-import type { DomainEvent } from '../../core/events/events.js'
-import { averageRating, type Listing } from '../../core/listings/listing.js'
-import { haversineKm, type ListingSort, sortKey } from '../../core/listings/search-order.js'
-import type { ConcurrentModification } from '../../core/shared/errors.js'
-import type { ListingId, UserId } from '../../core/shared/ids.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
+import { averageRating, type Listing } from '../../core/domain/listings/listing.js'
+import { haversineKm, type ListingSort, sortKey } from '../../core/domain/listings/search-order.js'
+import type { ConcurrentModification } from '../../core/domain/shared/errors.js'
+import type { ListingId, UserId } from '../../core/domain/shared/ids.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type {
   ListingCursor,

@@ -1,6 +1,6 @@
 import { Effect } from 'effect'
 import type { AnyBulkWriteOperation, Document } from 'mongodb'
-import type { OutboxEntry } from '../../core/events/events.js'
+import type { OutboxEntry } from '../../core/domain/events/events.js'
 import type { OutboxSource } from '../../ports/events.js'
 import type { StoredDocument } from './collections.js'
 import { asEvent } from './entity-schemas.js'

@@ -1,6 +1,6 @@
 import { Effect, Schema } from 'effect'
-import type { ListingId, UserId } from '../../core/shared/ids.js'
-import type { Instant } from '../../core/shared/time.js'
+import type { ListingId, UserId } from '../../core/domain/shared/ids.js'
+import type { Instant } from '../../core/domain/shared/time.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type { WishlistEntry, WishlistRepository } from '../../ports/repositories.js'
 import { WRITE } from './aggregates.js'

@@ -1,6 +1,6 @@
 import { Effect, Schema } from 'effect'
 import type { AnyBulkWriteOperation, Document } from 'mongodb'
-import type { DomainEvent } from '../../core/events/events.js'
+import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { CollectionKey, Collections, StoredDocument } from './collections.js'
 import { EventState } from './entity-schemas.js'
 import {

@@ -2,9 +2,9 @@ import { Effect } from 'effect'
 import { MongoClient } from 'mongodb'
 import { ManualClock } from '../../../adapters/memory/index.js'
 import { createMongoAdapters } from '../../../adapters/mongo/index.js'
-import { localDate } from '../../../core/shared/dates.js'
-import { asId } from '../../../core/shared/ids.js'
-import { addMs, instant, MINUTE } from '../../../core/shared/time.js'
+import { localDate } from '../../../core/domain/shared/dates.js'
+import { asId } from '../../../core/domain/shared/ids.js'
+import { addMs, instant, MINUTE } from '../../../core/domain/shared/time.js'
 
 /**
  * A second process for the race tests: holds the same nights as the test process, at the same time,
