@@ -1,4 +1,4 @@
-import type { Collection, Db, Document, IndexDirection } from 'mongodb'
+import { type Collection, type Db, type Document, type IndexDirection, MongoServerError } from 'mongodb'
 import { MongoCommandFailed } from './support.js'
 
 /**
@@ -206,7 +206,11 @@ export const collectionsOf = (db: Db): Collections =>
     Object.entries(collectionNames).map(([k, name]) => [k, db.collection(name)]),
   ) as unknown as Collections
 
-/** Creates every collection's indexes; idempotent, so it runs at every start. */
+/**
+ * Creates the indexes a collection lacks; idempotent, so it runs at every start. It lists the
+ * existing ones first and creates only the missing (FerretDB 1.24 fails on re-creating an existing
+ * compound index), and refuses an index that exists under a declared name with other keys.
+ */
 export const ensureIndexes = async (db: Db): Promise<void> => {
   const byCollection = new Map<CollectionKey, IndexSpec[]>()
   for (const spec of indexSpecs) {
@@ -216,11 +220,30 @@ export const ensureIndexes = async (db: Db): Promise<void> => {
   }
   for (const [key, specs] of byCollection) {
     const name = collectionNames[key]
+    const collection = db.collection(name)
     try {
-      await db
-        .collection(name)
-        .createIndexes(
-          specs.map((s) => ({ key: { ...s.key }, name: s.name, ...(s.unique ? { unique: true } : {}) })),
+      const existing = await collection
+        .listIndexes()
+        .toArray()
+        .catch((e: unknown) => {
+          // A collection that does not exist yet has no indexes.
+          if (e instanceof MongoServerError && e.code === 26) return []
+          throw e
+        })
+      const byName = new Map(existing.map((i) => [String(i.name), i]))
+      const missing = specs.filter((s) => {
+        const found = byName.get(s.name)
+        if (found === undefined) return true
+        if (
+          JSON.stringify(found.key) !== JSON.stringify(s.key) ||
+          Boolean(found.unique) !== Boolean(s.unique)
+        )
+          throw new Error(`index ${name}.${s.name} exists with another definition: ${JSON.stringify(found)}`)
+        return false
+      })
+      if (missing.length > 0)
+        await collection.createIndexes(
+          missing.map((s) => ({ key: { ...s.key }, name: s.name, ...(s.unique ? { unique: true } : {}) })),
         )
     } catch (cause) {
       throw new MongoCommandFailed({ operation: `createIndexes on ${name}`, cause })

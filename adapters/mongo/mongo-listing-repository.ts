@@ -73,6 +73,7 @@ const DEG_PER_KM = (180 / Math.PI / 6371) * 1.000_001
  * bounding box here; the exact great-circle distance is checked on each match (`withinRadius`).
  */
 export const listingQuery = (f: ListingFilter): Filter<StoredDocument> => {
+  checkFilter(f)
   // Equalities stay top-level fields (FerretDB hands those to PostgreSQL); the rest go in `$and`.
   const top: Record<string, unknown> = {}
   const and: Filter<StoredDocument>[] = []
@@ -113,6 +114,35 @@ export const listingQuery = (f: ListingFilter): Filter<StoredDocument> => {
 const also = (query: Filter<StoredDocument>, condition: Filter<StoredDocument>): Filter<StoredDocument> => {
   const { $and, ...top } = query as { $and?: Filter<StoredDocument>[] } & Record<string, unknown>
   return { ...top, $and: [...($and ?? []), condition] } as Filter<StoredDocument>
+}
+
+const isNumber = (v: unknown): boolean => typeof v === 'number' && !Number.isNaN(v)
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string')
+const optionalNumber = (v: unknown): boolean => v === null || v === undefined || isNumber(v)
+
+/** Every field of the filter has the type the port says, or the search is refused (a defect). */
+const checkFilter = (f: ListingFilter): void => {
+  const near = f.near as unknown
+  const ok =
+    (f.city === null || typeof f.city === 'string') &&
+    (near === null ||
+      (typeof near === 'object' &&
+        isNumber((near as Record<string, unknown>).lat) &&
+        isNumber((near as Record<string, unknown>).lng) &&
+        isNumber((near as Record<string, unknown>).radiusKm))) &&
+    isNumber(f.minGuests) &&
+    optionalNumber(f.minPrice) &&
+    optionalNumber(f.maxPrice) &&
+    isStrings(f.amenities) &&
+    isStrings(f.propertyTypes) &&
+    isStrings(f.roomTypes) &&
+    (f.bookingMode === null || typeof f.bookingMode === 'string') &&
+    optionalNumber(f.minRating) &&
+    isStrings(f.statuses) &&
+    optionalNumber(f.nights) &&
+    optionalNumber(f.checkInWeekday) &&
+    optionalNumber(f.checkOutWeekday)
+  if (!ok) throw new TypeError('a listing filter field is not of its type: the search is refused')
 }
 
 const withinRadius = (l: Listing, f: ListingFilter): boolean =>

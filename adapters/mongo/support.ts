@@ -11,8 +11,16 @@ export class MongoCommandFailed extends Data.TaggedError('MongoCommandFailed')<{
   readonly cause: unknown
 }> {
   override get message(): string {
-    const reason = this.cause instanceof Error ? this.cause.message : String(this.cause)
-    return `MongoDB ${this.operation} failed: ${reason}`
+    return `MongoDB ${this.operation} failed: ${describe(this.cause)}`
+  }
+}
+
+const describe = (value: unknown): string => {
+  if (value instanceof Error) return value.message
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  } catch {
+    return Object.prototype.toString.call(value)
   }
 }
 

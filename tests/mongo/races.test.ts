@@ -137,7 +137,7 @@ describe('Mongo races across connections', () => {
       listingSeq += 1
       const L = `lst_two_processes_${listingSeq}`
       await run(connections[0]!.availability.setUnits(asId('listing', L), k))
-      const child = holdInChild({
+      const child = await startHoldProcess({
         url,
         db: database.db.databaseName,
         listing: L,
@@ -147,6 +147,7 @@ describe('Mongo races across connections', () => {
         checkOut: addDays(D, 2),
         now: clock.now(),
       })
+      child.go()
       const mine = run(
         Effect.all(
           Array.from({ length: perProcess }, (_, i) =>
@@ -162,7 +163,7 @@ describe('Mongo races across connections', () => {
           { concurrency: 'unbounded' },
         ),
       )
-      const [childWon, parentResults] = await Promise.all([child, mine])
+      const [childWon, parentResults] = await Promise.all([child.won, mine])
       const parentWon = parentResults.filter((r) => r._tag === 'Success').length
       expect(childWon + parentWon).toBe(k)
       const nights = await run(connections[0]!.availability.calendar(asId('listing', L), D, addDays(D, 2)))
@@ -175,17 +176,31 @@ describe('Mongo races across connections', () => {
   })
 })
 
-/** Runs `count` concurrent holds in a separate Node process; resolves with how many succeeded. */
-const holdInChild = (args: Record<string, string | number>): Promise<number> =>
-  new Promise((resolve, reject) => {
+/**
+ * Starts a Node process that connects, then holds `count` stays concurrently when told to go;
+ * `won` resolves with how many of its holds succeeded.
+ */
+const startHoldProcess = (
+  args: Record<string, string | number>,
+): Promise<{ readonly go: () => void; readonly won: Promise<number> }> =>
+  new Promise((ready, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/mongo/support/hold-process.ts'], {
       env: { ...process.env, HOLD_ARGS: JSON.stringify(args) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     })
     let out = ''
     let err = ''
+    let announced = false
+    let settle: { resolve: (n: number) => void; reject: (e: Error) => void } | null = null
+    const won = new Promise<number>((resolve, rejectWon) => {
+      settle = { resolve, reject: rejectWon }
+    })
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString()
+      if (!announced && out.includes('ready\n')) {
+        announced = true
+        ready({ go: () => child.stdin.end('go\n'), won })
+      }
     })
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString()
@@ -193,7 +208,10 @@ const holdInChild = (args: Record<string, string | number>): Promise<number> =>
     child.on('error', reject)
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? ''
-      if (code !== 0) reject(new Error(`hold process exited with ${code}: ${err}`))
-      else resolve((JSON.parse(line) as { won: number }).won)
+      if (code !== 0 || !announced) {
+        const e = new Error(`hold process exited with ${code}: ${err}`)
+        if (announced) settle?.reject(e)
+        else reject(e)
+      } else settle?.resolve((JSON.parse(line) as { won: number }).won)
     })
   })

@@ -25,6 +25,17 @@ try {
   const clock = new ManualClock(instant(args.now))
   const { availability } = createMongoAdapters(client.db(args.db), { clock })
   const stay = { checkIn: localDate(args.checkIn), checkOut: localDate(args.checkOut) }
+  // Connected and ready: wait for the test process to say go, so both start holding at once.
+  await availability
+    .calendar(asId('listing', args.listing), stay.checkIn, stay.checkOut)
+    .pipe(Effect.runPromise)
+  process.stdout.write('ready\n')
+  await new Promise<void>((resolve) =>
+    process.stdin.once('data', () => {
+      process.stdin.destroy()
+      resolve()
+    }),
+  )
   const results = await Effect.runPromise(
     Effect.all(
       Array.from({ length: args.count }, (_, i) =>
