@@ -18,11 +18,12 @@ export const collectionNames = {
   reviews: 'reviews',
   wishlists: 'wishlists',
   guestProfiles: 'guest_profiles',
-  /**
-   * Per listing: its unit count; per night its blocked flag, price override and surge; per night
-   * and unit slot who holds or booked that unit (generations of claims).
-   */
+  /** Per listing: its unit count, and per night its blocked flag, price override and surge. */
   calendar: 'calendar',
+  /** Per listing, night and unit slot: who holds or booked that unit (generations of claims). */
+  claims: 'calendar_claims',
+  /** One token per collection that readers reading ahead watch (see ChangeMark). */
+  changeMarks: 'change_marks',
 } as const
 export type CollectionKey = keyof typeof collectionNames
 
@@ -176,17 +177,16 @@ export const indexSpecs: readonly IndexSpec[] = [
     collection: 'calendar',
     name: 'by_listing_night',
     key: { l: 1, n: 1 },
-    serves:
-      "AvailabilityStore.calendar / freeForStay / hold / move: a listing's units, overrides and claims on a range of nights",
+    serves: "AvailabilityStore reads: a listing's unit count and the overrides of a range of nights",
   },
   {
-    collection: 'calendar',
-    name: 'settings_by_listing_night',
-    key: { m: 1, n: 1 },
-    serves: "AvailabilityStore.hold (a hint-guided hold's check): a listing's units and overrides, no claims",
+    collection: 'claims',
+    name: 'by_listing_night',
+    key: { l: 1, n: 1 },
+    serves: "AvailabilityStore.calendar / freeForStay / hold / move: the claims on a listing's nights",
   },
   {
-    collection: 'calendar',
+    collection: 'claims',
     name: 'by_booking',
     key: { l: 1, b: 1 },
     serves: "AvailabilityStore.allocation / confirm / release / extendHold: one booking's claims and marker",

@@ -31,12 +31,11 @@ import {
 /*
  * The calendar on MongoDB without transactions, resting on unique inserts only.
  *
- * Everything of a listing's calendar is in one collection, `calendar` (shard key: the listing, `l`):
- * its unit count (one document), each night's blocked flag, price override and surge (one document
- * per night and field; absent = the default), and the inventory: for each (listing, night, unit
- * slot) a chain of claim documents with `_id` `[listing, night, slot, generation]`. One query reads
- * a range of a listing's calendar. (Unit and override documents also carry the listing as `m`, so
- * the check a hold makes of them alone touches no claim.) The claim with the highest generation is the slot's state:
+ * A listing's settings are in `calendar`: its unit count (one document) and each night's blocked
+ * flag, price override and surge (one document per night and field; absent = the default). Its
+ * inventory is in `calendar_claims`: for each (listing, night, unit slot) a chain of claim
+ * documents with `_id` `[listing, night, slot, generation]`. Both are keyed (and would be sharded)
+ * by the listing, `l`; a range of a listing's calendar is one query of each, sent together. The claim with the highest generation is the slot's state:
  * held by a booking until `x` (expired = free), booked, or free (a tombstone). Slots run from 0 to
  * units − 1, so a night can never have more live claims in them than units.
  *
@@ -83,7 +82,6 @@ const Units = Schema.Struct({
   sv: Schema.Literal(SCHEMA_VERSION),
   k: Schema.Literal('u'),
   l: Schema.String,
-  m: Schema.String,
   n: Schema.Literal(''),
   units: Schema.Int,
 })
@@ -92,12 +90,11 @@ const Override = Schema.Struct({
   sv: Schema.Literal(SCHEMA_VERSION),
   k: Schema.Literals(['blocked', 'price', 'surge']),
   l: Schema.String,
-  m: Schema.String,
   n: Schema.String,
   val: Schema.Union([Schema.Boolean, Schema.Finite]),
 })
-const CalendarDocument = Schema.Union([Units, Override, Claim, Marker])
-type CalendarDocument = typeof CalendarDocument.Type
+const SettingDocument = Schema.Union([Units, Override])
+const ClaimDocument = Schema.Union([Claim, Marker])
 
 const claimId = (l: string, n: string, s: number, g: number): string => JSON.stringify([l, n, s, g])
 const markerId = (l: string, b: string): string => JSON.stringify(['m', l, b])
@@ -152,8 +149,12 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     return c.st === 'b' || (c.st === 'h' && c.x !== null && c.x > now)
   }
 
-  private decode(raw: StoredDocument): CalendarDocument {
-    return decodeDocument(CalendarDocument, this.collections.calendar.collectionName, raw)
+  private decode(raw: StoredDocument): typeof SettingDocument.Type {
+    return decodeDocument(SettingDocument, this.collections.calendar.collectionName, raw)
+  }
+
+  private decodeClaim(raw: StoredDocument): typeof ClaimDocument.Type {
+    return decodeDocument(ClaimDocument, this.collections.claims.collectionName, raw)
   }
 
   /**
@@ -173,9 +174,17 @@ export class MongoAvailabilityStore implements AvailabilityStore {
       { n: { $gte: String(from), $lt: String(to) } },
     ]
     if (options.own !== undefined) nights.push({ b: { $eq: String(options.own) } })
-    const filter = options.claims ? { l: one, $or: nights } : { m: one, $or: nights }
-    return mongoCall('read calendar', () => this.collections.calendar.find(filter).toArray()).pipe(
-      Effect.map((docs) => {
+    const settings = mongoCall('read calendar', () =>
+      this.collections.calendar.find({ l: one, $or: nights.slice(0, 2) }).toArray(),
+    )
+    const claims = options.claims
+      ? mongoCall('read claims', () =>
+          this.collections.claims.find({ l: one, $or: nights.slice(1) }).toArray(),
+        )
+      : Effect.succeed([] as StoredDocument[])
+    return Effect.all([settings, claims], { concurrency: 'unbounded' }).pipe(
+      Effect.map(([settingDocs, claimDocs]) => {
+        const docs = [...settingDocs.map((d) => this.decode(d)), ...claimDocs.map((d) => this.decodeClaim(d))]
         const views = new Map<
           string,
           { units: number; nights: Map<string, NightView>; own: Map<string, Claim>; marked: boolean }
@@ -197,8 +206,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
           }
           return night as { -readonly [K in keyof NightView]: NightView[K] }
         }
-        for (const raw of docs) {
-          const d = this.decode(raw)
+        for (const d of docs) {
           if (d.k === 'u') {
             viewOf(d.l).units = d.units
           } else if (d.k === 'm') {
@@ -322,14 +330,14 @@ export class MongoAvailabilityStore implements AvailabilityStore {
   /** The booking's claims on the listing, newest per slot, tombstones left out. */
   private ownClaims(listingId: string, bookingId: string): Effect.Effect<Claim[]> {
     return mongoCall('read own claims', () =>
-      this.collections.calendar
+      this.collections.claims
         .find({ l: { $eq: String(listingId) }, b: { $eq: String(bookingId) } })
         .toArray(),
     ).pipe(
       Effect.map((docs) => {
         const top = new Map<string, Claim>()
         for (const raw of docs) {
-          const d = this.decode(raw)
+          const d = this.decodeClaim(raw)
           if (d.k !== 'c') continue
           const key = `${d.n}|${d.s}`
           const seen = top.get(key)
@@ -348,7 +356,6 @@ export class MongoAvailabilityStore implements AvailabilityStore {
       sv: SCHEMA_VERSION,
       k: 'u',
       l: String(listingId),
-      m: String(listingId),
       n: '',
       units: Number.isFinite(units) ? Math.max(0, Math.floor(units)) : 0,
     }
@@ -373,7 +380,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
           : {
               replaceOne: {
                 filter: { _id: { $eq: _id } },
-                replacement: { _id, sv: SCHEMA_VERSION, k: field, l, m: l, n, val },
+                replacement: { _id, sv: SCHEMA_VERSION, k: field, l, n, val },
                 upsert: true,
               },
             },
@@ -438,7 +445,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     const insert = Effect.tryPromise({
       try: async () => {
         try {
-          await this.collections.calendar.insertMany(docs, { ordered: true, ...WRITE })
+          await this.collections.claims.insertMany(docs, { ordered: true, ...WRITE })
           return docs.length
         } catch (e) {
           return insertedPrefix(e)
@@ -509,7 +516,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
         let start = 0
         while (start < docs.length) {
           try {
-            await this.collections.calendar.insertMany(docs.slice(start), { ordered: true, ...WRITE })
+            await this.collections.claims.insertMany(docs.slice(start), { ordered: true, ...WRITE })
             break
           } catch (e) {
             const at = start + insertedPrefix(e)
@@ -537,7 +544,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     if (superseded.length === 0) return Effect.void
     return Effect.asVoid(
       mongoCall('collect old claims', () =>
-        this.collections.calendar.bulkWrite(
+        this.collections.claims.bulkWrite(
           superseded.map((c) => ({ deleteOne: { filter: { _id: { $eq: c._id } } } })),
           { ordered: false },
         ),
@@ -634,7 +641,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
           return Effect.tryPromise({
             try: async (): Promise<{ inserted: number; claimRefused: boolean }> => {
               try {
-                await this.collections.calendar.insertMany(docs, { ordered: true, ...WRITE })
+                await this.collections.claims.insertMany(docs, { ordered: true, ...WRITE })
                 return { inserted: plan.length, claimRefused: false }
               } catch (e) {
                 const stoppedAt = insertedPrefix(e)
@@ -777,7 +784,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
           if (own.length === 0)
             return Effect.asVoid(
               mongoCall('unmark booking', () =>
-                this.collections.calendar.deleteOne({ _id: { $eq: markerId(listingId, bookingId) } }),
+                this.collections.claims.deleteOne({ _id: { $eq: markerId(listingId, bookingId) } }),
               ),
             )
           const tombs = own.map((c) => this.claimDoc(c.l, c.n, c.s, c.g + 1, c.b, 'f', null))

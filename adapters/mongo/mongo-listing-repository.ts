@@ -13,6 +13,7 @@ import type {
   SearchPosition,
 } from '../../ports/repositories.js'
 import { Aggregates, currentDocument, stateText } from './aggregates.js'
+import type { ChangeMark } from './change-marks.js'
 import type { Collections, StoredDocument } from './collections.js'
 import { asListing, ListingState } from './entity-schemas.js'
 import type { RevisionLog } from './revisions.js'
@@ -148,6 +149,9 @@ const checkFilter = (f: ListingFilter): void => {
 const withinRadius = (l: Listing, f: ListingFilter): boolean =>
   f.near === null || haversineKm(f.near.lat, f.near.lng, l.location.lat, l.location.lng) <= f.near.radiusKm
 
+/** How many listings a search cursor reads ahead once a caller pulls a second batch. */
+const READ_AHEAD = 64
+
 /** A position is (key, id); `a` comes strictly after `b`. */
 const after = (key: number, id: string, b: SearchPosition): boolean =>
   key > b.key || (key === b.key && id > b.id)
@@ -161,7 +165,10 @@ const after = (key: number, id: string, b: SearchPosition): boolean =>
 export class MongoListingRepository implements ListingRepository {
   private readonly store: Aggregates<Listing, typeof ListingState.Type, typeof ListingDocument>
 
+  private readonly changes: ChangeMark
+
   constructor(log: RevisionLog, collections: Collections) {
+    this.changes = log.markOf('listings')
     this.store = new Aggregates(log, collections, {
       kind: 'listing',
       entity: 'listing',
@@ -235,42 +242,79 @@ export class MongoListingRepository implements ListingRepository {
     start: SearchPosition | null,
   ): ListingCursor {
     const field = sortField[sort]
-    let position: SearchPosition | null = start
-    let done = false
     const store = this.store
+    const changes = this.changes
+    /** The last listing handed out (or skipped by the radius check): the next batch starts after it. */
+    let position: SearchPosition | null = start
+    /** Listings read ahead, in order, after `position`; valid while the change mark is `mark`. */
+    let ahead: Listing[] = []
+    let mark: string | null = null
+    /** Nothing in the index after `ahead`. */
+    let end = false
+    let closed = false
+    let queries = 0
+    const take = (want: number, out: Listing[]): void => {
+      while (out.length < want && ahead.length > 0) {
+        const l = ahead.shift()!
+        position = { key: sortKey(l, sort, null), id: l.id }
+        if (withinRadius(l, filter)) out.push(l)
+      }
+    }
+    const fetch = (want: number, out: Listing[]): Effect.Effect<readonly Listing[]> =>
+      Effect.suspend(() => {
+        if (out.length >= want || end) return Effect.succeed(out)
+        // The first batch reads what was asked; later ones read ahead, as callers pulling small
+        // batches would otherwise send a query for each.
+        const limit = queries === 0 ? want - out.length : Math.max(want - out.length, READ_AHEAD)
+        queries++
+        const p = position
+        const from =
+          p === null
+            ? query
+            : also(query, {
+                $or: [{ [field]: { $gt: p.key } }, { [field]: { $eq: p.key }, _id: { $gt: p.id } }],
+              })
+        const markFirst =
+          limit > want - out.length
+            ? Effect.map(changes.read, (m) => m as string | null)
+            : Effect.succeed(null)
+        return markFirst.pipe(
+          Effect.flatMap((m) =>
+            store.find(from, { [field]: 1, _id: 1 }, limit).pipe(
+              Effect.flatMap((found) => {
+                if (found.length < limit) end = true
+                ahead = [...found]
+                mark = m
+                take(want, out)
+                return fetch(want, out)
+              }),
+            ),
+          ),
+        )
+      })
     return {
       next: (max) =>
         Effect.suspend(() => {
-          if (done) return Effect.succeed([] as readonly Listing[])
+          if (closed) return Effect.succeed([] as readonly Listing[])
           const want = Math.max(1, Math.floor(max))
-          const out: Listing[] = []
-          const pull: Effect.Effect<readonly Listing[]> = Effect.suspend(() => {
-            const p = position
-            const from =
-              p === null
-                ? query
-                : also(query, {
-                    $or: [{ [field]: { $gt: p.key } }, { [field]: { $eq: p.key }, _id: { $gt: p.id } }],
-                  })
-            const batch = want - out.length
-            return store.find(from, { [field]: 1, _id: 1 }, batch).pipe(
-              Effect.flatMap((found) => {
-                const last = found[found.length - 1]
-                if (last !== undefined) position = { key: sortKey(last, sort, null), id: last.id }
-                for (const l of found) if (withinRadius(l, filter)) out.push(l)
-                if (found.length < batch) {
-                  done = true
-                  return Effect.succeed(out)
-                }
-                return out.length >= want ? Effect.succeed(out) : pull
-              }),
-            )
-          })
-          return pull
+          if (ahead.length === 0) return fetch(want, [])
+          // Listings read ahead are handed out only while no listing was saved since they were read.
+          return changes.read.pipe(
+            Effect.flatMap((m) => {
+              const out: Listing[] = []
+              if (m === mark) take(want, out)
+              else {
+                ahead = []
+                end = false
+              }
+              return fetch(want, out)
+            }),
+          )
         }),
       close: () =>
         Effect.sync(() => {
-          done = true
+          closed = true
+          ahead = []
         }),
     }
   }

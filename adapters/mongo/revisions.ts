@@ -1,6 +1,7 @@
 import { Effect, Schema } from 'effect'
 import type { AnyBulkWriteOperation, Document } from 'mongodb'
 import type { DomainEvent } from '../../core/domain/events/events.js'
+import { ChangeMark } from './change-marks.js'
 import type { CollectionKey, Collections, StoredDocument } from './collections.js'
 import { EventState } from './entity-schemas.js'
 import {
@@ -118,11 +119,22 @@ export class RevisionLog {
   private readonly known = new Map<string, Known>()
   private readonly positions = new Positions()
   private readonly storage = new Map<AggregateKind, AggregateStorage>()
+  private readonly marks = new Map<CollectionKey, ChangeMark>()
 
   constructor(readonly collections: Collections) {}
 
   register(storage: AggregateStorage): void {
     this.storage.set(storage.kind, storage)
+  }
+
+  /** The change mark of a collection: bumped after every write of its current documents. */
+  markOf(collection: CollectionKey): ChangeMark {
+    let mark = this.marks.get(collection)
+    if (mark === undefined) {
+      mark = new ChangeMark(this.collections, collection)
+      this.marks.set(collection, mark)
+    }
+    return mark
   }
 
   /** Notes that revision `version` of the aggregate exists (it was read or written). */
@@ -244,7 +256,7 @@ export class RevisionLog {
         // A duplicate key here means the document already holds this version or a newer one.
         mongoCallUnique(`roll ${collection} forward`, () =>
           this.collections[collection].bulkWrite(ops, { ordered: false, ignoreUndefined: true }),
-        ),
+        ).pipe(Effect.andThen(this.marks.get(collection)?.bump ?? Effect.void)),
       { concurrency: 'unbounded', discard: true },
     )
   }

@@ -4,7 +4,6 @@ import { afterAll, inject, vi } from 'vitest'
 import { ManualClock } from '../../adapters/memory/index.js'
 import { createMongoAdapters } from '../../adapters/mongo/index.js'
 import { openTestDatabase } from '../support/mongo.js'
-import { availabilityStoreContract } from './availability-store.contract.js'
 import { bookingRepositoryContract } from './booking-repository.contract.js'
 import { T0 } from './fixtures.js'
 import { guestProfileRepositoryContract } from './guest-profile-repository.contract.js'
@@ -16,13 +15,15 @@ import { userRepositoryContract } from './user-repository.contract.js'
 import { wishlistRepositoryContract } from './wishlist-repository.contract.js'
 
 /**
- * The port contract suites, unchanged, against the Mongo adapters on a real server: the FerretDB
- * that the global setup started (or MONGO_URL). This file has a database of its own; each test
- * starts from empty collections and fresh adapters (so no process-local knowledge carries over).
+ * The port contract suites, unchanged, against the Mongo repositories and outbox on a real server:
+ * the FerretDB that the global setup started (or MONGO_URL). (The AvailabilityStore's suite is in
+ * mongo-availability.test.ts, so the two heavy files run side by side.) This file has a database of
+ * its own; each test starts from empty collections and fresh adapters, so nothing process-local
+ * (known versions, read-ahead) carries over.
  */
 
-// Some contract cases write thousands of documents one by one, which FerretDB does at ~1 ms each.
-vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 })
+// Some contract cases write thousands of documents one by one; FerretDB takes a few ms for each.
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 120_000 })
 
 const database = await openTestDatabase(inject('mongoUrl'), 'contract')
 afterAll(() => database.drop())
@@ -65,7 +66,3 @@ reviewRepositoryContract('mongo', async () => {
 })
 wishlistRepositoryContract('mongo', async () => ({ repo: (await fresh()).wishlists }))
 guestProfileRepositoryContract('mongo', async () => ({ repo: (await fresh()).guestProfiles }))
-availabilityStoreContract('mongo', async () => {
-  const a = await fresh()
-  return { store: a.availability, clock: a.clock }
-})
