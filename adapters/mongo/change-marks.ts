@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Effect, Schema } from 'effect'
-import type { CollectionKey, Collections } from './collections.js'
+import type { Collections } from './collections.js'
 import { decodeDocument, mongoCall, mongoCallUnique, SCHEMA_VERSION } from './support.js'
 
 const ChangeMarkDocument = Schema.Struct({
@@ -10,21 +10,23 @@ const ChangeMarkDocument = Schema.Struct({
 })
 
 /**
- * A token that changes whenever a current document of one collection is written: every write to
- * the collection replaces it (after the document), so a reader that saw the same token before and
- * after knows nothing of that collection changed in between. The listing search reads ahead and
- * hands out what it read only while the token is unchanged.
+ * A token that changes whenever what it watches is written: every such write replaces it (after
+ * the write), so a reader that saw the same token before reading and again later knows nothing it
+ * watches changed in between. The listing search hands out listings it read ahead only while the
+ * listings' mark is unchanged; a hold trusts a listing's calendar settings it read before only
+ * while that listing's mark is.
  */
 export class ChangeMark {
+  /** `key` names what the mark watches: a collection, or (for a listing's calendar settings) more. */
   constructor(
     private readonly collections: Collections,
-    readonly collection: CollectionKey,
+    readonly key: string,
   ) {}
 
   /** The current token ('' before the first write). */
   get read(): Effect.Effect<string> {
     return mongoCall('read change mark', () =>
-      this.collections.changeMarks.findOne({ _id: { $eq: this.collection } }),
+      this.collections.changeMarks.findOne({ _id: { $eq: this.key } }),
     ).pipe(
       Effect.map((raw) =>
         raw === null
@@ -40,7 +42,7 @@ export class ChangeMark {
     return Effect.asVoid(
       mongoCallUnique('bump change mark', () =>
         this.collections.changeMarks.replaceOne(
-          { _id: { $eq: this.collection } },
+          { _id: { $eq: this.key } },
           { sv: SCHEMA_VERSION, t: randomUUID() },
           { upsert: true },
         ),

@@ -18,10 +18,11 @@ export const collectionNames = {
   reviews: 'reviews',
   wishlists: 'wishlists',
   guestProfiles: 'guest_profiles',
-  /** Per listing: its unit count, and per night its blocked flag, price override and surge. */
+  /**
+   * Per listing: its unit count; per night its blocked flag, price override and surge; per night
+   * and unit slot who holds or booked that unit (generations of claims).
+   */
   calendar: 'calendar',
-  /** Per listing, night and unit slot: who holds or booked that unit (generations of claims). */
-  claims: 'calendar_claims',
   /** One token per collection that readers reading ahead watch (see ChangeMark). */
   changeMarks: 'change_marks',
 } as const
@@ -32,6 +33,8 @@ export interface IndexSpec {
   readonly name: string
   readonly key: Readonly<Record<string, IndexDirection>>
   readonly unique?: boolean
+  /** Leaves out documents without the field (with `unique`: only those that have it must differ). */
+  readonly sparse?: boolean
   /** The query the index serves (documentation; the README table is this list). */
   readonly serves: string
 }
@@ -177,16 +180,20 @@ export const indexSpecs: readonly IndexSpec[] = [
     collection: 'calendar',
     name: 'by_listing_night',
     key: { l: 1, n: 1 },
-    serves: "AvailabilityStore reads: a listing's unit count and the overrides of a range of nights",
+    serves:
+      "AvailabilityStore.calendar / freeForStay / hold / move: a listing's unit count, and the overrides and claims of a range of nights",
   },
   {
-    collection: 'claims',
-    name: 'by_listing_night',
-    key: { l: 1, n: 1 },
-    serves: "AvailabilityStore.calendar / freeForStay / hold / move: the claims on a listing's nights",
+    collection: 'calendar',
+    name: 'hold_key',
+    key: { hk: 1 },
+    unique: true,
+    sparse: true,
+    serves:
+      'AvailabilityStore.hold: one hold key per (listing, booking), so a repeated hold is refused by its insert',
   },
   {
-    collection: 'claims',
+    collection: 'calendar',
     name: 'by_booking',
     key: { l: 1, b: 1 },
     serves: "AvailabilityStore.allocation / confirm / release / extendHold: one booking's claims and marker",
@@ -243,7 +250,12 @@ export const ensureIndexes = async (db: Db): Promise<void> => {
       })
       if (missing.length > 0)
         await collection.createIndexes(
-          missing.map((s) => ({ key: { ...s.key }, name: s.name, ...(s.unique ? { unique: true } : {}) })),
+          missing.map((s) => ({
+            key: { ...s.key },
+            name: s.name,
+            ...(s.unique ? { unique: true } : {}),
+            ...(s.sparse ? { sparse: true } : {}),
+          })),
         )
     } catch (cause) {
       throw new MongoCommandFailed({ operation: `createIndexes on ${name}`, cause })

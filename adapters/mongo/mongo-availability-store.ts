@@ -18,26 +18,29 @@ import type {
 } from '../../ports/availability-store.js'
 import type { Clock } from '../../ports/clock.js'
 import { WRITE } from './aggregates.js'
+import { ChangeMark } from './change-marks.js'
 import type { Collections, StoredDocument } from './collections.js'
 import {
   decodeDocument,
   insertedPrefix,
   isDuplicateKey,
+  MalformedDocument,
   MongoCommandFailed,
   mongoCall,
+  mongoCallUnique,
   SCHEMA_VERSION,
 } from './support.js'
 
 /*
  * The calendar on MongoDB without transactions, resting on unique inserts only.
  *
- * A listing's settings are in `calendar`: its unit count (one document) and each night's blocked
- * flag, price override and surge (one document per night and field; absent = the default). Its
- * inventory is in `calendar_claims`: for each (listing, night, unit slot) a chain of claim
- * documents with `_id` `[listing, night, slot, generation]`. Both are keyed (and would be sharded)
- * by the listing, `l`; a range of a listing's calendar is one query of each, sent together. The claim with the highest generation is the slot's state:
- * held by a booking until `x` (expired = free), booked, or free (a tombstone). Slots run from 0 to
- * units − 1, so a night can never have more live claims in them than units.
+ * A listing's whole calendar is in one collection, `calendar`, keyed (and shardable) by the listing
+ * `l`: its unit count (one document), each night's blocked flag, price override and surge (one
+ * document per night and field; absent = the default), and its inventory: for each (listing,
+ * night, unit slot) a chain of claim documents with `_id` `[listing, night, slot, generation]`. A
+ * range of a listing's calendar is one query. The claim with the highest generation is the slot's
+ * state: held by a booking until `x` (expired = free), booked, or free (a tombstone). Slots run
+ * from 0 to units − 1, so a night can never have more live claims in them than units.
  *
  * Every change of a slot inserts the next generation, so two writers that both read generation g
  * race on the same `_id` g + 1 and exactly one wins, on MongoDB and on FerretDB alike:
@@ -66,17 +69,15 @@ const Claim = Schema.Struct({
   /** h: held until `x`; b: booked; f: free (tombstone). */
   st: Schema.Literals(['h', 'b', 'f']),
   x: Schema.NullOr(Schema.Finite),
+  /**
+   * The booking's hold key `[listing, booking]`, on one claim of the booking (unique, sparse): a
+   * second hold of the same booking is refused by the insert itself. That document is kept while
+   * the booking has claims on the listing, even once a newer generation supersedes it.
+   */
+  hk: Schema.optionalKey(Schema.String),
 })
 type Claim = typeof Claim.Type
 
-/** "This booking may have claims on this listing": lets a hold skip reading claims safely. */
-const Marker = Schema.Struct({
-  _id: Schema.String,
-  sv: Schema.Literal(SCHEMA_VERSION),
-  k: Schema.Literal('m'),
-  l: Schema.String,
-  b: Schema.String,
-})
 const Units = Schema.Struct({
   _id: Schema.String,
   sv: Schema.Literal(SCHEMA_VERSION),
@@ -93,11 +94,10 @@ const Override = Schema.Struct({
   n: Schema.String,
   val: Schema.Union([Schema.Boolean, Schema.Finite]),
 })
-const SettingDocument = Schema.Union([Units, Override])
-const ClaimDocument = Schema.Union([Claim, Marker])
+const CalendarDocument = Schema.Union([Units, Override, Claim])
 
 const claimId = (l: string, n: string, s: number, g: number): string => JSON.stringify([l, n, s, g])
-const markerId = (l: string, b: string): string => JSON.stringify(['m', l, b])
+const holdKey = (l: string, b: string): string => JSON.stringify([l, b])
 const unitsId = (l: string): string => JSON.stringify(['u', l])
 const overrideId = (l: string, n: string, field: string): string => JSON.stringify(['o', l, n, field])
 
@@ -115,6 +115,14 @@ interface NightView {
   readonly surgeBp: number | null
   /** The newest claim of each slot used on the night. */
   readonly slots: Map<number, Claim>
+}
+
+/** What a hint-guided hold needs of a listing's settings, and the mark they were read under. */
+interface Settings {
+  readonly mark: string
+  readonly units: number
+  /** Per night read: whether it is blocked. */
+  readonly blocked: ReadonlyMap<string, boolean>
 }
 
 interface ListingView {
@@ -136,7 +144,8 @@ export class MongoAvailabilityStore implements AvailabilityStore {
    * blocked flags are read at the same time; a wrong hint costs a re-read, nothing else.
    */
   private readonly nextSlot = new Map<string, number>()
-  private readonly unitsSeen = new Map<string, number>()
+  /** A listing's settings as read after reading its mark: valid while the mark is the same. */
+  private readonly settings = new Map<string, Settings>()
 
   constructor(
     private readonly collections: Collections,
@@ -149,24 +158,32 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     return c.st === 'b' || (c.st === 'h' && c.x !== null && c.x > now)
   }
 
-  private decode(raw: StoredDocument): typeof SettingDocument.Type {
-    return decodeDocument(SettingDocument, this.collections.calendar.collectionName, raw)
+  private decode(raw: StoredDocument): typeof CalendarDocument.Type {
+    return decodeDocument(CalendarDocument, this.collections.calendar.collectionName, raw)
   }
 
-  private decodeClaim(raw: StoredDocument): typeof ClaimDocument.Type {
-    return decodeDocument(ClaimDocument, this.collections.claims.collectionName, raw)
+  private decodeClaim(raw: StoredDocument): Claim {
+    const d = this.decode(raw)
+    if (d.k !== 'c')
+      throw new MalformedDocument({
+        collection: this.collections.calendar.collectionName,
+        id: d._id,
+        problem: 'a claim was expected',
+      })
+    return d
   }
 
   /**
-   * One query: the units and overrides of the listings for [from, to), and (unless `claims` is
-   * false) their claims on those nights and the booking `own`'s claims and marker anywhere.
+   * One query: the units, and the overrides and claims on [from, to), of the listings, and the
+   * booking `own`'s claims anywhere. With `mark` (the listing's settings mark, read
+   * before this), what it says of the settings is remembered for hint-guided holds.
    */
   private read(
     listingIds: readonly string[],
     from: LocalDate,
     to: LocalDate,
-    options: { readonly claims: boolean; readonly own?: string },
-  ): Effect.Effect<Map<string, ListingView & { readonly marked: boolean }>> {
+    options: { readonly own?: string; readonly mark?: string } = {},
+  ): Effect.Effect<Map<string, ListingView & { readonly keyed: Claim | undefined }>> {
     const ids = listingIds.map(String)
     const one = ids.length === 1 ? { $eq: ids[0]! } : { $in: ids }
     const nights: Record<string, unknown>[] = [
@@ -174,25 +191,19 @@ export class MongoAvailabilityStore implements AvailabilityStore {
       { n: { $gte: String(from), $lt: String(to) } },
     ]
     if (options.own !== undefined) nights.push({ b: { $eq: String(options.own) } })
-    const settings = mongoCall('read calendar', () =>
-      this.collections.calendar.find({ l: one, $or: nights.slice(0, 2) }).toArray(),
-    )
-    const claims = options.claims
-      ? mongoCall('read claims', () =>
-          this.collections.claims.find({ l: one, $or: nights.slice(1) }).toArray(),
-        )
-      : Effect.succeed([] as StoredDocument[])
-    return Effect.all([settings, claims], { concurrency: 'unbounded' }).pipe(
-      Effect.map(([settingDocs, claimDocs]) => {
-        const docs = [...settingDocs.map((d) => this.decode(d)), ...claimDocs.map((d) => this.decodeClaim(d))]
+    return mongoCall('read calendar', () =>
+      this.collections.calendar.find({ l: one, $or: nights }).toArray(),
+    ).pipe(
+      Effect.map((raw) => {
+        const docs = raw.map((d) => this.decode(d))
         const views = new Map<
           string,
-          { units: number; nights: Map<string, NightView>; own: Map<string, Claim>; marked: boolean }
+          { units: number; nights: Map<string, NightView>; own: Map<string, Claim>; keyed: Claim | undefined }
         >()
         const viewOf = (id: string) => {
           let v = views.get(id)
           if (v === undefined) {
-            v = { units: 0, nights: new Map(), own: new Map(), marked: false }
+            v = { units: 0, nights: new Map(), own: new Map(), keyed: undefined }
             views.set(id, v)
           }
           return v
@@ -209,10 +220,9 @@ export class MongoAvailabilityStore implements AvailabilityStore {
         for (const d of docs) {
           if (d.k === 'u') {
             viewOf(d.l).units = d.units
-          } else if (d.k === 'm') {
-            if (d.b === options.own) viewOf(d.l).marked = true
           } else if (d.k === 'c') {
             if (options.own !== undefined && d.b === options.own) {
+              if (d.hk !== undefined) viewOf(d.l).keyed = d
               const own = viewOf(d.l).own
               const key = `${d.n}|${d.s}`
               const seen = own.get(key)
@@ -230,19 +240,28 @@ export class MongoAvailabilityStore implements AvailabilityStore {
             else night.surgeBp = typeof d.val === 'number' ? d.val : null
           }
         }
-        const out = new Map<string, ListingView & { readonly marked: boolean }>()
-        for (const [id, v] of views) {
-          this.noteUnits(id, v.units)
-          out.set(id, { units: v.units, nights: v.nights, own: [...v.own.values()], marked: v.marked })
+        const out = new Map<string, ListingView & { readonly keyed: Claim | undefined }>()
+        for (const [id, v] of views)
+          out.set(id, { units: v.units, nights: v.nights, own: [...v.own.values()], keyed: v.keyed })
+        if (options.mark !== undefined && ids.length === 1) {
+          const v = out.get(ids[0]!)
+          const blocked = new Map<string, boolean>()
+          for (const n of datesOf(from, to)) blocked.set(n, v?.nights.get(n)?.blocked ?? false)
+          this.remember(ids[0]!, { mark: options.mark, units: v?.units ?? 0, blocked })
         }
         return out
       }),
     )
   }
 
-  private noteUnits(listingId: string, units: number): void {
-    if (this.unitsSeen.size >= HINT_LIMIT) this.unitsSeen.clear()
-    this.unitsSeen.set(listingId, units)
+  private remember(listingId: string, settings: Settings): void {
+    if (this.settings.size >= HINT_LIMIT) this.settings.clear()
+    this.settings.set(listingId, settings)
+  }
+
+  /** The mark of a listing's calendar settings (bumped by setUnits and patchNights after writing). */
+  private markOf(listingId: string): ChangeMark {
+    return new ChangeMark(this.collections, JSON.stringify(['calendar', String(listingId)]))
   }
 
   private night(view: ListingView | undefined, n: string): NightView {
@@ -277,7 +296,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
 
   calendar(listingId: ListingId, from: LocalDate, to: LocalDate): Effect.Effect<readonly NightState[]> {
     if (from >= to) return Effect.succeed([])
-    return this.read([listingId], from, to, { claims: true }).pipe(
+    return this.read([listingId], from, to).pipe(
       Effect.map((views) => {
         const now = this.clock.now()
         const view = views.get(listingId)
@@ -293,7 +312,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
   ): Effect.Effect<readonly boolean[]> {
     if (listingIds.length === 0) return Effect.succeed([])
     if (from >= to) return Effect.succeed(listingIds.map(() => true))
-    return this.read([...new Set(listingIds)], from, to, { claims: true }).pipe(
+    return this.read([...new Set(listingIds)], from, to).pipe(
       Effect.map((views) => {
         const now = this.clock.now()
         const dates = datesOf(from, to)
@@ -330,7 +349,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
   /** The booking's claims on the listing, newest per slot, tombstones left out. */
   private ownClaims(listingId: string, bookingId: string): Effect.Effect<Claim[]> {
     return mongoCall('read own claims', () =>
-      this.collections.claims
+      this.collections.calendar
         .find({ l: { $eq: String(listingId) }, b: { $eq: String(bookingId) } })
         .toArray(),
     ).pipe(
@@ -359,7 +378,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
       n: '',
       units: Number.isFinite(units) ? Math.max(0, Math.floor(units)) : 0,
     }
-    return this.upsertAll([
+    return this.upsertAll(listingId, [
       { replaceOne: { filter: { _id: { $eq: doc._id } }, replacement: doc, upsert: true } },
     ])
   }
@@ -391,11 +410,14 @@ export class MongoAvailabilityStore implements AvailabilityStore {
       if (patch.priceOverride !== undefined) set(n, 'price', patch.priceOverride)
       if (patch.surgeBp !== undefined) set(n, 'surge', patch.surgeBp)
     }
-    return ops.length === 0 ? Effect.void : this.upsertAll(ops)
+    return ops.length === 0 ? Effect.void : this.upsertAll(listingId, ops)
   }
 
-  /** A bulk of upserts; one that lost an insert race to a concurrent upsert of the same `_id` is redone. */
-  private upsertAll(ops: AnyBulkWriteOperation<StoredDocument>[]): Effect.Effect<void> {
+  /**
+   * A bulk of writes of a listing's settings, then its settings mark; an upsert that lost an insert
+   * race to a concurrent upsert of the same `_id` is redone.
+   */
+  private upsertAll(listingId: string, ops: AnyBulkWriteOperation<StoredDocument>[]): Effect.Effect<void> {
     const once = () => this.collections.calendar.bulkWrite(ops, { ordered: false, ...WRITE })
     return Effect.tryPromise({
       try: async () => {
@@ -407,7 +429,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
         }
       },
       catch: (cause) => new MongoCommandFailed({ operation: 'write calendar', cause }),
-    }).pipe(Effect.orDie)
+    }).pipe(Effect.orDie, Effect.andThen(this.markOf(listingId).bump))
   }
 
   hold(
@@ -425,10 +447,11 @@ export class MongoAvailabilityStore implements AvailabilityStore {
   }
 
   /**
-   * The common case of many holds on a listing from one process (a hotel room type selling fast):
-   * with a hint for every night, the marker and the claims are inserted at once while the units and
-   * overrides are read; true when that succeeded and the read confirms it. Anything else is undone
-   * and the careful path decides.
+   * The common case of many holds on one listing from one process (a hotel room type selling
+   * fast): with a hint for every night and the listing's settings read before, the marker and the
+   * claims are inserted at once while the settings mark is read; true when the inserts all went in
+   * and the mark says the settings (units, blocked nights) are still the ones the hint relied on.
+   * Anything else is given back and the careful path decides.
    */
   private fastHold(
     listingId: string,
@@ -436,39 +459,49 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     nights: readonly LocalDate[],
     expiresAt: Instant,
   ): Effect.Effect<boolean> {
-    const units = this.unitsSeen.get(listingId)
-    if (nights.length === 0 || units === undefined) return Effect.succeed(false)
+    const known = this.settings.get(listingId)
+    if (nights.length === 0 || known === undefined) return Effect.succeed(false)
     const slots = nights.map((n) => this.nextSlot.get(`${listingId}|${n}`))
-    if (slots.some((s) => s === undefined || s >= units)) return Effect.succeed(false)
-    const claims = nights.map((n, i) => this.claimDoc(listingId, n, slots[i]!, 0, bookingId, 'h', expiresAt))
-    const docs: StoredDocument[] = [this.markerDoc(listingId, bookingId), ...claims]
+    const usable = nights.every((n, i) => {
+      const slot = slots[i]
+      return slot !== undefined && slot < known.units && known.blocked.get(n) === false
+    })
+    if (!usable) return Effect.succeed(false)
+    const claims = nights.map((n, i) =>
+      this.claimDoc(
+        listingId,
+        n,
+        slots[i]!,
+        0,
+        bookingId,
+        'h',
+        expiresAt,
+        i === 0 ? holdKey(listingId, bookingId) : undefined,
+      ),
+    )
+    // The claims (the first carries the hold key: refused if the booking holds here already) and,
+    // at the same time, the settings mark.
     const insert = Effect.tryPromise({
       try: async () => {
         try {
-          await this.collections.claims.insertMany(docs, { ordered: true, ...WRITE })
-          return docs.length
+          if (claims.length === 1) await this.collections.calendar.insertOne(claims[0]!, WRITE)
+          else await this.collections.calendar.insertMany(claims, { ordered: true, ...WRITE })
+          return claims.length
         } catch (e) {
-          return insertedPrefix(e)
+          return isDuplicateKey(e) && claims.length === 1 ? 0 : insertedPrefix(e)
         }
       },
       catch: (cause) => new MongoCommandFailed({ operation: 'hold nights', cause }),
     }).pipe(Effect.orDie)
-    const meta = this.read([listingId], nights[0]!, addDays(nights[nights.length - 1]!, 1), { claims: false })
-    return Effect.all([insert, meta], { concurrency: 'unbounded' }).pipe(
-      Effect.flatMap(([inserted, views]) => {
-        const view = views.get(listingId)
-        const ok =
-          inserted === docs.length &&
-          view !== undefined &&
-          nights.every((n, i) => slots[i]! < view.units && !this.night(view, n).blocked)
-        if (ok) {
+    return Effect.all([insert, this.markOf(listingId).read], { concurrency: 'unbounded' }).pipe(
+      Effect.flatMap(([inserted, mark]) => {
+        if (inserted === claims.length && mark === known.mark) {
           for (const [i, n] of nights.entries()) this.hint(listingId, n, slots[i]! + 1)
           return Effect.succeed(true)
         }
         for (const n of nights) this.nextSlot.delete(`${listingId}|${n}`)
-        const taken = claims.slice(0, Math.max(0, inserted - 1))
-        // The marker stays when claims were written (they may outlive a crash); the careful path reuses it.
-        return Effect.as(this.giveBack(taken), false)
+        if (mark !== known.mark) this.settings.delete(listingId)
+        return Effect.as(this.giveBack(claims.slice(0, inserted), true), false)
       }),
     )
   }
@@ -476,10 +509,6 @@ export class MongoAvailabilityStore implements AvailabilityStore {
   private hint(listingId: string, night: string, slot: number): void {
     if (this.nextSlot.size >= HINT_LIMIT) this.nextSlot.clear()
     this.nextSlot.set(`${listingId}|${night}`, slot)
-  }
-
-  private markerDoc(listingId: string, bookingId: string): StoredDocument {
-    return { _id: markerId(listingId, bookingId), sv: SCHEMA_VERSION, k: 'm', l: listingId, b: bookingId }
   }
 
   private claimDoc(
@@ -490,6 +519,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     b: string,
     st: 'h' | 'b' | 'f',
     x: number | null,
+    hk?: string,
   ): StoredDocument & Claim {
     return {
       _id: claimId(l, n, s, g),
@@ -502,6 +532,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
       b,
       st,
       x: st === 'h' ? x : null,
+      ...(hk === undefined ? {} : { hk }),
     }
   }
 
@@ -516,7 +547,7 @@ export class MongoAvailabilityStore implements AvailabilityStore {
         let start = 0
         while (start < docs.length) {
           try {
-            await this.collections.claims.insertMany(docs.slice(start), { ordered: true, ...WRITE })
+            await this.collections.calendar.insertMany(docs.slice(start), { ordered: true, ...WRITE })
             break
           } catch (e) {
             const at = start + insertedPrefix(e)
@@ -530,21 +561,28 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     }).pipe(Effect.orDie)
   }
 
-  /** Tombstones claims this call took, latest night first, then collects the older generations. */
-  private giveBack(claims: readonly Claim[]): Effect.Effect<void> {
+  /**
+   * Tombstones claims this call took, latest night first, then collects the older generations
+   * (with `dropKey`, the hold key too: the hold that wrote it failed, so the booking holds nothing).
+   */
+  private giveBack(claims: readonly Claim[], dropKey = false): Effect.Effect<void> {
     if (claims.length === 0) return Effect.void
     const ordered = [...claims].sort((a, b) => (a.n < b.n ? 1 : a.n > b.n ? -1 : b.s - a.s))
     const tombs = ordered.map((c) => this.claimDoc(c.l, c.n, c.s, c.g + 1, c.b, 'f', null))
     // Refused or not, each old claim is superseded by a newer generation now: all are garbage.
-    return Effect.andThen(this.insertInOrder(tombs), this.collect(ordered))
+    return Effect.andThen(this.insertInOrder(tombs), this.collect(ordered, dropKey))
   }
 
-  /** Deletes documents a newer generation superseded (best effort: readers ignore them anyway). */
-  private collect(superseded: readonly Claim[]): Effect.Effect<void> {
+  /**
+   * Deletes documents a newer generation superseded (best effort: readers ignore them anyway). The
+   * one carrying the booking's hold key stays, unless `dropKey`: it is the booking's mark.
+   */
+  private collect(all: readonly Claim[], dropKey = false): Effect.Effect<void> {
+    const superseded = dropKey ? all : all.filter((c) => c.hk === undefined)
     if (superseded.length === 0) return Effect.void
     return Effect.asVoid(
       mongoCall('collect old claims', () =>
-        this.collections.claims.bulkWrite(
+        this.collections.calendar.bulkWrite(
           superseded.map((c) => ({ deleteOne: { filter: { _id: { $eq: c._id } } } })),
           { ordered: false },
         ),
@@ -567,8 +605,15 @@ export class MongoAvailabilityStore implements AvailabilityStore {
   ): Effect.Effect<void, NightsUnavailable> {
     const wanted = new Set<string>(nights)
     const taken: Claim[] = []
+    // A failed hold gives back what it took; the hold key goes too when this call wrote it.
     const unavailable = (failing: readonly LocalDate[]) =>
-      Effect.andThen(this.giveBack(taken), Effect.fail(new NightsUnavailable({ listingId, nights: failing })))
+      Effect.andThen(
+        this.giveBack(
+          taken,
+          taken.some((c) => c.hk !== undefined),
+        ),
+        Effect.fail(new NightsUnavailable({ listingId, nights: failing })),
+      )
     const from = nights[0]
     if (from === undefined) return Effect.void
     const to = addDays(nights[nights.length - 1]!, 1)
@@ -578,7 +623,15 @@ export class MongoAvailabilityStore implements AvailabilityStore {
           this.giveBack(taken),
           Effect.die(new Error(`placing ${bookingId}: no progress after ${MAX_ROUNDS} rounds`)),
         )
-      return this.read([listingId], from, to, { claims: true, own: bookingId }).pipe(
+      // A listing this process holds on again: read its settings mark first, so the settings read
+      // can guide later holds without being read again.
+      const warm = this.nextSlot.has(`${listingId}|${from}`)
+      const read = warm
+        ? Effect.flatMap(this.markOf(listingId).read, (mark) =>
+            this.read([listingId], from, to, { own: bookingId, mark }),
+          )
+        : this.read([listingId], from, to, { own: bookingId })
+      return read.pipe(
         Effect.flatMap((views) => {
           const now = this.clock.now()
           const view = views.get(listingId)
@@ -635,19 +688,18 @@ export class MongoAvailabilityStore implements AvailabilityStore {
           }
           if (failing.length > 0) return unavailable(failing)
           if (plan.length === 0) return this.settle(listingId, bookingId, ownLive, wanted, mode)
-          // A booking with claims always has its marker first (a hint-guided hold relies on it).
-          const marker = view?.marked === true ? [] : [this.markerDoc(listingId, bookingId)]
-          const docs = [...marker, ...plan]
+          // A booking's first claim on the listing carries its hold key (a hint-guided hold relies on it).
+          if (view?.keyed === undefined && !taken.some((c) => c.hk !== undefined)) {
+            const first = plan[0]!
+            plan[0] = { ...first, hk: holdKey(listingId, bookingId) }
+          }
           return Effect.tryPromise({
             try: async (): Promise<{ inserted: number; claimRefused: boolean }> => {
               try {
-                await this.collections.claims.insertMany(docs, { ordered: true, ...WRITE })
+                await this.collections.calendar.insertMany(plan, { ordered: true, ...WRITE })
                 return { inserted: plan.length, claimRefused: false }
               } catch (e) {
-                const stoppedAt = insertedPrefix(e)
-                return stoppedAt < marker.length
-                  ? { inserted: 0, claimRefused: false }
-                  : { inserted: stoppedAt - marker.length, claimRefused: true }
+                return { inserted: insertedPrefix(e), claimRefused: true }
               }
             },
             catch: (cause) => new MongoCommandFailed({ operation: 'hold nights', cause }),
@@ -778,23 +830,27 @@ export class MongoAvailabilityStore implements AvailabilityStore {
   }
 
   release(listingId: ListingId, bookingId: BookingId): Effect.Effect<void> {
+    const dropKey = Effect.asVoid(
+      mongoCall('drop hold key', () =>
+        this.collections.calendar.deleteMany({
+          l: { $eq: String(listingId) },
+          b: { $eq: String(bookingId) },
+          hk: { $exists: true },
+        }),
+      ),
+    )
     const round = (attempt: number): Effect.Effect<void> =>
       this.ownClaims(listingId, bookingId).pipe(
         Effect.flatMap((own) => {
-          if (own.length === 0)
-            return Effect.asVoid(
-              mongoCall('unmark booking', () =>
-                this.collections.claims.deleteOne({ _id: { $eq: markerId(listingId, bookingId) } }),
-              ),
-            )
+          if (own.length === 0) return dropKey
           const tombs = own.map((c) => this.claimDoc(c.l, c.n, c.s, c.g + 1, c.b, 'f', null))
           return this.insertInOrder(tombs).pipe(
             Effect.flatMap((refused) => {
-              const collected = this.collect(own)
+              const collected = this.collect(own, true)
               // Refused: a newer generation appeared (a concurrent change of this booking, or a takeover
               // of an expired hold): look again until nothing of the booking is left.
               return refused.length === 0 || attempt >= MAX_ROUNDS
-                ? collected
+                ? Effect.andThen(collected, dropKey)
                 : Effect.andThen(collected, round(attempt + 1))
             }),
           )

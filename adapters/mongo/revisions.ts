@@ -119,7 +119,7 @@ export class RevisionLog {
   private readonly known = new Map<string, Known>()
   private readonly positions = new Positions()
   private readonly storage = new Map<AggregateKind, AggregateStorage>()
-  private readonly marks = new Map<CollectionKey, ChangeMark>()
+  private readonly marks = new Map<string, ChangeMark>()
 
   constructor(readonly collections: Collections) {}
 

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { Cause, Effect, Exit } from 'effect'
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { ManualClock } from '../../adapters/memory/index.js'
@@ -159,6 +160,12 @@ describe('no value reaches a query as an operator', () => {
 })
 
 describe('indexes', () => {
+  it('the README lists every declared index', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+    const section = readme.slice(readme.indexOf('## The Mongo store'))
+    for (const spec of indexSpecs) expect(section).toContain(`\`${spec.name}\``)
+  })
+
   it('ensureIndexes creates every declared index and is idempotent', async () => {
     await a.ensureIndexes()
     await a.ensureIndexes()
