@@ -9,7 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     reporters: ['default', './tests/support/plain-summary-reporter.ts'],
     hookTimeout: 60_000,
-    // Servers the suites need, each started once per run by its own entry.
-    globalSetup: ['./tests/support/stripe-mock.global.ts'],
+    // Servers the suites need, each started once per run by its own entry: FerretDB (or MONGO_URL)
+    // for the Mongo suites, stripe-mock for the Stripe request-shape suite.
+    globalSetup: ['./tests/support/services/ferretdb.ts', './tests/support/stripe-mock.global.ts'],
   },
 })

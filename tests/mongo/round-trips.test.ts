@@ -1,0 +1,129 @@
+import type { CommandStartedEvent } from 'mongodb'
+import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { createMongoAdapters, type MongoAdapters } from '../../adapters/mongo/index.js'
+import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
+import { activeListing, makeWorld, T0 } from '../integration/engine-fixtures.js'
+import { openTestDatabase } from '../support/mongo.js'
+
+/**
+ * The engine's use cases on the Mongo adapters (repositories, calendar and outbox; the rest stays
+ * in memory), with every command the driver sends counted, so that an N+1 in an adapter shows up
+ * here. The counts are the README's.
+ */
+
+const database = await openTestDatabase(inject('mongoUrl'), 'round_trips', { monitorCommands: true })
+afterAll(() => database.drop())
+beforeEach(() => database.clear())
+
+let sent: string[] = []
+database.client.on('commandStarted', (e: CommandStartedEvent) => {
+  if (!['hello', 'isMaster', 'ping', 'endSessions', 'buildInfo'].includes(e.commandName))
+    sent.push(`${e.commandName} ${String(e.command[e.commandName])}`)
+})
+/** The commands `f` sends. */
+const commandsOf = async (f: () => Promise<unknown>): Promise<string[]> => {
+  sent = []
+  await f()
+  const out = sent
+  sent = []
+  return out
+}
+
+const portsOf = (m: MongoAdapters): Record<string, object> => ({
+  UserRepository: m.users,
+  ListingRepository: m.listings,
+  BookingRepository: m.bookings,
+  PaymentRepository: m.payments,
+  ReviewRepository: m.reviews,
+  WishlistRepository: m.wishlists,
+  GuestProfileRepository: m.guestProfiles,
+  AvailabilityStore: m.availability,
+  OutboxSource: m.outbox,
+})
+
+let engines = 0
+const mongoEngine = () => {
+  let mongo: MongoAdapters | undefined
+  const engine = createInMemoryEngine({
+    start: T0,
+    passwordHashCost: 1024,
+    idNamespace: `e${++engines}`,
+    decorate: (port, adapter) => {
+      // The engine's clock, for the Mongo adapters too: they are built the first time a port asks.
+      if (port === 'Clock') mongo = createMongoAdapters(database.db, { clock: adapter as never })
+      return (
+        ((mongo === undefined ? undefined : portsOf(mongo)[port]) as typeof adapter | undefined) ?? adapter
+      )
+    },
+  })
+  return engine
+}
+
+describe('round trips of the hot use cases on the Mongo adapters', () => {
+  it('RequestBooking of a 7-night stay, a search page with dates and GET listing send a fixed number of commands', async () => {
+    const engine = mongoEngine()
+    const w = await makeWorld(engine)
+    const { run, useCases } = engine
+    const listings = []
+    for (let i = 0; i < 25; i++)
+      listings.push(
+        await activeListing(w, { title: `Loft ${i}`, pricing: { baseNightly: 10_000 + i * 100 } }),
+      )
+    const listing = listings[0]!
+    const stay = { checkIn: '2026-04-06', checkOut: '2026-04-13' }
+
+    const request = await commandsOf(() =>
+      run(useCases.requestBooking.execute(w.guest, { listingId: listing.id, ...stay, guests: 2 })),
+    )
+    const search = await commandsOf(() =>
+      run(useCases.searchListings.execute({ city: 'Amsterdam', ...stay, guests: 2, limit: 20 })),
+    )
+    const get = await commandsOf(() => run(useCases.getListing.execute(w.guest, listing.id)))
+    console.info(
+      `[mongo round trips] RequestBooking (7 nights): ${request.length} [${request.join(', ')}]\n` +
+        `[mongo round trips] search page (20 of 25, with dates): ${search.length} [${search.join(', ')}]\n` +
+        `[mongo round trips] GET listing: ${get.length} [${get.join(', ')}]`,
+    )
+    // GET listing: the listing's current document.
+    expect(get).toEqual(['find listings'])
+    // RequestBooking: guest, listing, the pending-bookings count; the stay's calendar for the quote;
+    // the hold (one read of the nights, one ordered insert of its claims); the booking's revision and
+    // current document; the count again.
+    expect(request).toHaveLength(9)
+    // A page of 20 with dates: per batch of candidates one listing query and one availability check
+    // for the whole batch, then each hit's calendar (the core re-reads the nights it quotes). The
+    // booked listing is not free, so a second batch supplies the 20th hit; that batch reads ahead,
+    // so it first reads the listings' change mark: 2 × 2 + 1 + 20.
+    expect(search).toHaveLength(25)
+    expect(search.filter((c) => c === 'find listings')).toHaveLength(2)
+  })
+
+  it('a booking journey runs on the Mongo adapters: request, pay, confirm, cancel with refund', async () => {
+    const engine = mongoEngine()
+    const w = await makeWorld(engine)
+    const { run, useCases, adapters } = engine
+    const listing = await activeListing(w)
+    const b = await run(
+      useCases.requestBooking.execute(w.guest, {
+        listingId: listing.id,
+        checkIn: '2026-05-04',
+        checkOut: '2026-05-07',
+        guests: 2,
+      }),
+    )
+    const checkout = await run(useCases.startPayment.execute(w.guest, b.id))
+    adapters.gateway.confirmPayment(checkout.payment.providerRef, 'succeed')
+    await engine.deliverPaymentEvents()
+    const confirmed = await run(useCases.getBooking.execute(w.guest, b.id))
+    expect(confirmed.state).toBe('confirmed')
+    const nights = await run(
+      useCases.getCalendar.execute(w.host, listing.id, { from: '2026-05-03', to: '2026-05-08' }),
+    )
+    expect(nights.map((n: { available: number }) => n.available)).toEqual([1, 0, 0, 0, 1])
+    const cancelled = await run(useCases.cancelBooking.execute(w.guest, b.id, {}))
+    expect(cancelled.state).toBe('cancelled')
+    await engine.deliverPaymentEvents()
+    const relayed = await run(useCases.relayOutbox.execute({ batchSize: 1000 }))
+    expect(relayed.published).toBeGreaterThan(0)
+  })
+})

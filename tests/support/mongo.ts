@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto'
+import { type Db, MongoClient, type MongoClientOptions } from 'mongodb'
+import { collectionNames, ensureIndexes } from '../../adapters/mongo/index.js'
+
+export interface TestDatabase {
+  readonly client: MongoClient
+  readonly db: Db
+  readonly url: string
+  /** Empties every collection of the adapters (indexes stay). */
+  clear(): Promise<void>
+  /** Drops the database and closes the client. */
+  drop(): Promise<void>
+}
+
+/**
+ * A database of its own for one test file on the server the global setup provides (FerretDB, or
+ * MONGO_URL), with the adapters' indexes created. Names carry a random suffix, so files running in
+ * parallel, and runs sharing a server, never meet.
+ */
+export const openTestDatabase = async (
+  url: string,
+  label: string,
+  options: MongoClientOptions = {},
+): Promise<TestDatabase> => {
+  const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 10_000, ...options }).catch(
+    (e: unknown) => {
+      throw new Error(`the MongoDB-wire server at ${url} is not reachable: ${String(e)}`)
+    },
+  )
+  const name = `innkeeper_${label}_${randomBytes(4).toString('hex')}`
+  const db = client.db(name)
+  await ensureIndexes(db)
+  return {
+    client,
+    db,
+    url,
+    clear: async () => {
+      await Promise.all(Object.values(collectionNames).map((c) => db.collection(c).deleteMany({})))
+    },
+    drop: async () => {
+      await db.dropDatabase().catch(() => {})
+      await client.close()
+    },
+  }
+}
