@@ -76,5 +76,5 @@ describe('bench/http smoke', () => {
     }
     expect(report.notes?.some((n) => n.startsWith('GET /listings/{id}: api/bare ='))).toBe(true)
     expect(report.notes?.some((n) => n.startsWith('Redis rows left out'))).toBe(false)
-  })
+  }, 240_000)
 })
