@@ -27,7 +27,7 @@ import {
   type InMemoryEngine,
   type InMemoryEngineOptions,
 } from '../composition/in-memory-engine.js'
-import { confirmsForDevelopment, stripeGateway } from '../composition/payments.js'
+import { confirmsForDevelopment, stripeProviders } from '../composition/payments.js'
 import { amqpEventSource } from '../worker/event-sources.js'
 import { startWorker, type Worker } from '../worker/worker.js'
 import type { ApiConfig } from './config.js'
@@ -120,9 +120,10 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
               ),
           },
         }
-  const paymentGateway =
+  // INNKEEPER_PAYMENTS=stripe: Stripe takes the guests' money and pays the hosts.
+  const providers =
     options.engine === undefined && config.payments.provider === 'stripe'
-      ? await stripeGateway(config.payments)
+      ? await stripeProviders(config.payments)
       : undefined
   const engine =
     options.engine ??
@@ -130,7 +131,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       liveClock: true,
       randomIds: true,
       paymentWebhookSecret: config.paymentWebhookSecret,
-      ...(paymentGateway === undefined ? {} : { paymentGateway }),
+      ...providers,
       ...options.engineOptions,
       ...(ports === undefined ? {} : { ports }),
     })

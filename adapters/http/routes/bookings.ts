@@ -19,7 +19,7 @@ import {
   ReviewView,
   reviewView,
 } from '../views.js'
-import { IdParams, listingTag, ok, type RouteDeps, SEARCH_TAG } from './common.js'
+import { bodyAs, IdParams, listingTag, ok, type RouteDeps, SEARCH_TAG } from './common.js'
 
 const DeclineInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(1000)) })
 const CheckoutInput = Schema.Struct({
@@ -56,10 +56,13 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'The pending booking', schema: BookingView },
       errors: [403, 404, 409, 422],
       handle: ({ caller, body }) =>
-        Effect.map(Effect.flatMap(uc.requestBooking.execute(caller, body), touched), (b) => ({
-          value: bookingView(b),
-          headers: { Location: `/api/v1/bookings/${b.id}` },
-        })),
+        Effect.map(
+          Effect.flatMap(uc.requestBooking.execute(caller, bodyAs(RequestBookingInput, body)), touched),
+          (b) => ({
+            value: bookingView(b),
+            headers: { Location: `/api/v1/bookings/${b.id}` },
+          }),
+        ),
     }),
     defineRoute<Record<string, never>, typeof PageInput.Type>({
       method: 'get',
@@ -111,7 +114,10 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       errors: [402, 403, 404, 409, 422, 503],
       handle: ({ caller, params, body }) =>
         Effect.map(
-          Effect.flatMap(uc.modifyBooking.execute(caller, asBookingId(params.id), body), touched),
+          Effect.flatMap(
+            uc.modifyBooking.execute(caller, asBookingId(params.id), bodyAs(ModifyBookingInput, body)),
+            touched,
+          ),
           one,
         ),
     }),
@@ -131,7 +137,10 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       errors: [404, 409],
       handle: ({ caller, params, body }) =>
         Effect.map(
-          Effect.flatMap(uc.cancelBooking.execute(caller, asBookingId(params.id), body), touched),
+          Effect.flatMap(
+            uc.cancelBooking.execute(caller, asBookingId(params.id), bodyAs(CancelBookingInput, body)),
+            touched,
+          ),
           one,
         ),
     }),
@@ -235,8 +244,9 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'Your review', schema: ReviewView },
       errors: [403, 404, 409, 422],
       handle: ({ caller, params, body, userId }) =>
-        Effect.map(uc.postReview.execute(caller, { ...(body as object), bookingId: params.id }), (r) =>
-          ok(reviewView(r, userId)),
+        Effect.map(
+          uc.postReview.execute(caller, { ...bodyAs(ReviewBody, body), bookingId: params.id }),
+          (r) => ok(reviewView(r, userId)),
         ),
     }),
   ]

@@ -23,6 +23,7 @@ import {
 } from '../views.js'
 import { wireEncoder } from '../wire-encoder.js'
 import {
+  bodyAs,
   IdParams,
   LISTING_CACHE_TTL_MS,
   listingTag,
@@ -74,7 +75,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'The new draft listing', schema: ListingView },
       errors: [403],
       handle: ({ caller, body }) =>
-        Effect.map(uc.createListing.execute(caller, body), (l) => ({
+        Effect.map(uc.createListing.execute(caller, bodyAs(CreateListingInput, body)), (l) => ({
           value: listingView(l),
           headers: { Location: `/api/v1/listings/${l.id}` },
         })),
@@ -143,8 +144,9 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       errors: [404, 409],
       handle: ({ caller, params, body }) =>
         Effect.map(
-          Effect.tap(uc.updateListing.execute(caller, asListingId(params.id), body), () =>
-            invalidate(params.id),
+          Effect.tap(
+            uc.updateListing.execute(caller, asListingId(params.id), bodyAs(UpdateListingInput, body)),
+            () => invalidate(params.id),
           ),
           (l) => ok(listingView(l)),
         ),
@@ -232,7 +234,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       errors: [404, 409],
       handle: ({ caller, params, body }) =>
         Effect.gen(function* () {
-          yield* uc.setCalendar.execute(caller, asListingId(params.id), body)
+          yield* uc.setCalendar.execute(caller, asListingId(params.id), bodyAs(SetCalendarInput, body))
           yield* invalidate(params.id)
           const range = body as { from: string; to: string }
           const nights = yield* uc.getCalendar.execute(caller, asListingId(params.id), {
