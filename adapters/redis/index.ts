@@ -1,4 +1,5 @@
 export * from './client.js'
+export * from './fallbacks.js'
 export * from './options.js'
 export * from './redis-adapter.js'
 export * from './redis-cache.js'

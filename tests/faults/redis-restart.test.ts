@@ -1,8 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Cause, Effect, Exit } from 'effect'
 import type { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -16,6 +11,8 @@ import {
 import type { IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js'
 import type { RateLimiter } from '../../ports/rate-limiter.js'
 import { T0 } from '../contract/fixtures.js'
+import { PrivateRedis } from '../support/private-redis.js'
+import { sleep } from '../support/wait.js'
 
 /**
  * Redis restarting (kill -9, then started again) under the rate limiter and the idempotency store.
@@ -39,97 +36,6 @@ const CAPACITY = 10
 const policy = { capacity: CAPACITY, refillPerSecond: 1 }
 const response: StoredResponse = { status: 201, body: '{"id":"bkg_1"}', headers: { location: '/b/1' } }
 const TTL = 60_000
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-
-const pings = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = new Socket()
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(500, () => done(false))
-    socket.once('error', () => done(false))
-    socket.once('data', (d) => done(d.toString().startsWith('+PONG')))
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'))
-  })
-
-/** A redis-server of this test's own, with its data directory. */
-class PrivateRedis {
-  private proc: ChildProcess | undefined
-  readonly dir = mkdtempSync(join(tmpdir(), 'innkeeper-redis-fault-'))
-
-  private constructor(
-    readonly port: number,
-    readonly persistent: boolean,
-  ) {}
-
-  static async start(persistent: boolean): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort(), persistent)
-    await r.startProcess()
-    return r
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`
-  }
-
-  async startProcess(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir]
-    args.push(
-      ...(this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-    )
-    const proc = spawn('redis-server', args, { stdio: 'ignore' })
-    this.proc = proc
-    let spawnError: Error | undefined
-    proc.once('error', (e) => {
-      spawnError = e
-    })
-    for (let i = 0; i < 200; i++) {
-      if (spawnError !== undefined)
-        throw new Error(`cannot start redis-server (is it installed?): ${spawnError.message}`)
-      if (await pings(this.port)) return
-      await sleep(25)
-    }
-    throw new Error(`redis-server on port ${this.port} did not answer PING`)
-  }
-
-  /** kill -9: no shutdown, no final save. */
-  async kill(): Promise<void> {
-    const proc = this.proc
-    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
-    proc.kill('SIGKILL')
-    await exited
-  }
-
-  signal(sig: 'SIGSTOP' | 'SIGCONT'): void {
-    this.proc?.kill(sig)
-  }
-
-  async restart(): Promise<void> {
-    await this.kill()
-    await this.startProcess()
-  }
-
-  async dispose(): Promise<void> {
-    this.signal('SIGCONT')
-    await this.kill()
-    rmSync(this.dir, { recursive: true, force: true })
-  }
-}
 
 /** Waits (bounded) until the client has reconnected after a restart. */
 const ready = async (client: Redis): Promise<void> => {
