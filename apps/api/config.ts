@@ -32,6 +32,9 @@ const Env = Schema.Struct({
   INNKEEPER_TRUST_PROXY: Schema.optionalKey(Bool),
   INNKEEPER_SEED: Schema.optionalKey(Bool),
   INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
+  INNKEEPER_API_BACKGROUND: Schema.optionalKey(
+    Schema.Literals(['all', 'webhooks']).annotate({ message: 'Expected one of: all, webhooks' }),
+  ),
   INNKEEPER_PAYMENT_WEBHOOK_SECRET: Schema.optionalKey(Schema.String.check(Schema.isMinLength(16))),
   INNKEEPER_PAYMENTS: Schema.optionalKey(
     Schema.Literals(['memory', 'stripe']).annotate({ message: 'Expected one of: memory, stripe' }),
@@ -116,6 +119,12 @@ export interface ApiConfig {
   readonly seed: boolean
   /** How often the background loop runs: webhooks, due transitions, outbox relay. */
   readonly tickMs: number
+  /**
+   * Which background tasks this process runs: `all` (timers, relay, notifications, payouts and the
+   * in-memory provider's webhooks), or `webhooks` only, when the worker owns the rest on a shared
+   * store. Unset: `all` with in-memory repositories, `webhooks` with a shared store.
+   */
+  readonly background: 'all' | 'webhooks' | 'auto'
   /** The in-memory payment provider's webhook signing secret (development and tests). */
   readonly paymentWebhookSecret: string
   readonly payments: PaymentsConfig
@@ -200,6 +209,7 @@ export const loadApiConfig = (
     trustProxy: truthy(e.INNKEEPER_TRUST_PROXY, false),
     seed: truthy(e.INNKEEPER_SEED, mode === 'development'),
     tickMs: e.INNKEEPER_TICK_MS === undefined ? 250 : Number(e.INNKEEPER_TICK_MS),
+    background: e.INNKEEPER_API_BACKGROUND ?? 'auto',
     paymentWebhookSecret: e.INNKEEPER_PAYMENT_WEBHOOK_SECRET ?? 'whsec_innkeeper_memory',
     payments:
       provider === 'stripe'
