@@ -23,7 +23,9 @@ export const spawnApp = (script: 'apps/api/main.ts' | 'apps/worker/main.ts', env
       ([k]) => !k.startsWith('INNKEEPER_') && k !== 'NODE_ENV' && k !== 'PORT' && !k.startsWith('VITEST'),
     ),
   )
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [script], {
+  // One process (node with tsx's loader), not the tsx CLI, which runs the script in a child of its
+  // own: a SIGKILL must reach the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...clean, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
