@@ -3,6 +3,7 @@ import { Result } from 'effect'
 import { MongoClient } from 'mongodb'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { loadStoreConfig } from '../../apps/composition/store.js'
+import { loadWorkerConfig } from '../../apps/worker/config.js'
 import { spawnApp, startApiProcess, stopProcess } from './support/processes.js'
 
 /**
@@ -50,6 +51,31 @@ describe('store configuration', () => {
   })
 })
 
+describe('worker configuration on a shared store', () => {
+  it('with INNKEEPER_STORE=mongo the worker takes the consumers that read repositories; in memory it refuses them', () => {
+    const shared = loadWorkerConfig({
+      INNKEEPER_STORE: 'mongo',
+      INNKEEPER_EVENTS: 'amqp',
+      INNKEEPER_CACHE: 'redis',
+      INNKEEPER_WORKER_TIMERS_MS: '500',
+    })
+    expect(Result.isSuccess(shared) && shared.success).toMatchObject({
+      store: { kind: 'mongo', database: 'innkeeper' },
+      consumers: ['notifications', 'payouts', 'cache-invalidation'],
+      loops: { relayMs: 250, timersMs: 500, payoutsMs: 60_000 },
+    })
+    // In-memory events: the worker's relay feeds notifications in process; no queue consumers.
+    const inProcess = loadWorkerConfig({ INNKEEPER_STORE: 'mongo' })
+    expect(Result.isSuccess(inProcess) && inProcess.success.consumers).toEqual([])
+    const memory = loadWorkerConfig({
+      INNKEEPER_EVENTS: 'amqp',
+      INNKEEPER_CACHE: 'redis',
+      INNKEEPER_WORKER_CONSUMERS: 'notifications',
+    })
+    expect(Result.isFailure(memory) && memory.failure.join()).toMatch(/share them with INNKEEPER_STORE=mongo/)
+  })
+})
+
 const demoLogin = (url: string) =>
   fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
@@ -58,6 +84,12 @@ const demoLogin = (url: string) =>
   })
 
 describe('npm start with INNKEEPER_STORE=mongo', () => {
+  it('refuses INNKEEPER_API_BACKGROUND=webhooks with in-memory repositories: nobody else would run the timers', async () => {
+    const p = spawnApp('apps/api/main.ts', { PORT: '0', INNKEEPER_API_BACKGROUND: 'webhooks' })
+    expect(await p.exit).toBe(2)
+    expect(p.output()).toContain('INNKEEPER_API_BACKGROUND: with in-memory repositories')
+  }, 90_000)
+
   it('exits 1 naming the server (password hidden) when MongoDB cannot be reached, and never listens', async () => {
     const p = spawnApp('apps/api/main.ts', {
       PORT: '0',
@@ -68,7 +100,7 @@ describe('npm start with INNKEEPER_STORE=mongo', () => {
     expect(p.output()).toContain('failed to start: cannot reach MongoDB at mongodb://user:***@127.0.0.1:9/')
     expect(p.output()).not.toContain('secret')
     expect(p.output()).not.toContain('listening')
-  }, 30_000)
+  }, 90_000)
 
   it('seeds the demo data once: two starts on one database leave one copy; /health/ready pings MongoDB', async () => {
     const env = { INNKEEPER_STORE: 'mongo', INNKEEPER_MONGO_URL: mongoUrl, INNKEEPER_MONGO_DB: database }
