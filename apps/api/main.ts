@@ -75,8 +75,11 @@ const main = async () => {
       throw err
     },
   )
-  // On a shared store the worker runs the timers, the relay and notifications (INNKEEPER_API_BACKGROUND).
-  const runsAll = config.background === 'all' || (config.background === 'auto' && store === null)
+  // On a shared store the worker runs the timers, the relay and notifications (INNKEEPER_API_BACKGROUND),
+  // unless payments are in this process's memory: then no other process could void or refund them.
+  const runsAll =
+    config.background === 'all' ||
+    (config.background === 'auto' && (store === null || config.payments.provider === 'memory'))
   const api = await startApiServer({
     config,
     ports: infra.ports,

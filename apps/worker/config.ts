@@ -1,6 +1,11 @@
 import { Result, Schema } from 'effect'
 import { issueLines } from '../../core/domain/shared/validation.js'
-import { type InfrastructureConfig, loadInfrastructureConfig } from '../composition/infrastructure.js'
+import { type PaymentsConfig, PaymentsEnv, paymentsOf } from '../api/config.js'
+import {
+  decodeEnv,
+  type InfrastructureConfig,
+  loadInfrastructureConfig,
+} from '../composition/infrastructure.js'
 import { loadStoreConfig, type StoreConfig } from '../composition/store.js'
 import { type ConsumerName, consumerNames } from './consumers.js'
 
@@ -60,6 +65,8 @@ export interface WorkerConfig {
    * consumers that read repositories (notifications, payouts).
    */
   readonly store: StoreConfig
+  /** The payment provider the timers void and refund through (a shared store needs a real one). */
+  readonly payments: PaymentsConfig
   /** Intervals of the loops it runs on a shared store, ms. */
   readonly loops: { readonly relayMs: number; readonly timersMs: number; readonly payoutsMs: number }
   /** How far this worker's clock runs ahead of the system time (0 but in tests and drills). */
@@ -86,6 +93,8 @@ export const loadWorkerConfig = (
   if (Result.isFailure(infra)) problems.push(...infra.failure)
   const storeLoaded = loadStoreConfig(env)
   if (Result.isFailure(storeLoaded)) problems.push(...storeLoaded.failure)
+  const paymentsLoaded = decodeEnv(PaymentsEnv, env)
+  if (Result.isFailure(paymentsLoaded)) problems.push(...paymentsLoaded.failure)
   const picked = Object.fromEntries(
     Object.keys(WorkerEnv.fields)
       .filter((k) => env[k] !== undefined)
@@ -93,8 +102,15 @@ export const loadWorkerConfig = (
   )
   const decoded = Schema.decodeUnknownResult(WorkerEnv)(picked, { errors: 'all' })
   if (Result.isFailure(decoded)) problems.push(...issueLines(decoded.failure.issue))
-  if (Result.isFailure(infra) || Result.isFailure(decoded) || Result.isFailure(storeLoaded))
+  if (
+    Result.isFailure(infra) ||
+    Result.isFailure(decoded) ||
+    Result.isFailure(storeLoaded) ||
+    Result.isFailure(paymentsLoaded)
+  )
     return Result.fail(problems)
+  const paid = paymentsOf(paymentsLoaded.success, 'development')
+  problems.push(...paid.problems)
   const e = decoded.success
   const infrastructure = infra.success
   const store = storeLoaded.success
@@ -118,6 +134,10 @@ export const loadWorkerConfig = (
         .filter((n) => n !== ''),
     ),
   ] as ConsumerName[]
+  if (shared && paid.payments.provider === 'memory')
+    problems.push(
+      'INNKEEPER_PAYMENTS: the timers void and refund payments through the provider, and the in-memory one lives in the API process (which then runs the background work itself): set INNKEEPER_PAYMENTS=stripe (and its keys) for a worker on a shared store',
+    )
   if (shared && infrastructure.events !== 'amqp') {
     if (consumers.length > 0)
       problems.push(
@@ -144,6 +164,7 @@ export const loadWorkerConfig = (
   return Result.succeed({
     infrastructure,
     store,
+    payments: paid.payments,
     loops: {
       relayMs: ms(e.INNKEEPER_WORKER_RELAY_MS, 250),
       timersMs: ms(e.INNKEEPER_WORKER_TIMERS_MS, 1_000),

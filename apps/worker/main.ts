@@ -7,6 +7,7 @@ import {
 } from '../../adapters/amqp/index.js'
 import { createEngine } from '../composition/engine.js'
 import { createInfrastructure, redactAmqpUrl } from '../composition/infrastructure.js'
+import { stripeGateway } from '../composition/payments.js'
 import { type OpenedStore, openStore, redactMongoUrl } from '../composition/store.js'
 import { loadWorkerConfig } from './config.js'
 import { amqpEventSource } from './event-sources.js'
@@ -74,7 +75,10 @@ const main = async () => {
     // The engine on the shared store; with in-memory events its relay feeds notifications and the
     // payout ledger in this process (the runner's in-process tasks).
     const inProcess = config.infrastructure.events === 'memory'
+    const paymentGateway =
+      config.payments.provider === 'stripe' ? await stripeGateway(config.payments) : undefined
     const engine = createEngine({
+      ...(paymentGateway === undefined ? {} : { paymentGateway }),
       liveClock: true,
       clockAheadMs: config.clockAheadMs,
       store: store.ports,

@@ -53,7 +53,13 @@ describe('store configuration', () => {
 
 describe('worker configuration on a shared store', () => {
   it('with INNKEEPER_STORE=mongo the worker takes the consumers that read repositories; in memory it refuses them', () => {
+    const stripe = {
+      INNKEEPER_PAYMENTS: 'stripe',
+      INNKEEPER_STRIPE_SECRET_KEY: 'sk_test_worker',
+      INNKEEPER_STRIPE_WEBHOOK_SECRET: 'whsec_worker_test',
+    }
     const shared = loadWorkerConfig({
+      ...stripe,
       INNKEEPER_STORE: 'mongo',
       INNKEEPER_EVENTS: 'amqp',
       INNKEEPER_CACHE: 'redis',
@@ -65,8 +71,11 @@ describe('worker configuration on a shared store', () => {
       loops: { relayMs: 250, timersMs: 500, payoutsMs: 60_000 },
     })
     // In-memory events: the worker's relay feeds notifications in process; no queue consumers.
-    const inProcess = loadWorkerConfig({ INNKEEPER_STORE: 'mongo' })
+    const inProcess = loadWorkerConfig({ ...stripe, INNKEEPER_STORE: 'mongo' })
     expect(Result.isSuccess(inProcess) && inProcess.success.consumers).toEqual([])
+    // The in-memory payment provider lives in the API process: a worker could not void its payments.
+    const memoryPayments = loadWorkerConfig({ INNKEEPER_STORE: 'mongo' })
+    expect(Result.isFailure(memoryPayments) && memoryPayments.failure.join()).toMatch(/^INNKEEPER_PAYMENTS: /)
     const memory = loadWorkerConfig({
       INNKEEPER_EVENTS: 'amqp',
       INNKEEPER_CACHE: 'redis',
@@ -106,7 +115,8 @@ describe('npm start with INNKEEPER_STORE=mongo', () => {
     const env = { INNKEEPER_STORE: 'mongo', INNKEEPER_MONGO_URL: mongoUrl, INNKEEPER_MONGO_DB: database }
     const first = await startApiProcess(env)
     expect(first.output()).toContain('demo data: 48 listings')
-    expect(first.output()).toContain('the worker runs timers, relay and notifications')
+    // The in-memory payment provider lives in this process: it runs the background work itself.
+    expect(first.output()).toContain('timers, relay, notifications, payouts and webhooks in this process')
     const ready = await fetch(`${first.url}/health/ready`)
     expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }])
     expect((await demoLogin(first.url)).status).toBe(200)
