@@ -19,6 +19,8 @@ export const suites: readonly BenchSuite[] = [
   { name: 'amqp-events', run: async (o) => (await import('./amqp-events.js')).run(o) },
   { name: 'package', run: async (o) => (await import('./package.js')).run(o) },
   { name: 'soak', run: async (o) => (await import('./soak.js')).run(o) },
+  // Needs MONGO_URL, or the local PostgreSQL to start FerretDB on.
+  { name: 'mongo', run: async (o) => (await import('./mongo.js')).run(o), optional: true },
 ]
 
 export const resultsPath = fileURLToPath(new URL('./results/latest.json', import.meta.url))

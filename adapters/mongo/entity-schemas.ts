@@ -233,6 +233,7 @@ export const UserState = Schema.Struct({
     avatarUrl: NullOr(Str),
     phone: NullOr(Str),
     languages: Arr(Str),
+    payoutAccountId: Schema.optionalKey(NullOr(Str)),
   }),
   status: Lit(['active', 'suspended']),
   emailVerifiedAt: NullOr(Num),

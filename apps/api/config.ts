@@ -14,24 +14,8 @@ const IntString = (min: number, max: number) =>
     }),
   )
 
-/** The environment variables the API reads, each validated. */
-const Env = Schema.Struct({
-  PORT: Schema.optionalKey(IntString(0, 65_535)),
-  HOST: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
-  NODE_ENV: Schema.optionalKey(Schema.String),
-  LOG_LEVEL: Schema.optionalKey(
-    Schema.Literals(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  ),
-  INNKEEPER_MODE: Schema.optionalKey(Schema.Literals(['development', 'production'])),
-  INNKEEPER_JWT_SECRET: Schema.optionalKey(Schema.String.check(Schema.isMinLength(32))),
-  INNKEEPER_JWT_ISSUER: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
-  INNKEEPER_JWT_AUDIENCE: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
-  INNKEEPER_CORS_ORIGINS: Schema.optionalKey(Schema.String),
-  INNKEEPER_BODY_LIMIT: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^\d+(b|kb|mb)$/))),
-  INNKEEPER_RATE_LIMIT: Schema.optionalKey(Bool),
-  INNKEEPER_TRUST_PROXY: Schema.optionalKey(Bool),
-  INNKEEPER_SEED: Schema.optionalKey(Bool),
-  INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
+/** The payment provider's variables: read by the API, and by the worker on a shared store. */
+export const PaymentsEnv = Schema.Struct({
   INNKEEPER_PAYMENT_WEBHOOK_SECRET: Schema.optionalKey(Schema.String.check(Schema.isMinLength(16))),
   INNKEEPER_PAYMENTS: Schema.optionalKey(
     Schema.Literals(['memory', 'stripe']).annotate({ message: 'Expected one of: memory, stripe' }),
@@ -67,6 +51,30 @@ const Env = Schema.Struct({
       ),
     ),
   ),
+})
+
+/** The environment variables the API reads, each validated. */
+const Env = Schema.Struct({
+  PORT: Schema.optionalKey(IntString(0, 65_535)),
+  HOST: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
+  NODE_ENV: Schema.optionalKey(Schema.String),
+  LOG_LEVEL: Schema.optionalKey(
+    Schema.Literals(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ),
+  INNKEEPER_MODE: Schema.optionalKey(Schema.Literals(['development', 'production'])),
+  INNKEEPER_JWT_SECRET: Schema.optionalKey(Schema.String.check(Schema.isMinLength(32))),
+  INNKEEPER_JWT_ISSUER: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
+  INNKEEPER_JWT_AUDIENCE: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
+  INNKEEPER_CORS_ORIGINS: Schema.optionalKey(Schema.String),
+  INNKEEPER_BODY_LIMIT: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^\d+(b|kb|mb)$/))),
+  INNKEEPER_RATE_LIMIT: Schema.optionalKey(Bool),
+  INNKEEPER_TRUST_PROXY: Schema.optionalKey(Bool),
+  INNKEEPER_SEED: Schema.optionalKey(Bool),
+  INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
+  INNKEEPER_API_BACKGROUND: Schema.optionalKey(
+    Schema.Literals(['all', 'webhooks']).annotate({ message: 'Expected one of: all, webhooks' }),
+  ),
+  ...PaymentsEnv.fields,
 })
 
 /** The variable names `loadApiConfig` reads. */
@@ -116,6 +124,13 @@ export interface ApiConfig {
   readonly seed: boolean
   /** How often the background loop runs: webhooks, due transitions, outbox relay. */
   readonly tickMs: number
+  /**
+   * Which background tasks this process runs: `all` (timers, relay, notifications, payouts and the
+   * in-memory provider's webhooks), or `webhooks` only, when the worker owns the rest on a shared
+   * store. Unset: `all` with in-memory repositories or the in-memory payment provider, `webhooks`
+   * with a shared store and a real provider.
+   */
+  readonly background: 'all' | 'webhooks' | 'auto'
   /** The in-memory payment provider's webhook signing secret (development and tests). */
   readonly paymentWebhookSecret: string
   readonly payments: PaymentsConfig
@@ -137,24 +152,14 @@ export type PaymentsConfig =
     }
 
 /**
- * Reads and validates the API's configuration. Every bad value is reported with its variable name;
- * production refuses to start without a JWT secret of its own, and without a real payment provider.
+ * The payment provider from its variables: Stripe needs its keys (and https in production); the
+ * memory provider takes no money, so production refuses it.
  */
-export const loadApiConfig = (
-  env: Readonly<Record<string, string | undefined>>,
-): Result.Result<ApiConfig, string[]> => {
-  const picked = Object.fromEntries(
-    Object.keys(Env.fields)
-      .filter((k) => env[k] !== undefined)
-      .map((k) => [k, env[k]]),
-  )
-  const decoded = Schema.decodeUnknownResult(Env)(picked, { errors: 'all' })
-  if (Result.isFailure(decoded)) return Result.fail(issueLines(decoded.failure.issue))
-  const e = decoded.success
-  const mode = e.INNKEEPER_MODE ?? (e.NODE_ENV === 'production' ? 'production' : 'development')
+export const paymentsOf = (
+  e: typeof PaymentsEnv.Type,
+  mode: 'development' | 'production',
+): { readonly problems: string[]; readonly payments: PaymentsConfig } => {
   const problems: string[] = []
-  if (mode === 'production' && e.INNKEEPER_JWT_SECRET === undefined)
-    problems.push('INNKEEPER_JWT_SECRET: required in production (at least 32 characters)')
   const provider = e.INNKEEPER_PAYMENTS ?? 'memory'
   if (mode === 'production' && provider === 'memory')
     problems.push(
@@ -179,6 +184,41 @@ export const loadApiConfig = (
     ] as const)
       if (e[name] !== undefined) problems.push(`${name}: only read with INNKEEPER_PAYMENTS=stripe`)
   }
+  return {
+    problems,
+    payments:
+      provider === 'stripe'
+        ? {
+            provider: 'stripe',
+            secretKey: e.INNKEEPER_STRIPE_SECRET_KEY ?? '',
+            webhookSecret: e.INNKEEPER_STRIPE_WEBHOOK_SECRET ?? '',
+            apiBaseUrl: e.INNKEEPER_STRIPE_API_BASE ?? null,
+          }
+        : { provider: 'memory' },
+  }
+}
+
+/**
+ * Reads and validates the API's configuration. Every bad value is reported with its variable name;
+ * production refuses to start without a JWT secret of its own, and without a real payment provider.
+ */
+export const loadApiConfig = (
+  env: Readonly<Record<string, string | undefined>>,
+): Result.Result<ApiConfig, string[]> => {
+  const picked = Object.fromEntries(
+    Object.keys(Env.fields)
+      .filter((k) => env[k] !== undefined)
+      .map((k) => [k, env[k]]),
+  )
+  const decoded = Schema.decodeUnknownResult(Env)(picked, { errors: 'all' })
+  if (Result.isFailure(decoded)) return Result.fail(issueLines(decoded.failure.issue))
+  const e = decoded.success
+  const mode = e.INNKEEPER_MODE ?? (e.NODE_ENV === 'production' ? 'production' : 'development')
+  const problems: string[] = []
+  if (mode === 'production' && e.INNKEEPER_JWT_SECRET === undefined)
+    problems.push('INNKEEPER_JWT_SECRET: required in production (at least 32 characters)')
+  const paid = paymentsOf(e, mode)
+  problems.push(...paid.problems)
   const origins = (e.INNKEEPER_CORS_ORIGINS ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -204,15 +244,8 @@ export const loadApiConfig = (
     trustProxy: truthy(e.INNKEEPER_TRUST_PROXY, false),
     seed: truthy(e.INNKEEPER_SEED, mode === 'development'),
     tickMs: e.INNKEEPER_TICK_MS === undefined ? 250 : Number(e.INNKEEPER_TICK_MS),
+    background: e.INNKEEPER_API_BACKGROUND ?? 'auto',
     paymentWebhookSecret: e.INNKEEPER_PAYMENT_WEBHOOK_SECRET ?? 'whsec_innkeeper_memory',
-    payments:
-      provider === 'stripe'
-        ? {
-            provider: 'stripe',
-            secretKey: e.INNKEEPER_STRIPE_SECRET_KEY ?? '',
-            webhookSecret: e.INNKEEPER_STRIPE_WEBHOOK_SECRET ?? '',
-            apiBaseUrl: e.INNKEEPER_STRIPE_API_BASE ?? null,
-          }
-        : { provider: 'memory' },
+    payments: paid.payments,
   })
 }

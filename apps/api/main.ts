@@ -1,4 +1,5 @@
 import { Result } from 'effect'
+import { allTasks, apiOnSharedStoreTasks } from '../composition/background.js'
 import {
   createInfrastructure,
   InfrastructureEnv,
@@ -6,19 +7,34 @@ import {
   redactAmqpUrl,
   usesRedis,
 } from '../composition/infrastructure.js'
+import {
+  loadStoreConfig,
+  type OpenedStore,
+  openStore,
+  redactMongoUrl,
+  StoreEnv,
+} from '../composition/store.js'
 import { apiEnvNames, loadApiConfig, unknownInnkeeperVariables } from './config.js'
 import { seedDemo } from './seed.js'
 import { startApiServer } from './server.js'
 
 /**
- * `npm start`: the HTTP API on the in-memory engine (no server besides Node), with demo data in
- * development mode. SIGTERM/SIGINT stop it gracefully.
+ * `npm start`: the HTTP API, by default on the in-memory engine (no server besides Node), with demo
+ * data in development mode. With INNKEEPER_STORE=mongo it serves from MongoDB (start-up fails when
+ * the server cannot be reached), seeds the demo data once per database, and leaves the timers, the
+ * relay and notifications to the worker (`npm run worker`). SIGTERM/SIGINT stop it gracefully.
  */
 const main = async () => {
   const loaded = loadApiConfig(process.env)
   const infraLoaded = loadInfrastructureConfig(process.env)
+  const storeLoaded = loadStoreConfig(process.env)
   // The worker's own variables and the test suites' switch are read elsewhere.
-  const known = [...apiEnvNames, ...Object.keys(InfrastructureEnv.fields), 'INNKEEPER_DEEP']
+  const known = [
+    ...apiEnvNames,
+    ...Object.keys(InfrastructureEnv.fields),
+    ...Object.keys(StoreEnv.fields),
+    'INNKEEPER_DEEP',
+  ]
   const unknown = unknownInnkeeperVariables(
     Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INNKEEPER_WORKER_'))),
     known,
@@ -26,35 +42,79 @@ const main = async () => {
   const problems = [
     ...(Result.isFailure(loaded) ? loaded.failure : []),
     ...(Result.isFailure(infraLoaded) ? infraLoaded.failure : []),
+    ...(Result.isFailure(storeLoaded) ? storeLoaded.failure : []),
     ...unknown,
   ]
-  if (Result.isFailure(loaded) || Result.isFailure(infraLoaded) || unknown.length > 0) {
+  if (
+    Result.isSuccess(loaded) &&
+    Result.isSuccess(storeLoaded) &&
+    storeLoaded.success.kind === 'memory' &&
+    loaded.success.background === 'webhooks'
+  )
+    problems.push(
+      'INNKEEPER_API_BACKGROUND: with in-memory repositories no other process can run the timers and the relay: use all (or INNKEEPER_STORE=mongo with a worker)',
+    )
+  if (
+    Result.isFailure(loaded) ||
+    Result.isFailure(infraLoaded) ||
+    Result.isFailure(storeLoaded) ||
+    problems.length > 0
+  ) {
     process.stderr.write(`innkeeper: invalid configuration\n${problems.map((m) => `  - ${m}\n`).join('')}`)
     process.exit(2)
   }
   const config = loaded.success
   const infraConfig = infraLoaded.success
-  // Redis and RabbitMQ only when INNKEEPER_* asks for them; the default needs no server.
-  const infra = await createInfrastructure(infraConfig, { connectionName: 'innkeeper-api' })
+  const storeConfig = storeLoaded.success
+  // MongoDB, Redis and RabbitMQ only when INNKEEPER_* asks for them; the default needs no server.
+  const store: OpenedStore | null =
+    storeConfig.kind === 'mongo' ? await openStore(storeConfig, { appName: 'innkeeper-api' }) : null
+  const infra = await createInfrastructure(infraConfig, { connectionName: 'innkeeper-api' }).catch(
+    async (err: unknown) => {
+      await store?.close()
+      throw err
+    },
+  )
+  // On a shared store the worker runs the timers, the relay and notifications (INNKEEPER_API_BACKGROUND),
+  // unless payments are in this process's memory: then no other process could void or refund them.
+  const runsAll =
+    config.background === 'all' ||
+    (config.background === 'auto' && (store === null || config.payments.provider === 'memory'))
   const api = await startApiServer({
     config,
     ports: infra.ports,
-    ...(infra.amqp === null ? {} : { amqp: { consumer: infra.amqp.consumer } }),
+    engineOptions: {
+      background: runsAll ? allTasks : apiOnSharedStoreTasks,
+      ...(store === null ? {} : { store: store.ports }),
+    },
+    ...(infra.amqp === null || !runsAll ? {} : { amqp: { consumer: infra.amqp.consumer } }),
     ready: async () => {
       const redisOk = infra.redis === null || (await infra.redis.ping().catch(() => '')) === 'PONG'
       const amqpOk = infra.amqp === null || infra.amqp.connection.ready
-      return redisOk && amqpOk
+      const storeOk = store === null || (await store.ping())
+      return redisOk && amqpOk && storeOk
     },
   })
-  const seeded = config.seed ? await seedDemo(api.engine) : null
+  // In memory the demo data is made at every start; in a shared store, once per database.
+  const seeded = !config.seed
+    ? null
+    : store === null
+      ? await seedDemo(api.engine)
+      : await store.seedOnce('demo', () => seedDemo(api.engine))
+  const storeLine =
+    store === null
+      ? 'in-memory engine'
+      : `mongo store ${redactMongoUrl(store.config.url)} db ${store.config.database}`
   const lines = [
-    `innkeeper API listening on ${api.url} (${config.mode} mode, in-memory engine)`,
+    `innkeeper API listening on ${api.url} (${config.mode} mode, ${storeLine})`,
+    `  background ${runsAll ? 'timers, relay, notifications, payouts and webhooks in this process' : 'payment webhooks only: the worker runs timers, relay and notifications'}`,
     `  payments ${config.payments.provider === 'stripe' ? `stripe${config.payments.apiBaseUrl === null ? '' : ` at ${config.payments.apiBaseUrl}`} (${config.payments.secretKey.includes('_live_') ? 'live' : 'test'} mode); webhooks at ${api.url}/api/v1/webhooks/payments/stripe` : 'memory (in-process, takes no money)'}`,
     `  ports    cache=${infraConfig.cache} rate-limiter=${infraConfig.rateLimiter} idempotency=${infraConfig.idempotency} sessions=${infraConfig.sessions} events=${infraConfig.events}${usesRedis(infraConfig) ? ` redis=${infraConfig.redisUrl.replace(/\/\/[^@]*@/, '//***@')}` : ''}${infraConfig.events === 'amqp' ? ` amqp=${redactAmqpUrl(infraConfig.amqpUrl)}` : ''}`,
     `  docs     ${api.url}/docs`,
     `  openapi  ${api.url}/openapi.json`,
     `  health   ${api.url}/health/ready    metrics ${api.url}/metrics`,
   ]
+  if (config.seed && seeded === null) lines.push('  demo data: already in this database (seeded once)')
   if (seeded) {
     lines.push(`  demo data: ${seeded.listings} listings in ${seeded.cities.join(', ')}`)
     lines.push(`  demo accounts (password for all: ${seeded.accounts[0]?.password}):`)
@@ -76,6 +136,7 @@ const main = async () => {
     force.unref()
     await api.close()
     await infra.close()
+    await store?.close()
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))

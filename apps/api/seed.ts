@@ -27,7 +27,7 @@ export interface SeedReport {
 export const grantRole = (engine: InMemoryEngine, userId: UserId, role: Role): Promise<void> =>
   Effect.runPromise(
     Effect.gen(function* () {
-      const users = engine.adapters.users
+      const users = engine.deps.users
       const found = yield* users.byId(userId)
       if (Option.isNone(found)) return yield* Effect.die(new Error(`no user ${userId}`))
       const u = found.value

@@ -21,12 +21,8 @@ import {
 } from '../../adapters/http/index.js'
 import { cacheTagsFor } from '../../core/domain/events/cache-tags.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
-import {
-  createInMemoryEngine,
-  type InfrastructurePorts,
-  type InMemoryEngine,
-  type InMemoryEngineOptions,
-} from '../composition/in-memory-engine.js'
+import { createEngine, type EngineOptions } from '../composition/engine.js'
+import type { InfrastructurePorts, InMemoryEngine } from '../composition/in-memory-engine.js'
 import { confirmsForDevelopment, stripeProviders } from '../composition/payments.js'
 import { amqpEventSource } from '../worker/event-sources.js'
 import { startWorker, type Worker } from '../worker/worker.js'
@@ -39,7 +35,7 @@ export interface ApiServerOptions {
   /** Out-of-process infrastructure (Redis, RabbitMQ) for the engine built here. */
   readonly ports?: InfrastructurePorts
   /** Options of the engine built here (tests: a manual clock, a low password-hashing cost). */
-  readonly engineOptions?: InMemoryEngineOptions
+  readonly engineOptions?: EngineOptions
   readonly logger?: Logger
   /** Run the background loop (webhooks, due transitions, outbox relay) every `config.tickMs`. */
   readonly background?: boolean
@@ -127,7 +123,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       : undefined
   const engine =
     options.engine ??
-    createInMemoryEngine({
+    createEngine({
       liveClock: true,
       randomIds: true,
       paymentWebhookSecret: config.paymentWebhookSecret,

@@ -96,18 +96,31 @@ export const defaultInfrastructureConfig: InfrastructureConfig = {
   redisPrefix: 'innkeeper:',
 }
 
+/**
+ * Decodes the variables `schema` names from `env` (the others are left out); every bad value is
+ * reported as `VARIABLE: what is expected`.
+ */
+export const decodeEnv = <A>(
+  schema: Schema.Decoder<A> & { readonly fields: object },
+  env: Readonly<Record<string, string | undefined>>,
+): Result.Result<A, string[]> => {
+  const picked = Object.fromEntries(
+    Object.keys(schema.fields)
+      .filter((k) => env[k] !== undefined)
+      .map((k) => [k, env[k]]),
+  )
+  const decoded = Schema.decodeUnknownResult(schema)(picked, { errors: 'all' })
+  return Result.isFailure(decoded)
+    ? Result.fail(issuesOf(decoded.failure.issue).issues.map((i) => `${i.path}: ${i.message}`))
+    : Result.succeed(decoded.success)
+}
+
 /** Reads the infrastructure choices; every bad value is reported as `VARIABLE: what is expected`. */
 export const loadInfrastructureConfig = (
   env: Readonly<Record<string, string | undefined>>,
 ): Result.Result<InfrastructureConfig, string[]> => {
-  const picked = Object.fromEntries(
-    Object.keys(InfrastructureEnv.fields)
-      .filter((k) => env[k] !== undefined)
-      .map((k) => [k, env[k]]),
-  )
-  const decoded = Schema.decodeUnknownResult(InfrastructureEnv)(picked, { errors: 'all' })
-  if (Result.isFailure(decoded))
-    return Result.fail(issuesOf(decoded.failure.issue).issues.map((i) => `${i.path}: ${i.message}`))
+  const decoded = decodeEnv(InfrastructureEnv, env)
+  if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
   const e = decoded.success
   const d = defaultInfrastructureConfig
   return Result.succeed({
@@ -127,16 +140,19 @@ export const loadInfrastructureConfig = (
 export const usesRedis = (c: InfrastructureConfig): boolean =>
   [c.cache, c.rateLimiter, c.idempotency, c.sessions].includes('redis')
 
-/** The URL without its password, for logs and messages. */
-export const redactAmqpUrl = (url: string): string => {
+/** A URL without its password, for logs and messages. */
+export const redactUrl = (url: string, what = 'url'): string => {
   try {
     const u = new URL(url)
     if (u.password !== '') u.password = '***'
     return u.toString()
   } catch {
-    return '<invalid amqp url>'
+    return `<invalid ${what}>`
   }
 }
+
+/** The AMQP URL without its password, for logs and messages. */
+export const redactAmqpUrl = (url: string): string => redactUrl(url, 'amqp url')
 
 export interface AmqpInfrastructure {
   readonly connection: Connection

@@ -1,15 +1,28 @@
 import { Result } from 'effect'
 import { pino } from 'pino'
-import { CacheProcessedEvents } from '../../adapters/amqp/index.js'
+import {
+  CacheProcessedEvents,
+  InMemoryProcessedEvents,
+  type ProcessedEvents,
+} from '../../adapters/amqp/index.js'
+import { createEngine } from '../composition/engine.js'
 import { createInfrastructure, redactAmqpUrl } from '../composition/infrastructure.js'
+import { stripeGateway } from '../composition/payments.js'
+import { type OpenedStore, openStore, redactMongoUrl } from '../composition/store.js'
 import { loadWorkerConfig } from './config.js'
 import { amqpEventSource } from './event-sources.js'
-import { startWorker } from './worker.js'
+import { startWorker, type Worker } from './worker.js'
 
 /**
- * `npm run worker`: the standalone worker process. It consumes the events the API's outbox relay
- * publishes to RabbitMQ and runs the consumers that need no repository (cache invalidation, on the
- * Redis cache the API shares). SIGTERM/SIGINT drain the messages in flight, then exit.
+ * `npm run worker`: the standalone worker process.
+ *
+ * With in-memory repositories (the default) it consumes the events the API's outbox relay publishes
+ * to RabbitMQ and runs the consumers that need no repository (cache invalidation, on the Redis cache
+ * the API shares). With a shared store (INNKEEPER_STORE=mongo) it owns the background work of the
+ * deployment: the outbox relay, the timers (due transitions, hold expiry, review reveal), payouts,
+ * and the consumers that read repositories (notifications, payouts; over RabbitMQ, or in process
+ * with in-memory events). Several workers may run: each transition is applied once. SIGTERM/SIGINT
+ * drain the messages in flight, then exit.
  */
 const main = async () => {
   const loaded = loadWorkerConfig(process.env)
@@ -21,39 +34,90 @@ const main = async () => {
   }
   const config = loaded.success
   const log = pino({ level: config.logLevel, base: { service: 'innkeeper-worker' } })
+  const store: OpenedStore | null =
+    config.store.kind === 'mongo' ? await openStore(config.store, { appName: 'innkeeper-worker' }) : null
   const infra = await createInfrastructure(config.infrastructure, {
     connectionName: 'innkeeper-worker',
     onError: (source, err) => log.warn({ err, source }, 'connection problem; reconnecting'),
+  }).catch(async (err: unknown) => {
+    await store?.close()
+    throw err
   })
   const { amqp } = infra
   const cache = infra.ports.cache
-  if (amqp === null || cache === undefined)
-    throw new Error('the configuration promised RabbitMQ and a Redis cache')
-  const worker = startWorker({
-    consumers: {
-      source: amqpEventSource(amqp.consumer, {
-        queuePrefix: config.queuePrefix,
-        maxRetries: config.maxRetries,
-        retryDelayMs: config.retryDelayMs,
-        concurrency: config.concurrency,
-        // Shared by every replica of the worker and kept across restarts.
-        processed: (name) =>
-          new CacheProcessedEvents(cache, {
-            prefix: `${config.queuePrefix}.${name}`,
-            ttlMs: config.dedupeTtlMs,
+  // Shared by every replica of the worker and kept across restarts when the cache is Redis.
+  const processed = (name: string): ProcessedEvents =>
+    cache === undefined
+      ? new InMemoryProcessedEvents()
+      : new CacheProcessedEvents(cache, {
+          prefix: `${config.queuePrefix}.${name}`,
+          ttlMs: config.dedupeTtlMs,
+        })
+  const consumers =
+    amqp === null || config.consumers.length === 0
+      ? false
+      : {
+          source: amqpEventSource(amqp.consumer, {
+            queuePrefix: config.queuePrefix,
+            maxRetries: config.maxRetries,
+            retryDelayMs: config.retryDelayMs,
+            concurrency: config.concurrency,
+            processed,
           }),
-      }),
-      names: config.consumers,
-      cache,
-    },
-    log,
-  })
+          names: config.consumers,
+          ...(cache === undefined ? {} : { cache }),
+        }
+  let worker: Worker
+  if (store === null) {
+    if (consumers === false) throw new Error('the configuration promised RabbitMQ consumers')
+    worker = startWorker({ consumers, log })
+  } else {
+    // The engine on the shared store; with in-memory events its relay feeds notifications and the
+    // payout ledger in this process (the runner's in-process tasks).
+    const inProcess = config.infrastructure.events === 'memory'
+    const paymentGateway =
+      config.payments.provider === 'stripe' ? await stripeGateway(config.payments) : undefined
+    const engine = createEngine({
+      ...(paymentGateway === undefined ? {} : { paymentGateway }),
+      liveClock: true,
+      clockAheadMs: config.clockAheadMs,
+      store: store.ports,
+      ports: infra.ports,
+      background: {
+        webhooks: false,
+        timers: true,
+        relay: true,
+        payouts: true,
+        notifications: inProcess,
+        earnings: inProcess,
+      },
+    })
+    worker = startWorker({
+      useCases: engine.useCases,
+      runner: engine.background,
+      relay: { intervalMs: config.loops.relayMs },
+      timers: { intervalMs: config.loops.timersMs },
+      payouts: { intervalMs: config.loops.payoutsMs },
+      consumers,
+      log,
+    })
+  }
   await worker.ready
   log.info(
     {
-      amqp: redactAmqpUrl(config.infrastructure.amqpUrl),
-      exchange: amqp.exchange,
-      queues: config.consumers.map((c) => `${config.queuePrefix}.${c}`),
+      ...(amqp === null
+        ? {}
+        : {
+            amqp: redactAmqpUrl(config.infrastructure.amqpUrl),
+            exchange: amqp.exchange,
+            queues: config.consumers.map((c) => `${config.queuePrefix}.${c}`),
+          }),
+      ...(store === null
+        ? {}
+        : {
+            store: `${redactMongoUrl(store.config.url)} db ${store.config.database}`,
+            loops: ['outbox relay', 'due transitions', 'due payouts'],
+          }),
     },
     'innkeeper worker consuming',
   )
@@ -70,6 +134,7 @@ const main = async () => {
     force.unref()
     await worker.close()
     await infra.close()
+    await store?.close()
     log.info({ stats: worker.stats() }, 'stopped')
     process.exit(0)
   }

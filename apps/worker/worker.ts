@@ -1,7 +1,6 @@
-import { Effect } from 'effect'
 import type { ConsumerStats } from '../../adapters/amqp/index.js'
 import type { Cache } from '../../ports/cache.js'
-import type { UseCases } from '../composition/use-cases.js'
+import { allTasks, BackgroundRunner, type RunnerUseCases } from '../composition/background.js'
 import {
   type ConsumerName,
   cacheInvalidationConsumer,
@@ -29,8 +28,13 @@ export interface StartWorkerOptions {
    * The engine whose outbox the relay publishes, whose bookings the timers move, and whose users
    * the notifications are addressed to. Needed for the relay, the timers and notifications.
    */
-  readonly useCases?: Pick<UseCases, 'relayOutbox' | 'runDueTransitions' | 'notifyOnEvent'> &
-    Partial<Pick<UseCases, 'recordEarnings' | 'runDuePayouts'>>
+  readonly useCases?: RunnerUseCases
+  /**
+   * The background runner the loops drive (an engine's `background`); by default one is made on
+   * `useCases`. Either way the relay, timer and payout steps are the runner's: the same code
+   * `engine.tick()` runs.
+   */
+  readonly runner?: BackgroundRunner
   /** The outbox relay loop (default: off). */
   readonly relay?: false | (LoopSettings & { readonly batchSize?: number })
   /** The timer loop for due transitions (default: off). */
@@ -154,16 +158,26 @@ export const startWorker = (options: StartWorkerOptions): Worker => {
     payoutsPaid: 0,
   }
   const loops: Loop[] = []
+  let runner: BackgroundRunner | null = options.runner ?? null
+  const runnerFor = (what: string): BackgroundRunner => {
+    runner ??= new BackgroundRunner(
+      { useCases: needs(what) },
+      { ...allTasks, notifications: false, earnings: false, webhooks: false },
+    )
+    return runner
+  }
 
   if (options.relay) {
-    const uc = needs('the outbox relay')
+    const r0 = runnerFor('the outbox relay')
     const batchSize = options.relay.batchSize ?? 500
     loops.push(
       new Loop(
         'outbox relay',
         options.relay.intervalMs ?? 250,
         async () => {
-          const r = await Effect.runPromise(uc.relayOutbox.execute({ batchSize }))
+          const r = await r0.relay(batchSize)
+          // Events published in process feed the payout ledger here (over RabbitMQ its consumer does).
+          if (r0.tasks.earnings) await r0.earnings()
           counters.relayed += r.published
           counters.relayFailed += r.failed
           if (r.failed > 0) log.warn({ failed: r.failed }, 'broker did not confirm; events stay pending')
@@ -174,14 +188,14 @@ export const startWorker = (options: StartWorkerOptions): Worker => {
     )
   }
   if (options.timers) {
-    const uc = needs('the timer loop')
+    const r0 = runnerFor('the timer loop')
     const limit = options.timers.limit ?? 500
     loops.push(
       new Loop(
         'due transitions',
         options.timers.intervalMs ?? 1_000,
         async () => {
-          const r = await Effect.runPromise(uc.runDueTransitions.execute({ limit }))
+          const r = await r0.timers(limit)
           counters.transitionsApplied += r.applied
           counters.transitionsSkipped += r.skipped
           if (r.applied > 0 || r.skipped > 0)
@@ -197,15 +211,16 @@ export const startWorker = (options: StartWorkerOptions): Worker => {
   }
 
   if (options.payouts) {
-    const runDuePayouts = needs('the payout loop').runDuePayouts
-    if (runDuePayouts === undefined) throw new Error('startWorker: the payout loop needs runDuePayouts')
+    if (options.runner === undefined && needs('the payout loop').runDuePayouts === undefined)
+      throw new Error('startWorker: the payout loop needs runDuePayouts')
+    const r0 = runnerFor('the payout loop')
     const limit = options.payouts.limit ?? 500
     loops.push(
       new Loop(
         'due payouts',
         options.payouts.intervalMs ?? 60_000,
         async () => {
-          const r = await Effect.runPromise(runDuePayouts.execute({ limit }))
+          const r = await r0.payouts(limit)
           counters.payoutsCreated += r.created
           counters.payoutsPaid += r.paid
           if (r.created + r.paid + r.failed + r.unavailable > 0) log.info({ ...r }, 'due payouts')

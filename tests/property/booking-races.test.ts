@@ -203,7 +203,7 @@ const overlappingStays = () =>
           ]).toContain(x.tag)
       // Let the settlements that lost races run once more, then check every rule.
       r.engine.adapters.clock.advance(0)
-      checkInvariants(r.engine, {
+      await checkInvariants(r.engine, {
         listings: [{ id: r.listingId, units }],
         bookingIds: ids,
         from: DAY0,
@@ -256,7 +256,7 @@ describe('booking races (fast-check scheduler)', () => {
             r.engine.adapters.availability.calendar(r.listingId, addDays(DAY0, 2), addDays(DAY0, 2 + n)),
           )
           expect(nights.reduce((sum, night) => sum + night.held, 0)).toBe(kept)
-          checkInvariants(r.engine, {
+          await checkInvariants(r.engine, {
             listings: [{ id: r.listingId, units: 10 }],
             bookingIds: all.map((b) => b.id),
             from: DAY0,
@@ -416,7 +416,7 @@ describe('booking races (fast-check scheduler)', () => {
         for (const d of deliveries) await r.engine.run(r.engine.useCases.applyPaymentEvent.execute(d))
         r.engine.adapters.clock.advance(30 * DAY)
         await r.engine.tick()
-        checkInvariants(r.engine, {
+        await checkInvariants(r.engine, {
           listings: [{ id: r.listingId, units: 1 }],
           bookingIds: [b.id],
           from: DAY0,

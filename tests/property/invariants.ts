@@ -12,6 +12,13 @@ import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
  * broken rule.
  */
 export const sync = <A>(e: Effect.Effect<A>): A => Effect.runSync(e)
+const read = <A>(e: Effect.Effect<A>): Promise<A> => Effect.runPromise(e)
+
+/**
+ * Where the stored state is read: the bare in-memory adapters (not the ones the use cases see, which
+ * the race tests wrap in a scheduler), or the shared store's ports when the engine has one.
+ */
+const storeOf = (engine: InMemoryEngine) => (engine.store === 'memory' ? engine.adapters : engine.deps)
 
 const fail = (msg: string): never => {
   throw new Error(`invariant broken: ${msg}`)
@@ -28,17 +35,19 @@ export interface Tracked {
 const BOOKED = new Set(['confirmed', 'in_progress', 'completed'])
 const HELD = new Set(['pending_payment', 'awaiting_host'])
 
-export const checkInvariants = (engine: InMemoryEngine, t: Tracked): void => {
-  const { adapters } = engine
-  const now = adapters.clock.now()
-  const bookings: Booking[] = t.bookingIds.map((id) =>
-    Option.getOrElse(sync(adapters.bookings.byId(id)), () => fail(`booking ${id} vanished`)),
-  )
+export const checkInvariants = async (engine: InMemoryEngine, t: Tracked): Promise<void> => {
+  const adapters = storeOf(engine)
+  const now = engine.adapters.clock.now()
+  const bookings: Booking[] = []
+  for (const id of t.bookingIds)
+    bookings.push(
+      Option.getOrElse(await read(adapters.bookings.byId(id)), () => fail(`booking ${id} vanished`)),
+    )
 
   // Inventory: never more held + booked than units; booked nights agree with booking states.
   const to = addDays(t.from, t.days)
   for (const l of t.listings) {
-    const nights = sync(adapters.availability.calendar(l.id, t.from, to))
+    const nights = await read(adapters.availability.calendar(l.id, t.from, to))
     const mine = bookings.filter((b) => b.listingId === l.id)
     for (const n of nights) {
       if (n.held + n.booked > l.units)
@@ -65,7 +74,7 @@ export const checkInvariants = (engine: InMemoryEngine, t: Tracked): void => {
     if (state !== b.state) fail(`${b.id}: history ends in ${state} but state is ${b.state}`)
 
     // Money: refunds never exceed payments; settled bookings keep exactly what they should.
-    const pays = sync(adapters.payments.byBooking(b.id))
+    const pays = await read(adapters.payments.byBooking(b.id))
     for (const p of pays) {
       if (p.refundedAmount > p.capturedAmount)
         fail(`${p.id}: refunded ${p.refundedAmount} > captured ${p.capturedAmount}`)
@@ -85,12 +94,12 @@ export const checkInvariants = (engine: InMemoryEngine, t: Tracked): void => {
 
     // Released nights: a closed booking holds nothing.
     if (['cancelled', 'declined', 'expired'].includes(b.state)) {
-      if (Option.isSome(sync(adapters.availability.allocation(b.listingId, b.id))))
+      if (Option.isSome(await read(adapters.availability.allocation(b.listingId, b.id))))
         fail(`${b.id} is ${b.state} but still has an allocation`)
     }
 
     // Reviews: visible only when both sides reviewed or the window has closed.
-    const reviews = sync(adapters.reviews.byBooking(b.id))
+    const reviews = await read(adapters.reviews.byBooking(b.id))
     for (const r of reviews) {
       if (b.state !== 'completed') fail(`${r.id} reviews a ${b.state} booking`)
       if (r.revealedAt !== null) {
@@ -106,10 +115,10 @@ export const checkInvariants = (engine: InMemoryEngine, t: Tracked): void => {
 }
 
 /** No booking is past a payment or host deadline once due transitions have run. */
-export const checkNoOverdue = (engine: InMemoryEngine, ids: readonly BookingId[]): void => {
+export const checkNoOverdue = async (engine: InMemoryEngine, ids: readonly BookingId[]): Promise<void> => {
   const now = engine.adapters.clock.now()
   for (const id of ids) {
-    const b = Option.getOrThrow(sync(engine.adapters.bookings.byId(id)))
+    const b = Option.getOrThrow(await read(storeOf(engine).bookings.byId(id)))
     if (b.dueAt !== null && b.dueAt <= now)
       fail(`${b.id} (${b.state}) is overdue: due ${b.dueAt} ≤ now ${now}`)
   }
