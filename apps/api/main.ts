@@ -15,6 +15,7 @@ import {
   StoreEnv,
 } from '../composition/store.js'
 import { apiEnvNames, loadApiConfig, unknownInnkeeperVariables } from './config.js'
+import { type DegradationSink, degradationSink } from './degradation.js'
 import { seedDemo } from './seed.js'
 import { startApiServer } from './server.js'
 
@@ -69,12 +70,18 @@ const main = async () => {
   // MongoDB, Redis and RabbitMQ only when INNKEEPER_* asks for them; the default needs no server.
   const store: OpenedStore | null =
     storeConfig.kind === 'mongo' ? await openStore(storeConfig, { appName: 'innkeeper-api' }) : null
-  const infra = await createInfrastructure(infraConfig, { connectionName: 'innkeeper-api' }).catch(
-    async (err: unknown) => {
-      await store?.close()
-      throw err
-    },
-  )
+  // Outages are logged at warn once each and counted on /metrics; the logger and the metrics exist
+  // once the server does, so the reports find them through this late-bound sink.
+  let degraded: DegradationSink = { report: (line) => process.stderr.write(`${JSON.stringify(line)}\n`) }
+  const infra = await createInfrastructure(infraConfig, {
+    connectionName: 'innkeeper-api',
+    degrade: true,
+    onOutage: (r) => degraded.report({ kind: 'redis', ...r }),
+    onBrokerStatus: (s) => degraded.report({ kind: 'broker', port: 'events', ...s }),
+  }).catch(async (err: unknown) => {
+    await store?.close()
+    throw err
+  })
   // On a shared store the worker runs the timers, the relay and notifications (INNKEEPER_API_BACKGROUND),
   // unless payments are in this process's memory: then no other process could void or refund them.
   const runsAll =
@@ -95,6 +102,9 @@ const main = async () => {
       return redisOk && amqpOk && storeOk
     },
   })
+  degraded = degradationSink(api.logger, api.metrics.registry, () =>
+    api.engine.run(api.engine.deps.outbox.backlog()),
+  )
   // In memory the demo data is made at every start; in a shared store, once per database.
   const seeded = !config.seed
     ? null

@@ -4,12 +4,18 @@ import type { Connection } from 'rabbitmq-client'
 import {
   AmqpConsumer,
   AmqpEventPublisher,
+  type ConnectionStatus,
   createAmqpConnection,
   DEFAULT_EXCHANGE,
+  type Outcome,
 } from '../../adapters/amqp/index.js'
+import { InMemoryRateLimiter } from '../../adapters/memory/index.js'
 import { SystemClock } from '../../adapters/node/index.js'
 import {
+  CacheWithFallback,
   createRedisClient,
+  type OutageReport,
+  RateLimiterWithFallback,
   RedisCache,
   RedisIdempotencyStore,
   RedisRateLimiter,
@@ -181,6 +187,18 @@ export interface InfrastructureOptions {
   readonly onError?: (source: 'amqp' | 'redis', error: unknown) => void
   /** Shown in the brokers' connection lists (default `innkeeper`). */
   readonly connectionName?: string
+  /**
+   * The API's degraded modes with Redis unreachable: the response cache falls back to the source
+   * and the rate limiter to a per-process limiter, each outage reported once through `onOutage`.
+   * Off for the worker, whose de-duplication must not silently forget while Redis is away.
+   */
+  readonly degrade?: boolean
+  /** A port's Redis went away or came back (once per outage): log at warn, count it. */
+  readonly onOutage?: (report: OutageReport) => void
+  /** The broker connection was lost or is back (once per outage). */
+  readonly onBrokerStatus?: (status: ConnectionStatus) => void
+  /** What the consumers did with each message (handled, duplicate, retry, dead-lettered). */
+  readonly onOutcome?: (queue: string, outcome: Outcome) => void
 }
 
 /**
@@ -203,8 +221,18 @@ export const createInfrastructure = async (
       redis = await createRedisClient(config.redisUrl, { connectionName: name })
       redis.on('error', (err: unknown) => options.onError?.('redis', err))
       const o = { prefix: config.redisPrefix, clock }
-      if (config.cache === 'redis') ports.cache = new RedisCache(redis, o)
-      if (config.rateLimiter === 'redis') ports.rateLimiter = new RedisRateLimiter(redis, o)
+      const degrade = { ...(options.onOutage === undefined ? {} : { onOutage: options.onOutage }) }
+      if (config.cache === 'redis') {
+        const cache = new RedisCache(redis, o)
+        ports.cache = options.degrade === true ? new CacheWithFallback(cache, degrade) : cache
+      }
+      if (config.rateLimiter === 'redis') {
+        const limiter = new RedisRateLimiter(redis, o)
+        ports.rateLimiter =
+          options.degrade === true
+            ? new RateLimiterWithFallback(limiter, new InMemoryRateLimiter(clock), degrade)
+            : limiter
+      }
       if (config.idempotency === 'redis') ports.idempotency = new RedisIdempotencyStore(redis, o)
       if (config.sessions === 'redis') ports.sessions = new RedisSessionStore(redis, o)
     }
@@ -213,6 +241,7 @@ export const createInfrastructure = async (
         url: config.amqpUrl,
         connectionName: name,
         onError: (err) => options.onError?.('amqp', err),
+        ...(options.onBrokerStatus === undefined ? {} : { onStatus: options.onBrokerStatus }),
       })
       try {
         await connection.onConnect(options.connectTimeoutMs ?? 10_000)
@@ -224,6 +253,7 @@ export const createInfrastructure = async (
       }
       const publisher = new AmqpEventPublisher(connection, { exchange: config.exchange })
       const consumer = new AmqpConsumer(connection, {
+        ...(options.onOutcome === undefined ? {} : { onOutcome: options.onOutcome }),
         exchange: config.exchange,
         onError: (_queue, err) => options.onError?.('amqp', err),
       })

@@ -38,7 +38,21 @@ const main = async () => {
     config.store.kind === 'mongo' ? await openStore(config.store, { appName: 'innkeeper-worker' }) : null
   const infra = await createInfrastructure(config.infrastructure, {
     connectionName: 'innkeeper-worker',
-    onError: (source, err) => log.warn({ err, source }, 'connection problem; reconnecting'),
+    onError: (source, err) => log.debug({ err, source }, 'connection problem; reconnecting'),
+    // Once per outage, not per reconnection attempt (issue 16: outages are visible).
+    onBrokerStatus: (s) =>
+      s.state === 'down'
+        ? log.warn({ reason: s.reason }, 'broker connection lost; events wait in the outbox')
+        : log.warn({ downForMs: s.downForMs }, `broker connection back after ${s.downForMs} ms`),
+    onOutcome: (queue, o) => {
+      if (o.kind === 'dead-lettered')
+        log.warn({ queue, eventId: o.id, reason: o.reason }, 'event dead-lettered')
+      else if (o.kind === 'retry')
+        log.info(
+          { queue, eventId: o.id, attempt: o.attempt, error: o.error },
+          'event handling failed; retrying',
+        )
+    },
   }).catch(async (err: unknown) => {
     await store?.close()
     throw err

@@ -1,0 +1,66 @@
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { Counter, Gauge } from 'prom-client'
+import { MessagingMetrics } from '../../adapters/amqp/messaging-metrics.js'
+import type { OutboxBacklog } from '../../ports/events.js'
+
+/** One outage report: a Redis-backed port or the broker connection went down or came back. */
+export interface DegradationReport {
+  readonly kind: 'redis' | 'broker'
+  readonly port: string
+  readonly state: 'down' | 'up'
+  readonly reason?: string
+  readonly downForMs?: number
+}
+
+export interface DegradationSink {
+  report(r: DegradationReport): void
+}
+
+/**
+ * Where the API's outage reports go (issue 16: outages are visible): one `warn` line when a port's
+ * backing service goes away and one when it is back, `innkeeper_dependency_up{port}` (1/0) and
+ * `innkeeper_dependency_outages_total{port}` on /metrics, beside the event-flow metrics (outbox
+ * backlog, oldest unpublished event's age, broker connection).
+ */
+export const degradationSink = (
+  logger: Logger,
+  registry: Registry,
+  backlog: () => Promise<OutboxBacklog>,
+): DegradationSink => {
+  const messaging = new MessagingMetrics(registry, { backlog })
+  const up = new Gauge({
+    name: 'innkeeper_dependency_up',
+    help: '1 while the service behind a port answers, 0 during an outage (the port runs degraded)',
+    labelNames: ['port'],
+    registers: [registry],
+  })
+  const outages = new Counter({
+    name: 'innkeeper_dependency_outages_total',
+    help: 'Outages of the service behind a port (Redis for cache and rate limits, the broker for events)',
+    labelNames: ['port'],
+    registers: [registry],
+  })
+  return {
+    report: (r) => {
+      up.set({ port: r.port }, r.state === 'down' ? 0 : 1)
+      if (r.state === 'down') {
+        outages.inc({ port: r.port })
+        logger.warn(
+          { port: r.port, service: r.kind, reason: r.reason },
+          `${r.kind === 'broker' ? 'broker connection lost' : `Redis unreachable: ${r.port} runs degraded`}`,
+        )
+      } else
+        logger.warn(
+          { port: r.port, service: r.kind, downForMs: r.downForMs },
+          `${r.kind === 'broker' ? 'broker connection' : `Redis for ${r.port}`} back after ${r.downForMs ?? 0} ms`,
+        )
+      if (r.kind === 'broker')
+        messaging.observeConnection(
+          r.state === 'down'
+            ? { state: 'down', reason: r.reason ?? '' }
+            : { state: 'up', downForMs: r.downForMs ?? 0 },
+        )
+    },
+  }
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { OutageReport } from '../../adapters/redis/index.js'
+import { loadApiConfig } from '../../apps/api/config.js'
+import { type ApiServer, startApiServer } from '../../apps/api/server.js'
+import {
+  createInfrastructure,
+  defaultInfrastructureConfig,
+  type Infrastructure,
+} from '../../apps/composition/infrastructure.js'
+import { listingBody, PASSWORD } from '../e2e/support/api.js'
+import { PrivateRedis } from '../support/private-redis.js'
+
+/**
+ * The API with its response cache and rate limiter on a Redis of this test's own, killed (kill -9)
+ * while clients read (issue 16, item 1: "a Redis outage takes the whole API down with 500s"). With
+ * the degraded modes the API's composition installs, public listing pages, searches and the
+ * signed-in guest's own bookings keep answering 200 from the source, rate limits keep applying per
+ * process, and the outage is reported once per port.
+ */
+let redis: PrivateRedis
+let infra: Infrastructure
+let api: ApiServer
+const reports: OutageReport[] = []
+
+const request = async (path: string, o: { token?: string; body?: unknown; method?: string } = {}) => {
+  const headers: Record<string, string> = {}
+  if (o.token) headers.authorization = `Bearer ${o.token}`
+  if (o.body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(`${api.url}${path}`, {
+    method: o.method ?? (o.body === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+  })
+  const text = await res.text()
+  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) }
+}
+
+beforeAll(async () => {
+  redis = await PrivateRedis.start(false)
+  infra = await createInfrastructure(
+    {
+      ...defaultInfrastructureConfig,
+      redisUrl: redis.url,
+      redisPrefix: 'outage:',
+      cache: 'redis',
+      rateLimiter: 'redis',
+    },
+    { degrade: true, onOutage: (r) => reports.push(r) },
+  )
+  const loaded = loadApiConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    INNKEEPER_JWT_SECRET: 'api-outage-secret-api-outage-secret-0123',
+    INNKEEPER_SEED: 'false',
+  })
+  if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
+  api = await startApiServer({
+    config: loaded.success,
+    ports: infra.ports,
+    engineOptions: { passwordHashCost: 2 ** 10 },
+    background: false,
+    loginLimits: false,
+  })
+}, 60_000)
+
+afterAll(async () => {
+  await api?.close()
+  await infra?.close()
+  await redis?.dispose()
+})
+
+describe('Redis killed under the API', () => {
+  it('listing pages, searches and a guest’s bookings keep answering 200; the outage is reported once per port', async () => {
+    const account = async (key: string, roles: string[]) => {
+      const email = `${key}@outage.example`
+      const reg = await request('/api/v1/auth/register', {
+        body: { email, password: PASSWORD, name: key, roles },
+      })
+      expect(reg.status).toBe(201)
+      const login = await request('/api/v1/auth/login', { body: { email, password: PASSWORD } })
+      expect(login.status).toBe(200)
+      return login.json.access_token as string
+    }
+    const host = await account('host', ['guest', 'host'])
+    const guest = await account('guest', ['guest'])
+    const created = await request('/api/v1/listings', { token: host, body: listingBody() })
+    expect(created.status).toBe(201)
+    const id = created.json.id as string
+    expect((await request(`/api/v1/listings/${id}/activate`, { token: host, method: 'POST' })).status).toBe(
+      200,
+    )
+    const city = created.json.address?.city ?? created.json.city
+    const reads = [
+      `/api/v1/listings/${id}`,
+      `/api/v1/listings?city=${encodeURIComponent(String(city))}`,
+      `/api/v1/listings/${id}/reviews`,
+    ]
+    for (const path of reads) expect((await request(path)).status).toBe(200)
+
+    await redis.kill()
+    const statuses: number[] = []
+    for (let round = 0; round < 10; round++)
+      for (const path of reads) statuses.push((await request(path)).status)
+    statuses.push((await request('/api/v1/bookings', { token: guest })).status)
+    expect(statuses.filter((s) => s !== 200)).toEqual([])
+    expect(reports.map((r) => `${r.port}:${r.state}`).sort()).toEqual(['cache:down', 'rate-limiter:down'])
+  }, 60_000)
+})
