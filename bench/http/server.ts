@@ -237,7 +237,6 @@ const apiRouteTable = async (): Promise<TwinRoute[]> => {
     cache: {} as never,
     rateLimiter: {} as never,
     loginLimits: false,
-    mode: 'production',
     paymentProviders: ['memory'],
   })
   return routes.map((r) => ({ method: r.spec.method, path: r.spec.path }))

@@ -58,8 +58,8 @@ export const quickTwinCostOptions: TwinCostOptions = {
 
 export const tinyTwinCostOptions: TwinCostOptions = {
   ...fullTwinCostOptions,
-  requests: 200,
-  warmup: 50,
+  requests: 1_500,
+  warmup: 100,
   rounds: 1,
   connections: 4,
   listings: 8,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import Router from '@koa/router'
 import Koa from 'koa'
-import { type Logger, pino } from 'pino'
+import type { Logger } from 'pino'
 import { Counter, Histogram, Registry } from 'prom-client'
 import { SECURITY_HEADERS } from '../../adapters/http/app.js'
 import { securityHeaders } from '../../adapters/http/security-headers.js'
