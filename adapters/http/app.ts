@@ -16,7 +16,7 @@ import type { HttpMetrics } from './metrics.js'
 import { type OpenApiInfo, openApiDocument } from './openapi.js'
 import { defaultRateLimits, ipRateLimit, type RateLimitSettings, userRateLimit } from './rate-limits.js'
 import { writeResponse } from './rendering.js'
-import { methodProblems, requestLog } from './request-log.js'
+import { requestLog } from './request-log.js'
 import type { Route } from './route.js'
 import { securityHeaders } from './security-headers.js'
 
@@ -73,7 +73,7 @@ export interface HttpApp {
 
 /**
  * The Koa application, each concern a middleware of its own file, in this order: request id, access
- * log, metrics and problem+json for anything thrown (request-log.ts) → security headers and CORS →
+ * log, metrics and problem+json for anything thrown or unanswered (request-log.ts) → security headers and CORS →
  * operations endpoints and docs (docs.ts) → per-IP rate limit (rate-limits.ts) → JSON body
  * (json-body.ts) → the API router, where each route runs: write the response (rendering.ts) ←
  * authentication (authentication.ts) → per-user rate limit → decoding (decoding.ts) → idempotency
@@ -97,7 +97,7 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
     return layer === undefined ? 'unmatched' : String(layer.path).replace(/:([A-Za-z_]+)/g, '{$1}')
   }
 
-  koa.use(requestLog(logger, metrics, templateOf))
+  koa.use(requestLog(logger, metrics, templateOf, `${API_PREFIX}/`))
   koa.use(securityHeaders(SECURITY_HEADERS))
   const origins = options.corsOrigins ?? []
   if (origins.length > 0)
@@ -149,21 +149,13 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
   // The API routes: each a chain of the steps above, built once.
   for (const { spec } of options.routes) {
     const template = `${API_PREFIX}${spec.path}`
-    const steps: Koa.Middleware[] = [
-      (ctx, next) => {
-        ctx.state.routeTemplate = template
-        return next()
-      },
-      writeResponse,
-      authentication(tokens, spec.auth),
-    ]
+    const steps: Koa.Middleware[] = [writeResponse(template), authentication(tokens, spec.auth)]
     if (limits !== false) steps.push(userRateLimit(rateLimiter, limits))
     steps.push(decoding(spec))
     if (spec.idempotent) steps.push(idempotency(options.idempotency, idempotencyTtl, spec.operationId))
     steps.push(handler(spec, logger, options.cacheCoherence))
     api[spec.method](spec.path.replace(/\{([A-Za-z_]+)\}/g, ':$1'), ...(steps as RouterMiddleware[]))
   }
-  koa.use(methodProblems(`${API_PREFIX}/`))
   koa.use(api.routes())
   koa.use(api.allowedMethods({ throw: false }))
 

@@ -17,18 +17,21 @@ export const authentication = (tokens: AccessTokens, mode: AuthMode): Koa.Middle
       ctx.state.userId = null
       return next()
     }
-  return async (ctx, next) => {
-    const header = ctx.get('authorization')
-    let caller: Caller = anonymousCaller
-    if (!(mode === 'optional' && header === '')) {
-      const claims = await Effect.runPromise(
-        Effect.flatMap(bearerToken(header), (t) => tokens.verify(t)).pipe(Effect.result),
-      )
-      if (claims._tag === 'Failure') throw claims.failure
-      caller = userCaller(claims.success.userId as UserId, claims.success.roles)
-    }
+  const verified: Koa.Middleware = async (ctx, next) => {
+    const claims = await Effect.runPromise(
+      Effect.flatMap(bearerToken(ctx.get('authorization')), (t) => tokens.verify(t)).pipe(Effect.result),
+    )
+    if (claims._tag === 'Failure') throw claims.failure
+    const caller: Caller = userCaller(claims.success.userId as UserId, claims.success.roles)
     ctx.state.caller = caller
-    ctx.state.userId = caller.kind === 'user' ? caller.userId : null
+    ctx.state.userId = claims.success.userId
+    return next()
+  }
+  if (mode === 'user') return verified
+  return (ctx, next) => {
+    if (ctx.get('authorization') !== '') return verified(ctx, next)
+    ctx.state.caller = anonymousCaller
+    ctx.state.userId = null
     return next()
   }
 }

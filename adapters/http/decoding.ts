@@ -63,11 +63,28 @@ const normalizeQuery = (
 
 const failed = (failure: unknown): Problem => problemOfCoreError(failure) ?? validationProblem([])
 
+/** Decoded path parameters remembered per route, at most (the map starts over when full). */
+const PARAMS_KEPT = 10_000
+
+const STRICT = { onExcessProperty: 'error', errors: 'all' } as const
+
+/**
+ * A decoder of one schema, built once: valid input pays only the schema's parser; invalid input is
+ * decoded again by the core's `decodeInputResult`, which turns the issues into ValidationFailed.
+ */
+const decoderOf = (schema: Schema.Codec<unknown, unknown, never, never>) => {
+  const decode = Schema.decodeUnknownResult(schema)
+  return (input: unknown): Result.Result<unknown, unknown> => {
+    const r = decode(input, STRICT)
+    return Result.isSuccess(r) ? r : decodeInputResult(schema, input)
+  }
+}
+
 /** The decoding step of one route (its decoders built once, at start). */
 export const decoding = (spec: RouteSpec<unknown, unknown>): Koa.Middleware => {
-  const p = spec.params
+  const p = spec.params === undefined ? undefined : decoderOf(spec.params)
   const q = spec.query
-  const queryCodec = q === undefined ? undefined : Schema.toCodecStringTree(q)
+  const queryCodec = q === undefined ? undefined : decoderOf(Schema.toCodecStringTree(q))
   const arrayQueryKeys = arrayKeysOf(q)
   const paramNames = new Map<string, string>()
   const paramName = (k: string): string => {
@@ -78,23 +95,34 @@ export const decoding = (spec: RouteSpec<unknown, unknown>): Koa.Middleware => {
     return n
   }
 
+  // Path parameters decoded before, by their raw text: decoding is pure, and a route's hot ids repeat.
+  const knownParams = new Map<string, unknown>()
+
   const decode = (ctx: Koa.Context): DecodedInput | Problem => {
     const issues: Issue[] = []
     let params: unknown = {}
     if (p !== undefined) {
-      const raw: Record<string, unknown> = {}
       const given = ctx.params as Record<string, string> | undefined
-      for (const k in given) raw[paramName(k)] = given[k]
-      const r = decodeInputResult(p, raw)
-      if (Result.isFailure(r)) return failed(r.failure)
-      params = r.success
+      let memo = ''
+      for (const k in given) memo += `${k}\u0000${given[k]}\u0000`
+      const known = knownParams.get(memo)
+      if (known !== undefined) params = known
+      else {
+        const raw: Record<string, unknown> = {}
+        for (const k in given) raw[paramName(k)] = given[k]
+        const r = p(raw)
+        if (Result.isFailure(r)) return failed(r.failure)
+        params = Object.freeze(r.success)
+        if (knownParams.size >= PARAMS_KEPT) knownParams.clear()
+        knownParams.set(memo, params)
+      }
     }
     let query: unknown = {}
     if (queryCodec !== undefined) {
       const n = normalizeQuery(ctx.query as Record<string, string | string[] | undefined>, arrayQueryKeys)
       issues.push(...n.issues)
       if (issues.length === 0) {
-        const r = decodeInputResult(queryCodec, n.value)
+        const r = queryCodec(n.value)
         if (Result.isFailure(r)) return failed(r.failure)
         query = r.success
       }

@@ -1,10 +1,10 @@
-import { Effect } from 'effect'
+import { Effect, type Exit, type Fiber } from 'effect'
 import type Koa from 'koa'
 import type { Logger } from 'pino'
 import type { Caller } from '../../core/application/support/caller.js'
 import type { DecodedInput } from './decoding.js'
 import { type RenderSpec, renderExit } from './rendering.js'
-import type { RequestContext, RouteSpec } from './route.js'
+import type { Reply, RequestContext, RouteSpec } from './route.js'
 import { wireEncoder } from './wire-encoder.js'
 
 /** Something that can say when the cache no longer holds pages a request made stale. */
@@ -36,7 +36,17 @@ export const handler = (
     successStatus: spec.success.status,
     encode: spec.success.schema === undefined ? undefined : wireEncoder(spec.success.schema),
   }
-  return async (ctx) => {
+  const settle = async (
+    ctx: Koa.Context,
+    fiber: Fiber.Fiber<Reply, unknown>,
+    exit: Exit.Exit<Reply, unknown> | undefined,
+  ): Promise<void> => {
+    const done =
+      exit ?? (await new Promise<Exit.Exit<Reply, unknown>>((resolve) => fiber.addObserver(resolve)))
+    if (coherence?.pending) await coherence.settled()
+    ctx.state.response = renderExit(ctx, render, done, logger)
+  }
+  return (ctx) => {
     const input = ctx.state.input as DecodedInput
     const request: RequestContext<unknown, unknown> = {
       caller: ctx.state.caller as Caller,
@@ -49,8 +59,12 @@ export const handler = (
       requestId: ctx.state.requestId as string,
       ip: ctx.ip,
     }
-    const exit = await Effect.runPromiseExit(spec.handle(request))
-    if (coherence?.pending) await coherence.settled()
+    // The fiber runs at once: a handler that finished without waiting (a cache hit) is rendered
+    // without a promise hop; one still running is awaited.
+    const fiber = Effect.runFork(spec.handle(request))
+    const exit = fiber.pollUnsafe()
+    if (exit === undefined || coherence?.pending) return settle(ctx, fiber, exit)
     ctx.state.response = renderExit(ctx, render, exit, logger)
+    return Promise.resolve()
   }
 }

@@ -23,10 +23,7 @@ export const jsonBody = (limit = '100kb'): Koa.Middleware => {
       throw err
     },
   })
-  return async (ctx, next) => {
-    if (!WITH_BODY.has(ctx.method)) return next()
-    const hasBody = ctx.request.length > 0 || ctx.get('transfer-encoding') !== ''
-    if (!hasBody) return next()
+  const parsed: Koa.Middleware = async (ctx, next) => {
     if (!isJsonType(ctx.get('content-type')))
       throw new HttpProblem(
         415,
@@ -51,4 +48,8 @@ export const jsonBody = (limit = '100kb'): Koa.Middleware => {
     }
     return next()
   }
+  return (ctx, next) =>
+    WITH_BODY.has(ctx.method) && (ctx.request.length > 0 || ctx.get('transfer-encoding') !== '')
+      ? parsed(ctx, next)
+      : next()
 }

@@ -61,18 +61,25 @@ export interface RenderSpec {
   readonly encode: ((v: unknown) => string) | undefined
 }
 
+const JSON_ONLY: Readonly<Record<string, string>> = { 'content-type': JSON_TYPE }
+/** Headers with the JSON content type, made once per headers object (cached replies share theirs). */
+const typedHeaders = new WeakMap<object, Readonly<Record<string, string>>>()
+const withJsonType = (
+  headers: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>> => {
+  if (headers === undefined) return JSON_ONLY
+  const known = typedHeaders.get(headers)
+  if (known !== undefined) return known
+  const typed = { ...headers, 'content-type': JSON_TYPE }
+  typedHeaders.set(headers, typed)
+  return typed
+}
+
 /** A handler's success, encoded through the route's response schema. */
 export const renderReply = (ctx: Koa.Context, spec: RenderSpec, reply: Reply, logger: Logger): Rendered => {
   const status = reply.status ?? spec.successStatus
   if (reply.rendered !== undefined)
-    return {
-      status,
-      body: reply.rendered,
-      headers:
-        reply.headers === undefined
-          ? { 'content-type': JSON_TYPE }
-          : { ...reply.headers, 'content-type': JSON_TYPE },
-    }
+    return { status, body: reply.rendered, headers: withJsonType(reply.headers) }
   const headers: Record<string, string> = { ...reply.headers }
   if (spec.encode === undefined || reply.value === undefined) return { status, body: undefined, headers }
   let body: string
@@ -135,9 +142,15 @@ export const write = (ctx: Koa.Context, r: Rendered): void => {
   }
 }
 
-/** The route's outermost step: writes what the steps inside left in `ctx.state.response`. */
-export const writeResponse: Koa.Middleware = async (ctx, next) => {
-  await next()
-  const r = ctx.state.response as Rendered | undefined
-  if (r !== undefined) write(ctx, r)
-}
+/**
+ * The route's outermost step: names the route (`template`, for logs and metrics), and writes what
+ * the steps inside left in `ctx.state.response`.
+ */
+export const writeResponse =
+  (template: string): Koa.Middleware =>
+  async (ctx, next) => {
+    ctx.state.routeTemplate = template
+    await next()
+    const r = ctx.state.response as Rendered | undefined
+    if (r !== undefined) write(ctx, r)
+  }

@@ -11,13 +11,14 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
  * The first step of every request: its id (the client's `X-Request-Id` when well-formed, else a new
  * one, echoed back), one access-log line and the request metrics once it is answered, and the last
  * line of defence: a thrown HttpProblem becomes its problem+json, anything else a logged 500,
- * and an unanswered request a 404 problem. `templateOf` names the route of a request that ended
+ * an unanswered request a 404 problem, and the API router's 405 and 501 problems too. `templateOf` names the route of a request that ended
  * before its handler (for metric labels: never the raw path, whose values are unbounded).
  */
 export const requestLog = (
   logger: Logger,
   metrics: HttpMetrics,
   templateOf: (path: string, method: string) => string,
+  apiPrefix: string,
 ): Koa.Middleware => {
   return async (ctx, next) => {
     const started = process.hrtime.bigint()
@@ -27,11 +28,33 @@ export const requestLog = (
     ctx.set('X-Request-Id', requestId)
     try {
       await next()
-      if (ctx.status === 404 && ctx.body === undefined)
+      const status = ctx.status
+      if (status === 404 && ctx.body === undefined)
         sendProblem(
           ctx,
           problemOfHttp(
             new HttpProblem(404, 'not_found', 'Not found', `No route for ${ctx.method} ${ctx.path}`),
+          ),
+        )
+      // The 405 (or 501) the API router's allowedMethods answered, as problems.
+      else if (status === 405 && ctx.path.startsWith(apiPrefix))
+        sendProblem(
+          ctx,
+          problemOfHttp(
+            new HttpProblem(
+              405,
+              'method_not_allowed',
+              'Method not allowed',
+              `${ctx.method} is not allowed here`,
+            ),
+          ),
+          { Allow: String(ctx.response.get('Allow')) },
+        )
+      else if (status === 501 && ctx.path.startsWith(apiPrefix))
+        sendProblem(
+          ctx,
+          problemOfHttp(
+            new HttpProblem(501, 'not_implemented', 'Not implemented', `${ctx.method} is not supported`),
           ),
         )
     } catch (err) {
@@ -57,33 +80,3 @@ export const requestLog = (
     )
   }
 }
-
-/**
- * Registered before the API router so that it sees on the way out the 405 (or 501) the router's
- * allowedMethods set, and answers them as problems.
- */
-export const methodProblems =
-  (prefix: string): Koa.Middleware =>
-  async (ctx, next) => {
-    await next()
-    if (ctx.status === 405 && ctx.path.startsWith(prefix))
-      sendProblem(
-        ctx,
-        problemOfHttp(
-          new HttpProblem(
-            405,
-            'method_not_allowed',
-            'Method not allowed',
-            `${ctx.method} is not allowed here`,
-          ),
-        ),
-        { Allow: String(ctx.response.get('Allow')) },
-      )
-    else if (ctx.status === 501 && ctx.path.startsWith(prefix))
-      sendProblem(
-        ctx,
-        problemOfHttp(
-          new HttpProblem(501, 'not_implemented', 'Not implemented', `${ctx.method} is not supported`),
-        ),
-      )
-  }
