@@ -130,7 +130,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   const invalidation = new CacheInvalidation(cache, (err, tags) =>
     logger.error({ err, tags }, 'cache invalidation failed'),
   )
-  engine.adapters.outbox.onAppend(invalidation.handle)
+  const stopInvalidation = engine.adapters.outbox.onAppend(invalidation.handle)
 
   const docsDir = swaggerDir()
   const routes = apiRoutes({
@@ -237,6 +237,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     close: async () => {
       if (timer) clearInterval(timer)
       closing = true
+      stopInvalidation()
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close')
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
