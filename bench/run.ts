@@ -19,6 +19,7 @@ export const suites: readonly BenchSuite[] = [
   { name: 'redis-adapters', run: async (o) => (await import('./redis-adapters.js')).run(o) },
   { name: 'amqp-events', run: async (o) => (await import('./amqp-events.js')).run(o) },
   { name: 'package', run: async (o) => (await import('./package.js')).run(o) },
+  { name: 'soak', run: async (o) => (await import('./soak.js')).run(o) },
 ]
 
 export const resultsPath = fileURLToPath(new URL('./results/latest.json', import.meta.url))

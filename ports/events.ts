@@ -1,5 +1,6 @@
 import { Data, type Effect } from 'effect'
 import type { DomainEvent, OutboxEntry } from '../core/domain/events/events.js'
+import type { Instant } from '../core/domain/shared/time.js'
 import { token } from './tokens.js'
 
 /** The broker did not confirm: the relay keeps the events pending and tries again. */
@@ -24,5 +25,14 @@ export interface OutboxSource {
   markSent(eventIds: readonly string[]): Effect.Effect<void>
   /** Counts a failed attempt; the entries stay pending. */
   markFailed(eventIds: readonly string[]): Effect.Effect<void>
+  /** How far publishing is behind: what operators watch during a broker outage. */
+  backlog(): Effect.Effect<OutboxBacklog>
+}
+
+export interface OutboxBacklog {
+  /** Events not yet marked sent. */
+  readonly pending: number
+  /** The time of the oldest of them (first in outbox order), or null when none is pending. */
+  readonly oldestAt: Instant | null
 }
 export const OutboxSource = token<OutboxSource>('OutboxSource')

@@ -1,8 +1,8 @@
 import type { Effect, Option } from 'effect'
 import type { DomainEvent } from '../core/domain/events/events.js'
-import type { PayoutProviderUnavailable, PayoutRejected } from '../core/domain/payouts/errors.js'
+import type { PayoutRejected } from '../core/domain/payouts/errors.js'
 import type { LedgerEntry, Payout, PayoutAccount } from '../core/domain/payouts/ledger.js'
-import type { ConcurrentModification } from '../core/domain/shared/errors.js'
+import type { ConcurrentModification, PaymentProviderUnavailable } from '../core/domain/shared/errors.js'
 import type { BookingId, PayoutId, UserId } from '../core/domain/shared/ids.js'
 import type { Currency } from '../core/domain/shared/money.js'
 import type { Instant } from '../core/domain/shared/time.js'
@@ -58,8 +58,17 @@ export interface TransferRequest {
   readonly currency: Currency
   /** The host's connected account at the provider. */
   readonly destination: string
-  /** Same key, same transfer: a retried transfer never pays twice. */
+  /**
+   * Same key, same transfer: a retried transfer never pays twice. Also the transfer's group at the
+   * provider (Stripe `transfer_group`), by which it can be found again whatever key made it.
+   */
   readonly idempotencyKey: string
+  /**
+   * When the payout was opened (its key first used). A provider that forgets keys (Stripe after
+   * 24 h) looks the transfer up by its group before retrying an older payout, and retries under a
+   * fresh key derived from the key and the attempt window, so an expired key never pays twice.
+   */
+  readonly openedAt: Instant
   readonly metadata: Readonly<Record<string, string>>
 }
 
@@ -72,11 +81,11 @@ export interface Transfer {
 
 /**
  * Moves money from the platform to a host's account at the provider (Stripe Connect transfers).
- * Idempotent by key. Fails with `PayoutProviderUnavailable` when the provider cannot be reached
+ * Idempotent by key. Fails with `PaymentProviderUnavailable` when the provider cannot be reached
  * (nothing moved; try again with the same key) and `PayoutRejected` when it refuses for good.
  */
 export interface PayoutGateway {
   readonly provider: string
-  transfer(request: TransferRequest): Effect.Effect<Transfer, PayoutProviderUnavailable | PayoutRejected>
+  transfer(request: TransferRequest): Effect.Effect<Transfer, PaymentProviderUnavailable | PayoutRejected>
 }
 export const PayoutGateway = token<PayoutGateway>('PayoutGateway')

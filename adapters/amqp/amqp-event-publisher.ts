@@ -26,6 +26,11 @@ export interface AmqpEventPublisherOptions {
   readonly retryDelayMs?: number
   /** How long one attempt may wait for the broker’s confirms (default 5,000 ms). */
   readonly confirmTimeoutMs?: number
+  /**
+   * How long an attempt waits for the connection when it is down, before failing without sending
+   * (default 1,000 ms: enough for the first connection at start-up).
+   */
+  readonly connectWaitMs?: number
 }
 
 export interface PublisherStats {
@@ -33,6 +38,8 @@ export interface PublisherStats {
   readonly confirmed: number
   /** Attempts that failed and were retried or given up. */
   readonly failedAttempts: number
+  /** Of those, attempts refused at once because the connection was down (nothing was sent). */
+  readonly refusedOffline: number
 }
 
 /** The AMQP message for one event: CloudEvents 1.0 structured JSON, persistent, routed by type. */
@@ -68,9 +75,12 @@ export class AmqpEventPublisher implements EventPublisher {
   private readonly maxAttempts: number
   private readonly retryDelayMs: number
   private readonly confirmTimeoutMs: number
+  private readonly connectWaitMs: number
   private readonly publisher: Publisher
+  private readonly connection: Connection
   private confirmed = 0
   private failedAttempts = 0
+  private refusedOffline = 0
   /** Calls are serialized so that events of consecutive relay batches keep their order. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -80,6 +90,8 @@ export class AmqpEventPublisher implements EventPublisher {
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 3))
     this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 200)
     this.confirmTimeoutMs = Math.max(1, options.confirmTimeoutMs ?? 5_000)
+    this.connectWaitMs = Math.max(0, options.connectWaitMs ?? 1_000)
+    this.connection = connection
     this.publisher = connection.createPublisher({
       confirm: true,
       // Retries are ours, per batch and in order; the library's would re-send messages one by one.
@@ -101,7 +113,11 @@ export class AmqpEventPublisher implements EventPublisher {
   }
 
   stats(): PublisherStats {
-    return { confirmed: this.confirmed, failedAttempts: this.failedAttempts }
+    return {
+      confirmed: this.confirmed,
+      failedAttempts: this.failedAttempts,
+      refusedOffline: this.refusedOffline,
+    }
   }
 
   /** Waits for outstanding confirms, then closes the channel (not the connection). */
@@ -132,6 +148,17 @@ export class AmqpEventPublisher implements EventPublisher {
     messages: readonly { readonly envelope: Envelope; readonly body: Buffer }[],
     from: number,
   ): Promise<{ readonly index: number; readonly error: unknown } | null> {
+    // While the connection is down nothing is handed to the client library: a send it accepted
+    // then would wait for the reconnection and go out afterwards, after this attempt had already
+    // given up and the relay had tried again, so each attempt during an outage would become one
+    // more copy of the batch. Refused here, an outage of any length resends at most the messages
+    // that were in flight when it began.
+    if (!this.connection.ready)
+      await this.connection.onConnect(this.connectWaitMs, true).catch(() => undefined)
+    if (!this.connection.ready) {
+      this.refusedOffline++
+      return { index: from, error: new Error('broker connection is down (not sent)') }
+    }
     const sends = messages.slice(from).map((m) => this.publisher.send(m.envelope, m.body))
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<'timeout'>((resolve) => {

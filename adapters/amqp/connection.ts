@@ -14,7 +14,17 @@ export interface AmqpConnectionOptions {
   readonly heartbeatSeconds?: number
   /** Connection-level errors (the connection reconnects by itself); default: ignored. */
   readonly onError?: (error: unknown) => void
+  /**
+   * Told once when the connection is lost (with the error that said so) and once when it is back
+   * (with how long it was down), not on every failed reconnection attempt in between: an operator
+   * logs these at `warn` and counts them.
+   */
+  readonly onStatus?: (status: ConnectionStatus) => void
 }
+
+export type ConnectionStatus =
+  | { readonly state: 'down'; readonly reason: string }
+  | { readonly state: 'up'; readonly downForMs: number }
 
 /**
  * A rabbitmq-client connection that reconnects on its own. It always has an `error` listener: an
@@ -31,7 +41,23 @@ export const createAmqpConnection = (options: AmqpConnectionOptions = {}): Conne
   }
   const conn = new Connection(props)
   const onError = options.onError ?? (() => {})
-  conn.on('error', (err: unknown) => onError(err))
+  const onStatus = options.onStatus ?? (() => {})
+  let downSince: number | null = null
+  let everUp = false
+  conn.on('error', (err: unknown) => {
+    onError(err)
+    if (everUp && downSince === null && !conn.ready) {
+      downSince = Date.now()
+      onStatus({ state: 'down', reason: describeError(err) })
+    }
+  })
+  conn.on('connection', () => {
+    everUp = true
+    if (downSince === null) return
+    const downForMs = Date.now() - downSince
+    downSince = null
+    onStatus({ state: 'up', downForMs })
+  })
   return conn
 }
 

@@ -35,6 +35,11 @@ export {
   fromCloudEvent,
   toCloudEvent,
 } from './cloud-event.js'
-export { type AmqpConnectionOptions, createAmqpConnection, describeError } from './connection.js'
+export {
+  type AmqpConnectionOptions,
+  type ConnectionStatus,
+  createAmqpConnection,
+  describeError,
+} from './connection.js'
 export { CacheProcessedEvents, InMemoryProcessedEvents, type ProcessedEvents } from './processed-events.js'
 export { topicMatches, typesMatching } from './topics.js'

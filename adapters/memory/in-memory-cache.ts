@@ -1,6 +1,7 @@
 import { Effect, Option } from 'effect'
 import type { Cache } from '../../ports/cache.js'
 import type { Clock } from '../../ports/clock.js'
+import { MapSweeper } from './bounded.js'
 
 interface Entry {
   readonly value: string
@@ -8,12 +9,31 @@ interface Entry {
   readonly tags: readonly string[]
 }
 
-/** A string cache with TTLs measured on the injected clock, and tag invalidation. */
+export interface InMemoryCacheOptions {
+  /** The most entries kept; past it the oldest-written go first (default 20,000). */
+  readonly maxEntries?: number
+}
+
+/**
+ * A string cache with TTLs measured on the injected clock, and tag invalidation. Bounded: expired
+ * entries are swept as writes go on (not only when read or invalidated), and at most `maxEntries`
+ * are kept.
+ */
 export class InMemoryCache implements Cache {
   private readonly entries = new Map<string, Entry>()
   private readonly byTag = new Map<string, Set<string>>()
+  private readonly sweeper: MapSweeper<string, Entry>
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    options: InMemoryCacheOptions = {},
+  ) {
+    this.sweeper = new MapSweeper(this.entries, {
+      expired: (e, now) => e.expiresAt <= now,
+      maxEntries: options.maxEntries ?? 20_000,
+      drop: (key) => this.drop(key),
+    })
+  }
 
   get(key: string): Effect.Effect<Option.Option<string>> {
     return Effect.sync(() => {
@@ -45,6 +65,7 @@ export class InMemoryCache implements Cache {
         }
         keys.add(key)
       }
+      this.sweeper.afterWrite(this.clock.now())
     })
   }
 

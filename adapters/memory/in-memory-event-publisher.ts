@@ -1,10 +1,21 @@
 import { Effect } from 'effect'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import { type EventPublisher, PublishFailed } from '../../ports/events.js'
+import { trimLog } from './bounded.js'
 
-/** Records what was published; tests subscribe to it or make the next publishes fail. */
+/**
+ * Records what was published; tests subscribe to it or make the next publishes fail. The record
+ * keeps the latest `retain` events (default 20,000): subscribers see every event, the log is for
+ * looking back, and a long-running process must not keep them all.
+ */
 export class InMemoryEventPublisher implements EventPublisher {
   private readonly log: DomainEvent[] = []
+  private readonly retain: number
+
+  constructor(options: { readonly retain?: number } = {}) {
+    this.retain = options.retain ?? 20_000
+  }
+
   private readonly handlers = new Set<(event: DomainEvent) => void>()
   private failures: string[] = []
 
@@ -13,12 +24,13 @@ export class InMemoryEventPublisher implements EventPublisher {
       const failure = this.failures.shift()
       if (failure !== undefined) return Effect.fail(new PublishFailed({ reason: failure }))
       for (const e of events) this.log.push(e)
+      trimLog(this.log, this.retain)
       for (const e of events) for (const h of this.handlers) h(e)
       return Effect.void
     })
   }
 
-  /** Every event published so far, in order (duplicates included: delivery is at-least-once). */
+  /** The events published so far (the latest `retain`), in order, duplicates included (at-least-once). */
   published(): readonly DomainEvent[] {
     return [...this.log]
   }

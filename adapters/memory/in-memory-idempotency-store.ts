@@ -1,6 +1,7 @@
 import { Effect } from 'effect'
 import type { Clock } from '../../ports/clock.js'
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js'
+import { MapSweeper } from './bounded.js'
 import { snapshot } from './support.js'
 
 type Entry =
@@ -19,8 +20,21 @@ type Entry =
  */
 export class InMemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>()
+  private readonly sweeper: MapSweeper<string, Entry>
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * `maxEntries` (default 50,000) bounds the keys kept; expired ones are swept as writes go on. Past
+   * the bound the oldest key is forgotten first (a retry with it after that runs again).
+   */
+  constructor(
+    private readonly clock: Clock,
+    options: { readonly maxEntries?: number } = {},
+  ) {
+    this.sweeper = new MapSweeper(this.entries, {
+      expired: (e, now) => e.expiresAt <= now,
+      maxEntries: options.maxEntries ?? 50_000,
+    })
+  }
 
   begin(key: string, fingerprint: string, ttlMs: number): Effect.Effect<IdempotencyBegin> {
     return Effect.sync((): IdempotencyBegin => {
@@ -28,6 +42,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       const e = this.live(key, now)
       if (e === undefined) {
         this.entries.set(key, { kind: 'in_progress', fingerprint, expiresAt: now + Math.max(0, ttlMs) })
+        this.sweeper.afterWrite(now)
         return { kind: 'started' }
       }
       if (e.fingerprint !== null && e.fingerprint !== fingerprint) return { kind: 'mismatch' }
@@ -61,5 +76,10 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       return undefined
     }
     return e
+  }
+
+  /** Test helper: how many keys are held (expired ones not yet swept included). */
+  get size(): number {
+    return this.entries.size
   }
 }

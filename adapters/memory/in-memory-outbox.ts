@@ -1,6 +1,6 @@
 import { Effect } from 'effect'
 import type { DomainEvent, OutboxEntry } from '../../core/domain/events/events.js'
-import type { OutboxSource } from '../../ports/events.js'
+import type { OutboxBacklog, OutboxSource } from '../../ports/events.js'
 import { snapshot } from './support.js'
 
 interface Row {
@@ -69,6 +69,13 @@ export class InMemoryOutbox implements OutboxSource {
         const row = this.pendingRows.get(id)
         if (row !== undefined) row.attempts += 1
       }
+    })
+  }
+
+  backlog(): Effect.Effect<OutboxBacklog> {
+    return Effect.sync(() => {
+      const first = this.pendingRows.values().next()
+      return { pending: this.pendingRows.size, oldestAt: first.done ? null : first.value.event.time }
     })
   }
 

@@ -1,5 +1,6 @@
 import { Effect } from 'effect'
-import { PayoutProviderUnavailable, PayoutRejected } from '../../core/domain/payouts/errors.js'
+import { PayoutRejected } from '../../core/domain/payouts/errors.js'
+import { PaymentProviderUnavailable } from '../../core/domain/shared/errors.js'
 import type { Currency } from '../../core/domain/shared/money.js'
 import type { PayoutGateway, Transfer, TransferRequest } from '../../ports/payouts.js'
 
@@ -26,13 +27,17 @@ export class InMemoryPayoutGateway implements PayoutGateway {
   /** Calls made, including replays and failures. */
   calls = 0
 
-  transfer(request: TransferRequest): Effect.Effect<Transfer, PayoutProviderUnavailable | PayoutRejected> {
-    return Effect.suspend((): Effect.Effect<Transfer, PayoutProviderUnavailable | PayoutRejected> => {
+  transfer(request: TransferRequest): Effect.Effect<Transfer, PaymentProviderUnavailable | PayoutRejected> {
+    return Effect.suspend((): Effect.Effect<Transfer, PaymentProviderUnavailable | PayoutRejected> => {
       this.calls++
       if (this.outages > 0) {
         this.outages--
         return Effect.fail(
-          new PayoutProviderUnavailable({ provider: this.provider, reason: 'unreachable (simulated)' }),
+          new PaymentProviderUnavailable({
+            provider: this.provider,
+            reason: 'unreachable (simulated)',
+            retryAfterMs: 1_000,
+          }),
         )
       }
       const reject = (reason: string) => Effect.fail(new PayoutRejected({ provider: this.provider, reason }))

@@ -438,7 +438,9 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     expiresAt: Instant,
   ): Effect.Effect<void, NightsUnavailable> {
     const nights = stay.checkIn < stay.checkOut ? datesOf(stay.checkIn, stay.checkOut) : []
-    return this.fastHold(listingId, bookingId, nights, expiresAt).pipe(
+    // Suspended: the hints are read when the hold runs, not when its effect is built (a caller may
+    // build many holds first and run them one after another).
+    return Effect.suspend(() => this.fastHold(listingId, bookingId, nights, expiresAt)).pipe(
       Effect.flatMap((done) =>
         done ? Effect.void : this.place(listingId, bookingId, nights, { kind: 'hold', x: expiresAt }),
       ),

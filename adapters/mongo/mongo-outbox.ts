@@ -1,7 +1,7 @@
 import { Effect } from 'effect'
 import type { AnyBulkWriteOperation, Document } from 'mongodb'
 import type { OutboxEntry } from '../../core/domain/events/events.js'
-import type { OutboxSource } from '../../ports/events.js'
+import type { OutboxBacklog, OutboxSource } from '../../ports/events.js'
 import type { StoredDocument } from './collections.js'
 import { asEvent } from './entity-schemas.js'
 import { decodeRevision, eventsOf, type RevisionDocument, type RevisionLog } from './revisions.js'
@@ -62,6 +62,37 @@ export class MongoOutbox implements OutboxSource {
       this.update(eventIds, (r, ids) => ({
         $set: { t: r.ids.map((id, i) => (r.t[i] ?? 0) + (ids.has(id) && !r.sent.includes(id) ? 1 : 0)) },
       })),
+    )
+  }
+
+  backlog(): Effect.Effect<OutboxBacklog> {
+    const revisions = this.log.collections.revisions
+    // Two reads: the id lists of every pending revision (to count unsent events) and the oldest
+    // pending revision in full (for its first unsent event's time).
+    const counts = mongoCall('count outbox backlog', () =>
+      revisions.find({ p: { $exists: true } }, { projection: { _id: 0, ids: 1, sent: 1 } }).toArray(),
+    )
+    const oldest = mongoCall('read oldest outbox revision', () =>
+      revisions
+        .find({ p: { $exists: true } })
+        .sort({ p: 1 })
+        .limit(1)
+        .toArray(),
+    )
+    return Effect.all([counts, oldest], { concurrency: 2 }).pipe(
+      Effect.map(([docs, [first]]) => {
+        let pending = 0
+        for (const d of docs) {
+          const ids: unknown = d.ids
+          const sent: unknown = d.sent
+          if (Array.isArray(ids)) pending += ids.length - (Array.isArray(sent) ? sent.length : 0)
+        }
+        if (first === undefined) return { pending, oldestAt: null }
+        const r = decodeRevision(first)
+        const sent = new Set(r.sent)
+        const unsent = eventsOf(r).find((e) => !sent.has(e.id))
+        return { pending, oldestAt: unsent === undefined ? null : asEvent(unsent).time }
+      }),
     )
   }
 

@@ -15,3 +15,9 @@ export {
   type StripeRequestRecord,
   type StripeResponseRecord,
 } from './stripe-payment-gateway.js'
+export {
+  attemptKey,
+  KEY_WINDOW_MS,
+  StripePayoutGateway,
+  type StripePayoutGatewayOptions,
+} from './stripe-payout-gateway.js'

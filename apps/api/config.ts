@@ -121,7 +121,11 @@ export interface ApiConfig {
   readonly payments: PaymentsConfig
 }
 
-/** Which payment provider takes the money. */
+/**
+ * Which provider moves the money: takes the guests' payments and pays the hosts (with `stripe`,
+ * PaymentIntents and Connect transfers from the same platform account; `memory` does neither for
+ * real, and production refuses it).
+ */
 export type PaymentsConfig =
   | { readonly provider: 'memory' }
   | {
@@ -154,7 +158,7 @@ export const loadApiConfig = (
   const provider = e.INNKEEPER_PAYMENTS ?? 'memory'
   if (mode === 'production' && provider === 'memory')
     problems.push(
-      'INNKEEPER_PAYMENTS: production takes real payments: set it to stripe (the memory provider takes no money)',
+      'INNKEEPER_PAYMENTS: production takes real payments and pays hosts: set it to stripe (the memory provider moves no money)',
     )
   if (provider === 'stripe') {
     if (e.INNKEEPER_STRIPE_SECRET_KEY === undefined)

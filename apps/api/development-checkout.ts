@@ -47,7 +47,11 @@ export class AutoConfirmingCheckout implements Pick<CheckoutBooking, 'execute'> 
     private readonly getPayment: GetPayment,
   ) {}
 
-  execute(caller: Caller, bookingId: BookingId, raw: unknown = {}): ReturnType<CheckoutBooking['execute']> {
+  execute(
+    caller: Caller,
+    bookingId: BookingId,
+    raw: typeof CheckoutBookingInput.Encoded = {},
+  ): ReturnType<CheckoutBooking['execute']> {
     const { checkout, payer, getBooking, getPayment } = this
     return Effect.gen(function* () {
       const input = yield* decodeInput(CheckoutBookingInput, raw)

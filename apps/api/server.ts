@@ -26,7 +26,7 @@ import {
   type InMemoryEngine,
   type InMemoryEngineOptions,
 } from '../composition/in-memory-engine.js'
-import { stripeGateway } from '../composition/payments.js'
+import { stripeProviders } from '../composition/payments.js'
 import { amqpEventSource } from '../worker/event-sources.js'
 import { startWorker, type Worker } from '../worker/worker.js'
 import type { ApiConfig } from './config.js'
@@ -102,9 +102,10 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
               ),
           },
         }
-  const paymentGateway =
+  // INNKEEPER_PAYMENTS=stripe: Stripe takes the guests' money and pays the hosts.
+  const providers =
     options.engine === undefined && config.payments.provider === 'stripe'
-      ? await stripeGateway(config.payments)
+      ? await stripeProviders(config.payments)
       : undefined
   const engine =
     options.engine ??
@@ -112,7 +113,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       liveClock: true,
       randomIds: true,
       paymentWebhookSecret: config.paymentWebhookSecret,
-      ...(paymentGateway === undefined ? {} : { paymentGateway }),
+      ...providers,
       ...options.engineOptions,
       ...(ports === undefined ? {} : { ports }),
     })

@@ -1,7 +1,9 @@
 import type { Effect } from 'effect'
+import { SystemClock } from '../../adapters/node/system-clock.js'
 import type { PaymentDeclined, PaymentProviderUnavailable } from '../../core/domain/shared/errors.js'
 import type { Clock } from '../../ports/clock.js'
 import type { Intent, PaymentGateway } from '../../ports/payment-gateway.js'
+import type { PayoutGateway } from '../../ports/payouts.js'
 
 export interface StripeSettings {
   readonly secretKey: string
@@ -11,20 +13,50 @@ export interface StripeSettings {
 }
 
 /**
- * The Stripe payment gateway for an engine, built on the engine's clock (webhook tolerance and the
- * circuit breaker follow it): `createInMemoryEngine({ paymentGateway: await stripeGateway(s) })`.
- * The SDK is loaded only when Stripe is configured, so the default start stays light.
+ * Stripe as the engine's money provider, both ways: the payment gateway (PaymentIntents, built on
+ * the engine's clock, which webhook tolerance and the circuit breaker follow) and the payout
+ * gateway (Connect transfers from the same platform account to the hosts' connected accounts).
+ * Spread into the engine's options: `createInMemoryEngine({ ...(await stripeProviders(s)) })`.
  */
-export const stripeGateway = async (settings: StripeSettings): Promise<(clock: Clock) => PaymentGateway> => {
-  const { StripePaymentGateway } = await import('../../adapters/stripe/index.js')
-  return (clock) =>
-    new StripePaymentGateway({
-      secretKey: settings.secretKey,
-      webhookSecret: settings.webhookSecret,
-      clock,
-      ...(settings.apiBaseUrl === null ? {} : { apiBaseUrl: settings.apiBaseUrl }),
-    })
+export interface StripeProviders {
+  readonly paymentGateway: (clock: Clock) => PaymentGateway
+  readonly payoutGateway: PayoutGateway
 }
+
+/**
+ * Builds both Stripe gateways from one configuration. The SDK is loaded only when Stripe is
+ * configured, so the default start stays light (and a missing `stripe` package fails the start with
+ * its name). `payoutClock` tells the payout gateway how old a payout's idempotency key is: the wall
+ * clock, as a live engine's is.
+ */
+export const stripeProviders = async (
+  settings: StripeSettings,
+  payoutClock: Clock = new SystemClock(),
+): Promise<StripeProviders> => {
+  const { StripePaymentGateway, StripePayoutGateway } = await import('../../adapters/stripe/index.js')
+  const apiBase = settings.apiBaseUrl === null ? {} : { apiBaseUrl: settings.apiBaseUrl }
+  return {
+    paymentGateway: (clock) =>
+      new StripePaymentGateway({
+        secretKey: settings.secretKey,
+        webhookSecret: settings.webhookSecret,
+        clock,
+        ...apiBase,
+      }),
+    payoutGateway: new StripePayoutGateway({
+      secretKey: settings.secretKey,
+      clock: payoutClock,
+      ...(settings.apiBaseUrl === null ? {} : { apiBase: settings.apiBaseUrl }),
+    }),
+  }
+}
+
+/**
+ * The Stripe payment gateway alone, for an engine that pays hosts otherwise:
+ * `createInMemoryEngine({ paymentGateway: await stripeGateway(s) })`.
+ */
+export const stripeGateway = async (settings: StripeSettings): Promise<(clock: Clock) => PaymentGateway> =>
+  (await stripeProviders(settings)).paymentGateway
 
 /** A gateway that can play the payer in development (`auto_confirm`), as the Stripe adapter can. */
 export interface DevelopmentConfirmation {

@@ -20,7 +20,7 @@ export class AddToWishlist {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof AddToWishlistInput.Encoded,
   ): Effect.Effect<WishlistEntry, ValidationFailed | Forbidden | ListingNotFound> {
     const { listings, wishlists, clock } = this.deps
     return Effect.gen(function* () {

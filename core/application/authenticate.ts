@@ -23,7 +23,9 @@ export class Authenticate {
 
   constructor(private readonly deps: Pick<CoreDeps, 'users' | 'hasher'>) {}
 
-  execute(raw: unknown): Effect.Effect<User, ValidationFailed | InvalidCredentials | UserSuspended> {
+  execute(
+    raw: typeof AuthenticateInput.Encoded,
+  ): Effect.Effect<User, ValidationFailed | InvalidCredentials | UserSuspended> {
     const { users, hasher } = this.deps
     const dummy = Effect.suspend(() =>
       this.dummyHash !== undefined

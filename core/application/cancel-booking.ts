@@ -32,7 +32,7 @@ export class CancelBooking {
   execute(
     caller: Caller,
     bookingId: BookingId,
-    raw: unknown = {},
+    raw: typeof CancelBookingInput.Encoded = {},
   ): Effect.Effect<Booking, ValidationFailed | BookingNotFound | InvalidTransition | ConcurrentModification> {
     const deps = this.deps
     return Effect.gen(function* () {

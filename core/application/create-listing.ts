@@ -78,7 +78,10 @@ export const checkListingConsistency = (l: Listing): Effect.Effect<Listing, Vali
 export class CreateListing {
   constructor(private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock' | 'ids'>) {}
 
-  execute(caller: Caller, raw: unknown): Effect.Effect<Listing, ValidationFailed | Forbidden> {
+  execute(
+    caller: Caller,
+    raw: typeof CreateListingInput.Encoded,
+  ): Effect.Effect<Listing, ValidationFailed | Forbidden> {
     const { listings, availability, clock, ids } = this.deps
     return Effect.gen(function* () {
       const host = yield* requireRole(caller, 'host')

@@ -15,7 +15,7 @@ export class DeleteGuestProfile {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof DeleteGuestProfileInput.Encoded,
   ): Effect.Effect<void, ValidationFailed | Forbidden | GuestProfileNotFound> {
     const { guestProfiles } = this.deps
     return Effect.gen(function* () {

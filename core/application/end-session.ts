@@ -27,7 +27,7 @@ export class EndSession {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof EndSessionInput.Encoded,
   ): Effect.Effect<void, ValidationFailed | Forbidden | RefreshTokenInvalid> {
     const { secrets, sessions, clock } = this.deps
     return Effect.gen(function* () {

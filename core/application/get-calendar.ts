@@ -39,7 +39,7 @@ export class GetCalendar {
   execute(
     caller: Caller,
     listingId: ListingId,
-    raw: unknown,
+    raw: typeof GetCalendarInput.Encoded,
   ): Effect.Effect<readonly CalendarNight[], ValidationFailed | ListingNotFound> {
     const { listings, availability } = this.deps
     return Effect.gen(function* () {

@@ -38,7 +38,7 @@ export class GetHostReport {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof HostReportInput.Encoded,
   ): Effect.Effect<HostReportData, ValidationFailed | Forbidden | ListingNotFound> {
     const { listings, bookings } = this.deps
     return Effect.gen(function* () {

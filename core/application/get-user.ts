@@ -14,7 +14,7 @@ export type GetUserInput = typeof GetUserInput.Type
 export class GetUser {
   constructor(private readonly deps: Pick<CoreDeps, 'users'>) {}
 
-  execute(raw: unknown): Effect.Effect<PublicProfile, ValidationFailed | UserNotFound> {
+  execute(raw: typeof GetUserInput.Encoded): Effect.Effect<PublicProfile, ValidationFailed | UserNotFound> {
     const { users } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(GetUserInput, raw)

@@ -32,7 +32,7 @@ export class HideReview {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof HideReviewInput.Encoded,
   ): Effect.Effect<Review, ValidationFailed | Forbidden | ReviewNotFound | ConcurrentModification> {
     const deps = this.deps
     const { reviews, clock, ids, settings } = deps

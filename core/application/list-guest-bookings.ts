@@ -12,11 +12,14 @@ export const ListBookingsInput = Schema.Struct(PageFields)
 /** The caller's own bookings as a guest, newest first. */
 export class ListGuestBookings {
   constructor(private readonly deps: Pick<CoreDeps, 'bookings'>) {}
-  execute(caller: Caller, raw: unknown): Effect.Effect<Page<Booking>, ValidationFailed | Forbidden> {
+  execute(
+    caller: Caller,
+    raw: typeof ListBookingsInput.Encoded = {},
+  ): Effect.Effect<Page<Booking>, ValidationFailed | Forbidden> {
     const { bookings } = this.deps
     return Effect.gen(function* () {
       const { userId } = yield* requireUser(caller)
-      const input = yield* decodeInput(ListBookingsInput, raw ?? {})
+      const input = yield* decodeInput(ListBookingsInput, raw)
       return yield* bookings.byGuest(userId, toPageRequest(input))
     })
   }

@@ -11,11 +11,14 @@ import { toPageRequest } from './support/page-input.js'
 /** Bookings of the caller's listings, newest first. */
 export class ListHostBookings {
   constructor(private readonly deps: Pick<CoreDeps, 'bookings'>) {}
-  execute(caller: Caller, raw: unknown): Effect.Effect<Page<Booking>, ValidationFailed | Forbidden> {
+  execute(
+    caller: Caller,
+    raw: typeof ListBookingsInput.Encoded = {},
+  ): Effect.Effect<Page<Booking>, ValidationFailed | Forbidden> {
     const { bookings } = this.deps
     return Effect.gen(function* () {
       const { userId } = yield* requireRole(caller, 'host')
-      const input = yield* decodeInput(ListBookingsInput, raw ?? {})
+      const input = yield* decodeInput(ListBookingsInput, raw)
       return yield* bookings.byHost(userId, toPageRequest(input))
     })
   }

@@ -20,7 +20,9 @@ export type ListListingReviewsInput = typeof ListListingReviewsInput.Type
 export class ListListingReviews {
   constructor(private readonly deps: Pick<CoreDeps, 'listings' | 'reviews'>) {}
 
-  execute(raw: unknown): Effect.Effect<Page<Review>, ValidationFailed | ListingNotFound> {
+  execute(
+    raw: typeof ListListingReviewsInput.Encoded,
+  ): Effect.Effect<Page<Review>, ValidationFailed | ListingNotFound> {
     const { listings, reviews } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(ListListingReviewsInput, raw)

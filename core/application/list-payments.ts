@@ -12,11 +12,14 @@ export const ListPaymentsInput = Schema.Struct(PageFields)
 /** The caller's payments, newest first. */
 export class ListPayments {
   constructor(private readonly deps: Pick<CoreDeps, 'payments'>) {}
-  execute(caller: Caller, raw: unknown): Effect.Effect<Page<Payment>, ValidationFailed | Forbidden> {
+  execute(
+    caller: Caller,
+    raw: typeof ListPaymentsInput.Encoded = {},
+  ): Effect.Effect<Page<Payment>, ValidationFailed | Forbidden> {
     const { payments } = this.deps
     return Effect.gen(function* () {
       const { userId } = yield* requireUser(caller)
-      const input = yield* decodeInput(ListPaymentsInput, raw ?? {})
+      const input = yield* decodeInput(ListPaymentsInput, raw)
       return yield* payments.byPayer(userId, toPageRequest(input))
     })
   }

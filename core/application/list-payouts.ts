@@ -12,11 +12,14 @@ export const ListPayoutsInput = Schema.Struct(PageFields)
 /** The calling host's payouts, newest first (pending, paid and failed). */
 export class ListPayouts {
   constructor(private readonly deps: Pick<CoreDeps, 'payouts'>) {}
-  execute(caller: Caller, raw: unknown): Effect.Effect<Page<Payout>, ValidationFailed | Forbidden> {
+  execute(
+    caller: Caller,
+    raw: typeof ListPayoutsInput.Encoded = {},
+  ): Effect.Effect<Page<Payout>, ValidationFailed | Forbidden> {
     const { payouts } = this.deps
     return Effect.gen(function* () {
       const { userId } = yield* requireRole(caller, 'host')
-      const input = yield* decodeInput(ListPayoutsInput, raw ?? {})
+      const input = yield* decodeInput(ListPayoutsInput, raw)
       return yield* payouts.payoutsOf(userId, toPageRequest(input))
     })
   }

@@ -19,7 +19,9 @@ export type ListUserReviewsInput = typeof ListUserReviewsInput.Type
 export class ListUserReviews {
   constructor(private readonly deps: Pick<CoreDeps, 'users' | 'reviews'>) {}
 
-  execute(raw: unknown): Effect.Effect<Page<Review>, ValidationFailed | UserNotFound> {
+  execute(
+    raw: typeof ListUserReviewsInput.Encoded,
+  ): Effect.Effect<Page<Review>, ValidationFailed | UserNotFound> {
     const { users, reviews } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(ListUserReviewsInput, raw)

@@ -23,12 +23,15 @@ export const userAccount = ({
 export class ListUsers {
   constructor(private readonly deps: Pick<CoreDeps, 'users'>) {}
 
-  execute(caller: Caller, raw: unknown): Effect.Effect<Page<UserAccount>, ValidationFailed | Forbidden> {
+  execute(
+    caller: Caller,
+    raw: typeof ListUsersInput.Encoded = {},
+  ): Effect.Effect<Page<UserAccount>, ValidationFailed | Forbidden> {
     const { users } = this.deps
     return Effect.gen(function* () {
       if (!isAdmin(caller))
         return yield* Effect.fail(new Forbidden({ reason: 'only an admin may list users' }))
-      const input = yield* decodeInput(ListUsersInput, raw ?? {})
+      const input = yield* decodeInput(ListUsersInput, raw)
       const page = yield* users.list(toPageRequest(input))
       return { items: page.items.map(userAccount), nextCursor: page.nextCursor }
     })

@@ -23,11 +23,14 @@ export interface WishlistItem extends WishlistEntry {
 export class ListWishlist {
   constructor(private readonly deps: Pick<CoreDeps, 'wishlists' | 'listings'>) {}
 
-  execute(caller: Caller, raw: unknown): Effect.Effect<Page<WishlistItem>, ValidationFailed | Forbidden> {
+  execute(
+    caller: Caller,
+    raw: typeof ListWishlistInput.Encoded = {},
+  ): Effect.Effect<Page<WishlistItem>, ValidationFailed | Forbidden> {
     const { wishlists, listings } = this.deps
     return Effect.gen(function* () {
       const { userId } = yield* requireUser(caller)
-      const input = yield* decodeInput(ListWishlistInput, raw ?? {})
+      const input = yield* decodeInput(ListWishlistInput, raw)
       const page = yield* wishlists.list(userId, toPageRequest(input))
       const found = yield* Effect.forEach(page.items, (e) => listings.byId(e.listingId))
       const items: WishlistItem[] = []

@@ -53,7 +53,7 @@ export class ModifyBooking {
   execute(
     caller: Caller,
     bookingId: BookingId,
-    raw: unknown,
+    raw: typeof ModifyBookingInput.Encoded,
   ): Effect.Effect<
     Booking,
     | ValidationFailed

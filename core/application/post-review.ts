@@ -64,7 +64,7 @@ export class PostReview {
     private readonly deps: Pick<CoreDeps, 'bookings' | 'reviews' | 'listings' | 'clock' | 'ids' | 'settings'>,
   ) {}
 
-  execute(caller: Caller, raw: unknown): Effect.Effect<Review, PostReviewError> {
+  execute(caller: Caller, raw: typeof PostReviewInput.Encoded): Effect.Effect<Review, PostReviewError> {
     const deps = this.deps
     const { bookings, reviews, clock, ids, settings } = deps
     return Effect.gen(function* () {

@@ -30,7 +30,7 @@ export class QuoteStay {
   execute(
     caller: Caller,
     listingId: ListingId,
-    raw: unknown,
+    raw: typeof QuoteStayInput.Encoded,
   ): Effect.Effect<
     Quote,
     ValidationFailed | ListingNotFound | ListingNotBookable | StayRestrictionViolated | NightsUnavailable

@@ -25,7 +25,7 @@ export class RefreshSession {
   constructor(private readonly deps: Pick<CoreDeps, 'users' | 'secrets' | 'sessions' | 'clock'>) {}
 
   execute(
-    raw: unknown,
+    raw: typeof RefreshSessionInput.Encoded,
   ): Effect.Effect<
     Session,
     ValidationFailed | RefreshTokenInvalid | RefreshTokenReused | UserSuspended | UserNotFound

@@ -31,7 +31,9 @@ export class RegisterUser {
     private readonly deps: Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'ids' | 'secrets' | 'notifier'>,
   ) {}
 
-  execute(raw: unknown): Effect.Effect<User, ValidationFailed | EmailAlreadyRegistered> {
+  execute(
+    raw: typeof RegisterUserInput.Encoded,
+  ): Effect.Effect<User, ValidationFailed | EmailAlreadyRegistered> {
     const { users, hasher, clock, ids, secrets, notifier } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(RegisterUserInput, raw)

@@ -28,7 +28,7 @@ export class ReinstateUser {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof ReinstateUserInput.Encoded,
   ): Effect.Effect<User, ValidationFailed | Forbidden | UserNotFound | ConcurrentModification> {
     const deps = this.deps
     return Effect.flatMap(decodeInput(ReinstateUserInput, raw), (input) =>

@@ -22,7 +22,7 @@ export interface RelayResult {
 export class RelayOutbox {
   constructor(private readonly deps: Pick<CoreDeps, 'outbox' | 'publisher'>) {}
 
-  execute(raw: unknown): Effect.Effect<RelayResult, ValidationFailed> {
+  execute(raw: typeof RelayOutboxInput.Encoded): Effect.Effect<RelayResult, ValidationFailed> {
     const { outbox, publisher } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(RelayOutboxInput, raw)

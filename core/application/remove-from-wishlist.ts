@@ -13,7 +13,10 @@ export type RemoveFromWishlistInput = typeof RemoveFromWishlistInput.Type
 export class RemoveFromWishlist {
   constructor(private readonly deps: Pick<CoreDeps, 'wishlists'>) {}
 
-  execute(caller: Caller, raw: unknown): Effect.Effect<void, ValidationFailed | Forbidden> {
+  execute(
+    caller: Caller,
+    raw: typeof RemoveFromWishlistInput.Encoded,
+  ): Effect.Effect<void, ValidationFailed | Forbidden> {
     const { wishlists } = this.deps
     return Effect.gen(function* () {
       const { userId } = yield* requireUser(caller)

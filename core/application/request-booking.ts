@@ -49,7 +49,7 @@ export class RequestBooking {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof RequestBookingInput.Encoded,
   ): Effect.Effect<
     Booking,
     | ValidationFailed

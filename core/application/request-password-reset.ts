@@ -28,7 +28,7 @@ export class RequestPasswordReset {
     private readonly deps: Pick<CoreDeps, 'users' | 'secrets' | 'notifier' | 'clock' | 'ids' | 'settings'>,
   ) {}
 
-  execute(raw: unknown): Effect.Effect<void, ValidationFailed> {
+  execute(raw: typeof RequestPasswordResetInput.Encoded): Effect.Effect<void, ValidationFailed> {
     const { users, secrets, notifier, clock, ids, settings } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(RequestPasswordResetInput, raw)

@@ -23,7 +23,9 @@ export class ResetPassword {
     private readonly deps: Pick<CoreDeps, 'users' | 'hasher' | 'secrets' | 'sessions' | 'clock' | 'settings'>,
   ) {}
 
-  execute(raw: unknown): Effect.Effect<void, ValidationFailed | ResetTokenInvalid | UserSuspended> {
+  execute(
+    raw: typeof ResetPasswordInput.Encoded,
+  ): Effect.Effect<void, ValidationFailed | ResetTokenInvalid | UserSuspended> {
     const { users, hasher, secrets, sessions, clock, settings } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(ResetPasswordInput, raw)

@@ -33,7 +33,7 @@ export class RespondToReview {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof RespondToReviewInput.Encoded,
   ): Effect.Effect<
     Review,
     | ValidationFailed

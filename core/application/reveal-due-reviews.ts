@@ -22,7 +22,7 @@ export type RevealDueReviewsInput = typeof RevealDueReviewsInput.Type
 export class RevealDueReviews {
   constructor(private readonly deps: Pick<CoreDeps, 'reviews' | 'listings' | 'clock' | 'ids' | 'settings'>) {}
 
-  execute(raw: unknown): Effect.Effect<number, ValidationFailed> {
+  execute(raw: typeof RevealDueReviewsInput.Encoded): Effect.Effect<number, ValidationFailed> {
     const deps = this.deps
     const { reviews, clock, ids, settings } = deps
     return Effect.gen(function* () {

@@ -178,6 +178,7 @@ export const transferPayout = (
           currency: p.currency,
           destination: p.destination,
           idempotencyKey: p.key,
+          openedAt: p.createdAt,
           metadata: { payoutId: p.id, hostId: p.hostId },
         }),
       )
@@ -193,7 +194,7 @@ export const transferPayout = (
         yield* payouts.save({ payout: paid }, [payoutEvent(ids, now, paid)])
         return 'paid' as const
       }
-      if (r.failure._tag === 'PayoutProviderUnavailable') {
+      if (r.failure._tag === 'PaymentProviderUnavailable') {
         // Counted; a lost race here is harmless (the other writer recorded more).
         yield* Effect.ignore(
           payouts.save(

@@ -24,7 +24,7 @@ export class SaveGuestProfile {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof SaveGuestProfileInput.Encoded,
   ): Effect.Effect<GuestProfile, ValidationFailed | Forbidden | GuestProfileNotFound> {
     const { guestProfiles, clock, ids } = this.deps
     return Effect.gen(function* () {

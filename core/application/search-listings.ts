@@ -73,10 +73,10 @@ const positionOf = (c: string): SearchPosition | null => {
 export class SearchListings {
   constructor(private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock'>) {}
 
-  execute(raw: unknown): Effect.Effect<SearchResult, ValidationFailed> {
+  execute(raw: typeof SearchListingsInput.Encoded = {}): Effect.Effect<SearchResult, ValidationFailed> {
     const { listings, availability, clock } = this.deps
     return Effect.gen(function* () {
-      const input = yield* decodeInput(SearchListingsInput, raw ?? {})
+      const input = yield* decodeInput(SearchListingsInput, raw)
       const issues: { path: string; message: string }[] = []
       const hasPoint = input.lat !== undefined || input.lng !== undefined
       if (hasPoint && (input.lat === undefined || input.lng === undefined))

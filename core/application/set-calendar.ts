@@ -43,7 +43,7 @@ export class SetCalendar {
   execute(
     caller: Caller,
     listingId: ListingId,
-    raw: unknown,
+    raw: typeof SetCalendarInput.Encoded,
   ): Effect.Effect<void, ValidationFailed | ListingNotFound | InvalidTransition | ConcurrentModification> {
     const { listings, availability, clock, ids, settings } = this.deps
     return Effect.gen(function* () {

@@ -39,7 +39,9 @@ export class StartSession {
     this.authenticate = new Authenticate(deps)
   }
 
-  execute(raw: unknown): Effect.Effect<Session, ValidationFailed | InvalidCredentials | UserSuspended> {
+  execute(
+    raw: typeof StartSessionInput.Encoded,
+  ): Effect.Effect<Session, ValidationFailed | InvalidCredentials | UserSuspended> {
     const { secrets, sessions, clock, ids } = this.deps
     const authenticate = this.authenticate
     return Effect.gen(function* () {

@@ -30,7 +30,7 @@ export class SuspendUser {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof SuspendUserInput.Encoded,
   ): Effect.Effect<User, ValidationFailed | Forbidden | UserNotFound | ConcurrentModification> {
     const deps = this.deps
     return Effect.flatMap(decodeInput(SuspendUserInput, raw), (input) =>

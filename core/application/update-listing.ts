@@ -32,7 +32,7 @@ export class UpdateListing {
   execute(
     caller: Caller,
     listingId: ListingId,
-    raw: unknown,
+    raw: typeof UpdateListingInput.Encoded,
   ): Effect.Effect<
     Listing,
     ValidationFailed | Forbidden | ListingNotFound | InvalidTransition | ConcurrentModification

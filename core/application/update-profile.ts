@@ -39,7 +39,7 @@ export class UpdateProfile {
 
   execute(
     caller: Caller,
-    raw: unknown,
+    raw: typeof UpdateProfileInput.Encoded,
   ): Effect.Effect<User, ValidationFailed | Forbidden | UserNotFound | ConcurrentModification> {
     const { users, clock, settings } = this.deps
     return Effect.gen(function* () {

@@ -49,7 +49,9 @@ export type VerifyEmailInput = typeof VerifyEmailInput.Type
 export class VerifyEmail {
   constructor(private readonly deps: Pick<CoreDeps, 'users' | 'secrets' | 'clock' | 'settings'>) {}
 
-  execute(raw: unknown): Effect.Effect<User, ValidationFailed | VerificationTokenInvalid> {
+  execute(
+    raw: typeof VerifyEmailInput.Encoded,
+  ): Effect.Effect<User, ValidationFailed | VerificationTokenInvalid> {
     const { users, secrets, clock, settings } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(VerifyEmailInput, raw)

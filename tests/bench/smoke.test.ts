@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { benchCore, quickCoreOptions } from '../../bench/core.js'
 import { benchMemory } from '../../bench/memory.js'
 import { type BenchReport, formatTable, percentile, Sample, writeResults } from '../../bench/report.js'
+import { runSoak } from '../../bench/soak.js'
 
 /**
  * A smoke run of the core and memory benchmarks at tiny sizes, through the functions `npm run
@@ -98,4 +99,12 @@ describe('bench smoke', () => {
     expect(s.summary()).toMatchObject({ count: 10, p50: 5, p95: 10, p99: 10, max: 10 })
     expect(percentile(new Float64Array([]), 99)).toBe(0)
   })
+
+  it('soak: one row per round with the heap after GC, every request answered without a 5xx', async () => {
+    const report = await runSoak({ rounds: 2, requestsPerRound: 150, concurrency: 4 })
+    expect(report.name).toBe('soak')
+    expect(report.rows.map((r) => r.round)).toEqual([1, 2])
+    for (const row of report.rows) expect(row['heap after GC MB']).toBeGreaterThan(0)
+    expect(report.notes?.[1]).toMatch(/^5xx or failed requests: 0; statuses 200×300$/)
+  }, 120_000)
 })

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DomainEvent } from '../../core/domain/events/events.js'
+import { addMs } from '../../core/domain/shared/time.js'
 import type { OutboxSource } from '../../ports/events.js'
-import { event, run } from './fixtures.js'
+import { event, run, T0 } from './fixtures.js'
 
 export interface OutboxHarness {
   readonly outbox: OutboxSource
@@ -55,6 +56,22 @@ export const outboxContract = (name: string, make: () => Promise<OutboxHarness>)
         [events[0]!.id, 2],
         [events[1]!.id, 0],
       ])
+    })
+
+    it('backlog counts the unsent events and gives the time of the oldest, in outbox order', async () => {
+      expect(await run(h.outbox.backlog())).toEqual({ pending: 0, oldestAt: null })
+      const events = ['a', 'b', 'c', 'd'].map((subject, i) => ({
+        ...event(subject),
+        time: addMs(T0, i * 60_000),
+      }))
+      await h.append(events.slice(0, 2))
+      await h.append(events.slice(2))
+      await run(h.outbox.markFailed([events[0]!.id]))
+      expect(await run(h.outbox.backlog())).toEqual({ pending: 4, oldestAt: events[0]!.time })
+      await run(h.outbox.markSent([events[0]!.id, events[2]!.id]))
+      expect(await run(h.outbox.backlog())).toEqual({ pending: 2, oldestAt: events[1]!.time })
+      await run(h.outbox.markSent(events.map((e) => e.id)))
+      expect(await run(h.outbox.backlog())).toEqual({ pending: 0, oldestAt: null })
     })
 
     it('seq keeps increasing after earlier entries were sent', async () => {

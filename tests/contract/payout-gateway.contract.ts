@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { currency } from '../../core/domain/shared/money.js'
+import { instant } from '../../core/domain/shared/time.js'
 import type { PayoutGateway, TransferRequest } from '../../ports/payouts.js'
 import { failure, run, USD } from './fixtures.js'
 
@@ -22,6 +23,8 @@ const request = (over: Partial<TransferRequest> = {}): TransferRequest => ({
   amount: 12_345,
   currency: USD,
   destination: 'acct_1ContractHost',
+  // Opened now: within the first window of its idempotency key at any provider.
+  openedAt: instant(Date.now()),
   idempotencyKey: `payout:usr_contract:USD:${++seq}`,
   metadata: { payoutId: `po_${seq}`, hostId: 'usr_contract' },
   ...over,
@@ -31,7 +34,7 @@ const request = (over: Partial<TransferRequest> = {}): TransferRequest => ({
  * What every PayoutGateway adapter must do: transfer minor units to the destination, once per
  * idempotency key whatever the retries, refuse for good what the provider refuses (typed
  * `PayoutRejected`, nothing moved), and report an unreachable provider as
- * `PayoutProviderUnavailable` without moving money, so the same key can be tried again.
+ * `PaymentProviderUnavailable` (the one unavailable error of every provider, with a Retry-After) without moving money, so the same key can be tried again.
  */
 export const payoutGatewayContract = (name: string, make: () => Promise<PayoutGatewayHarness>) =>
   describe(`PayoutGateway contract: ${name}`, () => {
@@ -83,12 +86,13 @@ export const payoutGatewayContract = (name: string, make: () => Promise<PayoutGa
       expect(await h.providerTransfers()).toEqual([])
     })
 
-    it('an unreachable provider is PayoutProviderUnavailable; the same key later transfers once', async () => {
+    it('an unreachable provider is PaymentProviderUnavailable with a retry delay; the same key later transfers once', async () => {
       const r = request()
       h.makeUnavailable(1)
       const e = await failure(h.gateway.transfer(r))
-      expect(e._tag).toBe('PayoutProviderUnavailable')
-      expect(e.code).toBe('payout_provider_unavailable')
+      expect(e._tag).toBe('PaymentProviderUnavailable')
+      expect(e.code).toBe('payment_provider_unavailable')
+      expect(e._tag === 'PaymentProviderUnavailable' && e.retryAfterMs).toBeGreaterThan(0)
       expect(await h.providerTransfers()).toEqual([])
       const t = await run(h.gateway.transfer(r))
       expect(t.amount).toBe(r.amount)

@@ -3,7 +3,9 @@ import Stripe from 'stripe'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { ManualClock } from '../../adapters/memory/index.js'
 import {
+  KEY_WINDOW_MS,
   StripePaymentGateway,
+  StripePayoutGateway,
   type StripeRequestRecord,
   type StripeResponseRecord,
 } from '../../adapters/stripe/index.js'
@@ -191,5 +193,62 @@ describe('stripe-mock validates every request the StripePaymentGateway makes', (
       ]),
     )
     for (const r of posts()) expect(r.idempotencyKey).toBeTruthy()
+  })
+})
+
+describe('stripe-mock validates every request the StripePayoutGateway makes', () => {
+  const seen: { method: string; path: string; idempotencyKey: string | undefined; status?: number }[] = []
+  const client = () => {
+    const u = new URL(url)
+    const sdk = new Stripe('sk_test_123', {
+      host: u.hostname,
+      port: Number(u.port),
+      protocol: 'http',
+      maxNetworkRetries: 0,
+      telemetry: false,
+    })
+    sdk.on('request', (e: Stripe.RequestEvent) =>
+      seen.push({ method: e.method, path: e.path, idempotencyKey: e.idempotency_key }),
+    )
+    sdk.on('response', (e: Stripe.ResponseEvent) => {
+      const r = seen.find((s) => s.status === undefined && s.path === e.path)
+      if (r !== undefined) r.status = e.status
+    })
+    return sdk
+  }
+  const clock = new ManualClock(T0)
+  const request = {
+    amount: 25_050,
+    currency: 'EUR' as Currency,
+    destination: 'acct_1Lisbon',
+    idempotencyKey: 'payout:usr_1:EUR:7',
+    openedAt: T0,
+    metadata: { payoutId: 'po_1', hostId: 'usr_1' },
+  }
+  beforeEach(() => {
+    seen.length = 0
+  })
+
+  it('transfer: POST /v1/transfers with the payout key as Idempotency-Key; stripe-mock accepts its parameters', async () => {
+    const t = await run(new StripePayoutGateway({ client: client(), clock }).transfer(request))
+    expect(t.transferRef).toMatch(/^tr_/)
+    expect(seen).toEqual([
+      { method: 'POST', path: '/v1/transfers', idempotencyKey: 'payout:usr_1:EUR:7', status: 200 },
+    ])
+  })
+
+  it('a payout past its first key window: GET /v1/transfers?transfer_group=…, then POST under the window key; both accepted', async () => {
+    const late = new ManualClock(T0)
+    late.advance(KEY_WINDOW_MS)
+    // stripe-mock's fixture transfer is not this payout's (another amount), so it is made.
+    await run(new StripePayoutGateway({ client: client(), clock: late }).transfer(request))
+    expect(seen.map((s) => [s.method, s.path.split('?')[0], s.status])).toEqual([
+      ['GET', '/v1/transfers', 200],
+      ['POST', '/v1/transfers', 200],
+    ])
+    expect(decodeURIComponent(seen[0]!.path.split('?')[1] ?? '')).toContain(
+      'transfer_group=payout:usr_1:EUR:7',
+    )
+    expect(seen[1]!.idempotencyKey).toBe('payout:usr_1:EUR:7~w1')
   })
 })

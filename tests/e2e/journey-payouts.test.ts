@@ -1,16 +1,7 @@
-import { Effect, Option } from 'effect'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BookingId } from '../../core/domain/shared/ids.js'
 import { type Account, startTestApi, type TestApi } from './support/api.js'
-import {
-  activeListing,
-  advanceTo,
-  bookAndPay,
-  expectProblem,
-  expectStatus,
-  HOUR,
-  signIn,
-} from './support/journey.js'
+import { activeListing, bookAndPay, expectProblem, expectStatus, HOUR } from './support/journey.js'
+import { checkInOf, moveAndSignIn, payoutBalance } from './support/payouts.js'
 
 /*
  * Host payouts over HTTP: the host sets where payouts go on their profile, a paid stay shows as
@@ -40,18 +31,10 @@ describe('journey: host payouts', () => {
 
   /** Moves the clock (the background loop runs) and signs both in again: tokens last 15 minutes. */
   const moveTo = async (at: number) => {
-    await advanceTo(api, at)
-    host = await signIn(api, host)
-    guest = await signIn(api, guest)
+    ;[host, guest] = (await moveAndSignIn(api, at, host, guest)) as [Account, Account]
   }
-
-  const balance = async () => {
-    const res = await api.request('GET', '/api/v1/payouts/balance', { token: host.token })
-    expectStatus(res, 200)
-    return res.json
-  }
-  const checkInOf = (id: string) =>
-    Option.getOrThrow(Effect.runSync(api.engine.adapters.bookings.byId(id as BookingId))).points.checkInAt!
+  const balance = () => payoutBalance(api, host)
+  const checkInAt = (id: string) => checkInOf(api, id)
 
   it('PATCH /users/me sets the payout account; a malformed one is a 400 naming the field', async () => {
     const bad = await api.request('PATCH', '/api/v1/users/me', {
@@ -78,7 +61,7 @@ describe('journey: host payouts', () => {
     expect(b.state).toBe('confirmed')
     await api.advance(1_000) // the outbox relay feeds the ledger
     const before = await balance()
-    const checkIn = checkInOf(b.id)
+    const checkIn = checkInAt(b.id)
     expect(before.balances).toEqual([
       {
         currency: 'EUR',
@@ -114,7 +97,7 @@ describe('journey: host payouts', () => {
   it('a host cancellation after the payout takes the earning back; the next payout nets the debt', async () => {
     const first = await bookAndPay(api, guest, listing, { checkIn: '2026-02-20', checkOut: '2026-02-22' })
     const second = await bookAndPay(api, guest, listing, { checkIn: '2026-03-01', checkOut: '2026-03-04' })
-    await moveTo(checkInOf(first.id) + 25 * HOUR)
+    await moveTo(checkInAt(first.id) + 25 * HOUR)
     expect((await balance()).balances[0]).toMatchObject({ paid_out: 2 * TWO_NIGHTS })
 
     const cancelled = await api.request('POST', `/api/v1/bookings/${first.id}/cancel`, {
@@ -125,7 +108,7 @@ describe('journey: host payouts', () => {
     await api.advance(1_000)
     expect((await balance()).balances[0]).toMatchObject({ available: -TWO_NIGHTS, upcoming: THREE_NIGHTS })
 
-    await moveTo(checkInOf(second.id) + 25 * HOUR)
+    await moveTo(checkInAt(second.id) + 25 * HOUR)
     const items = (await api.request('GET', '/api/v1/payouts', { token: host.token })).json.items
     expect(items.map((p: { amount: number }) => p.amount)).toEqual([
       THREE_NIGHTS - TWO_NIGHTS,

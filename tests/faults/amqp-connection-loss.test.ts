@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import net from 'node:net'
 import { Effect } from 'effect'
 import type { Connection } from 'rabbitmq-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,64 +18,19 @@ import { RelayOutbox } from '../../core/application/relay-outbox.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { EventId } from '../../core/domain/shared/ids.js'
 import { instant } from '../../core/domain/shared/time.js'
+import { CuttableProxy } from '../support/cuttable-proxy.js'
+import { until } from '../support/wait.js'
 
 /**
  * Faults on the way to and from RabbitMQ. The client connections go through an in-process TCP
- * proxy to 127.0.0.1:5672 whose sockets the test destroys in the middle of a burst: the broker
- * itself is untouched, so no other test file is disturbed.
+ * proxy to 127.0.0.1:5672 (tests/support/cuttable-proxy.ts) whose sockets the test destroys in the
+ * middle of a burst: the broker itself is untouched, so no other test file is disturbed.
  */
 const BROKER = { host: '127.0.0.1', port: 5672 }
 const RUN = `innkeeper.fault.${randomUUID().slice(0, 8)}`
 
-/** A TCP proxy whose live connections can be cut at will; new connections keep working. */
-class CuttableProxy {
-  private readonly server = net.createServer((client) => this.accept(client))
-  private readonly sockets = new Set<net.Socket>()
-  cuts = 0
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
-    const address = this.server.address()
-    if (address === null || typeof address === 'string') throw new Error('proxy has no port')
-    return address.port
-  }
-
-  /** Destroys every open connection, both sides, as a network failure would. */
-  cut(): void {
-    this.cuts++
-    for (const s of this.sockets) s.destroy()
-    this.sockets.clear()
-  }
-
-  async close(): Promise<void> {
-    this.cut()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
-  }
-
-  private accept(client: net.Socket): void {
-    const upstream = net.connect(BROKER)
-    for (const s of [client, upstream]) {
-      this.sockets.add(s)
-      s.on('error', () => s.destroy())
-      s.on('close', () => this.sockets.delete(s))
-    }
-    client.on('close', () => upstream.destroy())
-    upstream.on('close', () => client.destroy())
-    client.pipe(upstream)
-    upstream.pipe(client)
-  }
-}
-
-const until = async (what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
-
 let direct: Connection
-const proxy = new CuttableProxy()
+const proxy = new CuttableProxy(BROKER)
 let proxied: Connection
 const exchanges: string[] = []
 const queues: string[] = []

@@ -113,4 +113,25 @@ describe('modifying a booking', () => {
     })
     expect((await run(useCases.modifyBooking.execute(w.admin, b.id, { guests: 1 }))).guests).toBe(1)
   })
+
+  it('booking.modified.v1 after a paid longer stay carries what the booking has paid after the change, top-up included', async () => {
+    const w = await makeWorld()
+    const { run, useCases, adapters } = w.engine
+    const l = await activeListing(w)
+    const b = await bookAndPay(w, l.id, { checkIn: '2026-04-10', checkOut: '2026-04-12' })
+    const longer = await run(useCases.modifyBooking.execute(w.guest, b.id, { checkOut: '2026-04-15' }))
+    expect(longer.quote.guestTotal).toBeGreaterThan(b.quote.guestTotal)
+    const after = await bookingOf(w, b.id)
+    expect(after.paidAmount).toBe(longer.quote.guestTotal)
+    const modified = adapters.outbox
+      .pendingEvents()
+      .filter((e) => e.type === 'innkeeper.booking.modified.v1' && e.subject === b.id)
+    expect(modified).toHaveLength(1)
+    expect(modified[0]!.data).toMatchObject({
+      total: longer.quote.guestTotal,
+      paidAmount: after.paidAmount,
+      previousTotal: b.quote.guestTotal,
+      checkOut: '2026-04-15',
+    })
+  })
 })

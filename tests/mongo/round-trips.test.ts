@@ -1,7 +1,12 @@
+import { Effect } from 'effect'
 import type { CommandStartedEvent } from 'mongodb'
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { ManualClock } from '../../adapters/memory/index.js'
 import { createMongoAdapters, type MongoAdapters } from '../../adapters/mongo/index.js'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
+import { localDate } from '../../core/domain/shared/dates.js'
+import { asId } from '../../core/domain/shared/ids.js'
+import { addMs, MINUTE } from '../../core/domain/shared/time.js'
 import { activeListing, makeWorld, T0 } from '../integration/engine-fixtures.js'
 import { openTestDatabase } from '../support/mongo.js'
 
@@ -125,5 +130,26 @@ describe('round trips of the hot use cases on the Mongo adapters', () => {
     await engine.deliverPaymentEvents()
     const relayed = await run(useCases.relayOutbox.execute({ batchSize: 1000 }))
     expect(relayed.published).toBeGreaterThan(0)
+  })
+})
+
+describe('round trips of the calendar hold on the Mongo adapters', () => {
+  it('holds built before any of them runs still take the hinted path: one insert and one read of the mark each', async () => {
+    const clock = new ManualClock(T0)
+    const store = createMongoAdapters(database.db, { clock }).availability
+    const listing = asId('listing', 'lst_round_trips_hints')
+    const night = { checkIn: localDate('2026-03-01'), checkOut: localDate('2026-03-02') }
+    const until = addMs(T0, 15 * MINUTE)
+    await Effect.runPromise(store.setUnits(listing, 50))
+    // Every hold's effect is built first and run later, one after another (as Effect.all does).
+    const holds = Array.from({ length: 30 }, (_, i) =>
+      store.hold(listing, asId('booking', `bkg_hint_${i}`), night, until),
+    )
+    const perHold: string[][] = []
+    for (const hold of holds) perHold.push(await commandsOf(() => Effect.runPromise(hold)))
+    // The first two read the night (and then the settings mark); from the third on, the hints those
+    // reads left guide the hold: its claim is inserted while the mark is read, nothing else.
+    for (const commands of perHold.slice(2))
+      expect([...commands].sort()).toEqual(['find change_marks', 'insert calendar'])
   })
 })

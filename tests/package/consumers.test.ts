@@ -204,7 +204,7 @@ describe('consumer projects install the tarball, typecheck and book', () => {
     // The README's examples compile under strict (above) and run as written.
     expect(sh('node', ['out/readme-1.js'], dir).trim()).toBe('active')
     expect(sh('node', ['out/readme-2.js'], dir)).toMatch(
-      /^pending_payment \d+ EUR\ntaken: 2026-07-01, 2026-07-02, 2026-07-03\n$/,
+      /^pending_payment \d+ EUR\ntaken: 2026-07-01, 2026-07-02, 2026-07-03\nalready cancelled\n$/,
     )
     // An entry whose optional peer is missing fails at import, naming the package to install.
     for (const [entry, peer] of [

@@ -8,6 +8,7 @@ import { cancellationPolicyNames, computeRefund } from '../../core/domain/polici
 import { addDays, type LocalDate, localDateAt, nightsOf } from '../../core/domain/shared/dates.js'
 import type { BookingId, ListingId } from '../../core/domain/shared/ids.js'
 import { DAY, HOUR, type Instant, instant, MINUTE } from '../../core/domain/shared/time.js'
+import { checkEventPayloads, checkedEvents } from './event-payloads.js'
 import { checkInvariants, checkNoOverdue, sync } from './invariants.js'
 
 /**
@@ -482,6 +483,8 @@ const setup = async (): Promise<Real> => {
     start: T0,
     passwordHashCost: 16,
     settings: { maxPendingBookingsPerGuest: 3 },
+    // Every booking and payment event must agree with the entity written with it.
+    decorate: checkEventPayloads,
   })
   const reg = async (name: string, roles: ('guest' | 'host')[]) => {
     const u = await engine.run(
@@ -524,6 +527,16 @@ describe('booking engine model (fast-check commands)', () => {
       { numRuns: RUNS, endOnFailure: true },
     )
     console.info(`model histories reached: ${JSON.stringify(Object.fromEntries(reached))}`)
+    console.info(
+      `event payloads checked against the entity written: ${JSON.stringify(Object.fromEntries(checkedEvents))}`,
+    )
+    // The check saw the events that carry amounts after a change.
+    for (const type of [
+      'innkeeper.booking.confirmed.v1',
+      'innkeeper.booking.modified.v1',
+      'innkeeper.payment.captured.v1',
+    ])
+      expect(checkedEvents.get(type) ?? 0).toBeGreaterThan(0)
     for (const state of [
       'review_posted',
       'review_revealed',

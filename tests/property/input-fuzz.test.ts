@@ -9,6 +9,7 @@ import {
   makeWorld,
   type World,
 } from '../integration/engine-fixtures.js'
+import { untyped } from '../support/untyped.js'
 
 /**
  * Bad input gets a clear, typed error, never a crash: every use case that takes untrusted input is
@@ -27,67 +28,67 @@ type Target = (
 const targets: Record<string, { valid: Record<string, unknown>; run: Target }> = {
   registerUser: {
     valid: { email: 'x@example.com', password: 'long enough password', name: 'X' },
-    run: (w, _c, i) => w.engine.useCases.registerUser.execute(i),
+    run: (w, _c, i) => w.engine.useCases.registerUser.execute(untyped(i)),
   },
   authenticate: {
     valid: { email: 'x@example.com', password: 'long enough password' },
-    run: (w, _c, i) => w.engine.useCases.authenticate.execute(i),
+    run: (w, _c, i) => w.engine.useCases.authenticate.execute(untyped(i)),
   },
   updateProfile: {
     valid: { name: 'Y', bio: 'hi' },
-    run: (w, _c, i) => w.engine.useCases.updateProfile.execute(w.guest, i),
+    run: (w, _c, i) => w.engine.useCases.updateProfile.execute(w.guest, untyped(i)),
   },
   createListing: {
     valid: { ...listingInput() },
-    run: (w, _c, i) => w.engine.useCases.createListing.execute(w.host, i),
+    run: (w, _c, i) => w.engine.useCases.createListing.execute(w.host, untyped(i)),
   },
   updateListing: {
     valid: { title: 'New', pricing: { baseNightly: 12_000 } },
-    run: (w, c, i) => w.engine.useCases.updateListing.execute(w.host, c.listingId, i),
+    run: (w, c, i) => w.engine.useCases.updateListing.execute(w.host, c.listingId, untyped(i)),
   },
   setCalendar: {
     valid: { from: '2026-05-01', to: '2026-05-03', blocked: true },
-    run: (w, c, i) => w.engine.useCases.setCalendar.execute(w.host, c.listingId, i),
+    run: (w, c, i) => w.engine.useCases.setCalendar.execute(w.host, c.listingId, untyped(i)),
   },
   getCalendar: {
     valid: { from: '2026-05-01', to: '2026-05-03' },
-    run: (w, c, i) => w.engine.useCases.getCalendar.execute(w.guest, c.listingId, i),
+    run: (w, c, i) => w.engine.useCases.getCalendar.execute(w.guest, c.listingId, untyped(i)),
   },
   quoteStay: {
     valid: { checkIn: '2026-05-01', checkOut: '2026-05-03', guests: 2 },
-    run: (w, c, i) => w.engine.useCases.quoteStay.execute(w.guest, c.listingId, i),
+    run: (w, c, i) => w.engine.useCases.quoteStay.execute(w.guest, c.listingId, untyped(i)),
   },
   searchListings: {
     valid: { city: 'Amsterdam', checkIn: '2026-05-01', checkOut: '2026-05-03', guests: 2, sort: 'price_asc' },
-    run: (w, _c, i) => w.engine.useCases.searchListings.execute(i),
+    run: (w, _c, i) => w.engine.useCases.searchListings.execute(untyped(i)),
   },
   requestBooking: {
     valid: { listingId: 'lst_000001', checkIn: '2026-05-01', checkOut: '2026-05-03', guests: 2 },
-    run: (w, _c, i) => w.engine.useCases.requestBooking.execute(w.other, i),
+    run: (w, _c, i) => w.engine.useCases.requestBooking.execute(w.other, untyped(i)),
   },
   modifyBooking: {
     valid: { checkOut: '2026-04-13' },
-    run: (w, c, i) => w.engine.useCases.modifyBooking.execute(w.guest, c.bookingId, i),
+    run: (w, c, i) => w.engine.useCases.modifyBooking.execute(w.guest, c.bookingId, untyped(i)),
   },
   cancelBooking: {
     valid: { reason: 'plans changed' },
-    run: (w, c, i) => w.engine.useCases.cancelBooking.execute(w.guest, c.bookingId, i),
+    run: (w, c, i) => w.engine.useCases.cancelBooking.execute(w.guest, c.bookingId, untyped(i)),
   },
   postReview: {
     valid: { bookingId: 'bkg_000001', rating: 5 },
-    run: (w, _c, i) => w.engine.useCases.postReview.execute(w.guest, i),
+    run: (w, _c, i) => w.engine.useCases.postReview.execute(w.guest, untyped(i)),
   },
   saveGuestProfile: {
     valid: { name: 'Kid', ageGroup: 'child' },
-    run: (w, _c, i) => w.engine.useCases.saveGuestProfile.execute(w.guest, i),
+    run: (w, _c, i) => w.engine.useCases.saveGuestProfile.execute(w.guest, untyped(i)),
   },
   hostReport: {
     valid: { from: '2026-04-01', to: '2026-05-01' },
-    run: (w, _c, i) => w.engine.useCases.hostReport.execute(w.host, i),
+    run: (w, _c, i) => w.engine.useCases.hostReport.execute(w.host, untyped(i)),
   },
   listWishlist: {
     valid: { limit: 10 },
-    run: (w, _c, i) => w.engine.useCases.listWishlist.execute(w.guest, i),
+    run: (w, _c, i) => w.engine.useCases.listWishlist.execute(w.guest, untyped(i)),
   },
 }
 

@@ -227,6 +227,7 @@ describe('simulate: the audit finds payouts the bookings do not back', () => {
         currency: p.currency,
         destination: p.destination,
         idempotencyKey: 'a second time',
+        openedAt: p.createdAt,
         metadata: {},
       }),
     )

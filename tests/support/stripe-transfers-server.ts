@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 
 /**
- * A stand-in for the part of Stripe's API that Connect payouts use, for tests: `POST /v1/transfers`
- * and `GET /v1/transfers/{id}`, stateful, with Stripe's idempotency rules (the same
+ * A stand-in for the part of Stripe's API that Connect payouts use, for tests: `POST /v1/transfers`,
+ * `GET /v1/transfers/{id}` and `GET /v1/transfers?transfer_group=…` (newest first), stateful, with Stripe's idempotency rules (the same
  * `Idempotency-Key` and parameters replay the first response with `Idempotent-Replayed: true`;
  * other parameters get a 400 `idempotency_error`), its error bodies, and the failures a client must
  * survive: 5xx or 429 answers before anything is done, connections dropped before the request is
@@ -43,6 +43,8 @@ export interface StripeTransfersServer {
   fault(fault: Fault, count?: number): void
   /** Transfers to this account are refused (`No such destination`). */
   closeAccount(id: string): void
+  /** Forgets every idempotency key seen so far, as Stripe prunes keys older than 24 hours. */
+  forgetKeys(): void
   close(): Promise<void>
 }
 
@@ -132,6 +134,16 @@ export const startStripeTransfersServer = async (): Promise<StripeTransfersServe
               code: 'resource_missing',
             })
           : json(res, 200, transferObject(found.transfer, found.created))
+      }
+      if (req.method === 'GET' && url.pathname === '/v1/transfers') {
+        const group = url.searchParams.get('transfer_group')
+        const limit = Number(url.searchParams.get('limit') ?? '10')
+        const data = made
+          .filter((t) => group === null || t.transferGroup === group)
+          .reverse()
+          .slice(0, limit)
+          .map((t) => transferObject(t, byId.get(t.id)!.created))
+        return json(res, 200, { object: 'list', data, has_more: false, url: '/v1/transfers' })
       }
       if (req.method !== 'POST' || url.pathname !== '/v1/transfers')
         return stripeError(
@@ -230,6 +242,9 @@ export const startStripeTransfersServer = async (): Promise<StripeTransfersServe
     },
     closeAccount: (id) => {
       closed.add(id)
+    },
+    forgetKeys: () => {
+      byKey.clear()
     },
     close: () =>
       new Promise<void>((resolve) => {

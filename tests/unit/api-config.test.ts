@@ -1,6 +1,9 @@
 import { Result } from 'effect'
 import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../adapters/memory/manual-clock.js'
+import { StripePayoutGateway } from '../../adapters/stripe/stripe-payout-gateway.js'
 import { apiEnvNames, loadApiConfig, unknownInnkeeperVariables } from '../../apps/api/config.js'
+import { stripeProviders } from '../../apps/composition/payments.js'
 
 describe('API configuration: INNKEEPER_* variables nobody reads are refused', () => {
   it('a typo is reported with the closest known name; known and foreign variables pass', () => {
@@ -68,6 +71,16 @@ describe('API configuration: the payment provider', () => {
     expect(problems({ INNKEEPER_STRIPE_SECRET_KEY: 'sk_test_51Habc' })).toEqual([
       'INNKEEPER_STRIPE_SECRET_KEY: only read with INNKEEPER_PAYMENTS=stripe',
     ])
+  })
+
+  it('INNKEEPER_PAYMENTS=stripe makes Stripe the payout provider too (Connect transfers, same key and API base)', async () => {
+    const loaded = loadApiConfig({ ...stripe, INNKEEPER_STRIPE_API_BASE: 'http://127.0.0.1:12111' })
+    if (!Result.isSuccess(loaded) || loaded.success.payments.provider !== 'stripe')
+      throw new Error('not stripe')
+    const providers = await stripeProviders(loaded.success.payments)
+    expect(providers.payoutGateway).toBeInstanceOf(StripePayoutGateway)
+    expect(providers.payoutGateway.provider).toBe('stripe')
+    expect(providers.paymentGateway(new ManualClock()).provider).toBe('stripe')
   })
 
   it('production refuses the memory provider, and a plain-http API base that would carry the secret key', () => {

@@ -4,7 +4,7 @@ import { PageInput } from '../../../core/application/support/page-input.js'
 import { BoundedString, NonBlank } from '../../../core/application/support/schemas.js'
 import { defineRoute, type Route } from '../route.js'
 import { HostReportView, hostReportView, MeView, meView, PageOf, ReviewView, reviewView } from '../views.js'
-import { IdParams, ok, type RouteDeps } from './common.js'
+import { bodyAs, IdParams, ok, type RouteDeps } from './common.js'
 
 const ReasonInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(500)) })
 const ResponseInput = Schema.Struct({ comment: NonBlank(2000) })
@@ -26,8 +26,9 @@ export const adminRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'The review with your response', schema: ReviewView },
       errors: [403, 404, 409],
       handle: ({ caller, params, body, userId }) =>
-        Effect.map(uc.respondToReview.execute(caller, { ...(body as object), reviewId: params.id }), (r) =>
-          ok(reviewView(r, userId)),
+        Effect.map(
+          uc.respondToReview.execute(caller, { ...bodyAs(ResponseInput, body), reviewId: params.id }),
+          (r) => ok(reviewView(r, userId)),
         ),
     }),
     defineRoute<Record<string, never>, typeof HostReportInput.Type>({

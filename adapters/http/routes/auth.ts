@@ -5,7 +5,7 @@ import type { User } from '../../../core/domain/users/user.js'
 import { normalizeEmail } from '../../../core/domain/users/user.js'
 import { defineRoute, type Route } from '../route.js'
 import { MeView, meView, TokensView } from '../views.js'
-import { limit, noContent, ok, type RouteDeps } from './common.js'
+import { bodyAs, limit, noContent, ok, type RouteDeps } from './common.js'
 
 const RefreshInput = Schema.Struct({
   refreshToken: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(512)),
@@ -55,7 +55,8 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       body: RegisterUserInput,
       success: { status: 201, description: 'The new account', schema: MeView },
       errors: [409],
-      handle: ({ body }) => Effect.map(uc.registerUser.execute(body), (u) => ok(meView(u))),
+      handle: ({ body }) =>
+        Effect.map(uc.registerUser.execute(bodyAs(RegisterUserInput, body)), (u) => ok(meView(u))),
     }),
     defineRoute({
       method: 'post',
@@ -72,7 +73,7 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       handle: ({ body, ip }) =>
         Effect.gen(function* () {
           yield* guard(ip, emailOf(body), 'too_many_login_attempts')
-          const session = yield* uc.startSession.execute(body)
+          const session = yield* uc.startSession.execute(bodyAs(AuthenticateInput, body))
           return ok(yield* tokensFor(session))
         }),
     }),
@@ -89,7 +90,7 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       errors: [401, 403],
       handle: ({ body }) =>
         Effect.gen(function* () {
-          const session = yield* uc.refreshSession.execute(body)
+          const session = yield* uc.refreshSession.execute(bodyAs(RefreshInput, body))
           return ok(yield* tokensFor(session))
         }),
     }),
@@ -103,7 +104,8 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       body: RefreshInput,
       success: { status: 204, description: 'Logged out' },
       errors: [401, 403],
-      handle: ({ caller, body }) => Effect.as(uc.endSession.execute(caller, body), noContent),
+      handle: ({ caller, body }) =>
+        Effect.as(uc.endSession.execute(caller, bodyAs(RefreshInput, body)), noContent),
     }),
     defineRoute({
       method: 'post',
@@ -119,7 +121,7 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       handle: ({ body, ip }) =>
         Effect.gen(function* () {
           yield* guard(ip, emailOf(body), 'too_many_reset_requests')
-          yield* uc.requestPasswordReset.execute(body)
+          yield* uc.requestPasswordReset.execute(bodyAs(ResetRequestInput, body))
           return noContent
         }),
     }),
@@ -133,7 +135,7 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       body: ResetConfirmInput,
       success: { status: 204, description: 'Password changed' },
       errors: [403],
-      handle: ({ body }) => Effect.as(uc.resetPassword.execute(body), noContent),
+      handle: ({ body }) => Effect.as(uc.resetPassword.execute(bodyAs(ResetConfirmInput, body)), noContent),
     }),
     defineRoute({
       method: 'post',
@@ -145,7 +147,8 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       body: VerifyInput,
       success: { status: 200, description: 'The verified account', schema: MeView },
       errors: [],
-      handle: ({ body }) => Effect.map(uc.verifyEmail.execute(body), (u) => ok(meView(u))),
+      handle: ({ body }) =>
+        Effect.map(uc.verifyEmail.execute(bodyAs(VerifyInput, body)), (u) => ok(meView(u))),
     }),
     defineRoute({
       method: 'post',

@@ -19,7 +19,7 @@ import {
   ReviewView,
   reviewView,
 } from '../views.js'
-import { IdParams, ok, type RouteDeps } from './common.js'
+import { bodyAs, IdParams, ok, type RouteDeps } from './common.js'
 
 const DeclineInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(1000)) })
 const ReviewBody = PostReviewInput.mapFields(({ bookingId: _b, ...rest }) => rest)
@@ -47,7 +47,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'The pending booking', schema: BookingView },
       errors: [403, 404, 409, 422],
       handle: ({ caller, body }) =>
-        Effect.map(uc.requestBooking.execute(caller, body), (b) => ({
+        Effect.map(uc.requestBooking.execute(caller, bodyAs(RequestBookingInput, body)), (b) => ({
           value: bookingView(b),
           headers: { Location: `/api/v1/bookings/${b.id}` },
         })),
@@ -101,7 +101,10 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 200, description: 'The modified booking', schema: BookingView },
       errors: [402, 403, 404, 409, 422, 503],
       handle: ({ caller, params, body }) =>
-        Effect.map(uc.modifyBooking.execute(caller, asBookingId(params.id), body), one),
+        Effect.map(
+          uc.modifyBooking.execute(caller, asBookingId(params.id), bodyAs(ModifyBookingInput, body)),
+          one,
+        ),
     }),
     defineRoute<IdParams>({
       method: 'post',
@@ -118,7 +121,10 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 200, description: 'The cancelled booking', schema: BookingView },
       errors: [404, 409],
       handle: ({ caller, params, body }) =>
-        Effect.map(uc.cancelBooking.execute(caller, asBookingId(params.id), body), one),
+        Effect.map(
+          uc.cancelBooking.execute(caller, asBookingId(params.id), bodyAs(CancelBookingInput, body)),
+          one,
+        ),
     }),
     defineRoute<IdParams>({
       method: 'post',
@@ -176,12 +182,14 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 200, description: 'The payment to confirm', schema: CheckoutView },
       errors: [402, 403, 404, 409, 503],
       handle: ({ caller, params, body }) =>
-        Effect.map(uc.checkoutBooking.execute(caller, asBookingId(params.id), body), (c) =>
-          ok({
-            booking: bookingView(c.booking),
-            payment: paymentView(c.payment),
-            clientSecret: c.clientSecret,
-          }),
+        Effect.map(
+          uc.checkoutBooking.execute(caller, asBookingId(params.id), bodyAs(CheckoutBookingInput, body)),
+          (c) =>
+            ok({
+              booking: bookingView(c.booking),
+              payment: paymentView(c.payment),
+              clientSecret: c.clientSecret,
+            }),
         ),
     }),
     defineRoute<IdParams>({
@@ -197,8 +205,9 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'Your review', schema: ReviewView },
       errors: [403, 404, 409, 422],
       handle: ({ caller, params, body, userId }) =>
-        Effect.map(uc.postReview.execute(caller, { ...(body as object), bookingId: params.id }), (r) =>
-          ok(reviewView(r, userId)),
+        Effect.map(
+          uc.postReview.execute(caller, { ...bodyAs(ReviewBody, body), bookingId: params.id }),
+          (r) => ok(reviewView(r, userId)),
         ),
     }),
   ]

@@ -64,3 +64,11 @@ export const limit = (
           ),
         ),
   )
+
+/**
+ * A request body as the input a use case's signature names (its schema's encoded type). The API does
+ * not decode bodies itself: the use case decodes its input at run time and answers anything else with
+ * a typed ValidationFailed (422), so this only states which input the body is meant to be.
+ */
+export const bodyAs = <S extends { readonly Encoded: unknown }>(_schema: S, body: unknown): S['Encoded'] =>
+  body as S['Encoded']

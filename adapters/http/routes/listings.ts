@@ -29,7 +29,7 @@ import {
   searchHitView,
 } from '../views.js'
 import { wireEncoder } from '../wire-encoder.js'
-import { IdParams, noContent, ok, type RouteDeps } from './common.js'
+import { bodyAs, IdParams, noContent, ok, type RouteDeps } from './common.js'
 
 const asListingId = (id: string) => id as ListingId
 
@@ -53,7 +53,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'The new draft listing', schema: ListingView },
       errors: [403],
       handle: ({ caller, body }) =>
-        Effect.map(uc.createListing.execute(caller, body), (l) => ({
+        Effect.map(uc.createListing.execute(caller, bodyAs(CreateListingInput, body)), (l) => ({
           value: listingView(l),
           headers: { Location: `/api/v1/listings/${l.id}` },
         })),
@@ -121,7 +121,10 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 200, description: 'The updated listing', schema: ListingView },
       errors: [404, 409],
       handle: ({ caller, params, body }) =>
-        Effect.map(uc.updateListing.execute(caller, asListingId(params.id), body), (l) => ok(listingView(l))),
+        Effect.map(
+          uc.updateListing.execute(caller, asListingId(params.id), bodyAs(UpdateListingInput, body)),
+          (l) => ok(listingView(l)),
+        ),
     }),
     defineRoute<IdParams>({
       method: 'delete',
@@ -195,7 +198,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       errors: [404, 409],
       handle: ({ caller, params, body }) =>
         Effect.gen(function* () {
-          yield* uc.setCalendar.execute(caller, asListingId(params.id), body)
+          yield* uc.setCalendar.execute(caller, asListingId(params.id), bodyAs(SetCalendarInput, body))
           const range = body as { from: string; to: string }
           const nights = yield* uc.getCalendar.execute(caller, asListingId(params.id), {
             from: range.from,

@@ -17,7 +17,7 @@ import {
   reviewView,
   WishlistItemView,
 } from '../views.js'
-import { IdParams, noContent, ok, type RouteDeps } from './common.js'
+import { bodyAs, IdParams, noContent, ok, type RouteDeps } from './common.js'
 
 const ListingIdParams = Schema.Struct({ listingId: NonBlank(64) })
 
@@ -45,7 +45,8 @@ export const userRoutes = (deps: RouteDeps): Route[] => {
       body: UpdateProfileInput,
       success: { status: 200, description: 'Your account', schema: MeView },
       errors: [404, 409],
-      handle: ({ caller, body }) => Effect.map(uc.updateProfile.execute(caller, body), (u) => ok(meView(u))),
+      handle: ({ caller, body }) =>
+        Effect.map(uc.updateProfile.execute(caller, bodyAs(UpdateProfileInput, body)), (u) => ok(meView(u))),
     }),
     defineRoute({
       method: 'get',
@@ -124,7 +125,9 @@ export const userRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'The saved profile', schema: GuestProfileView },
       errors: [404, 409],
       handle: ({ caller, body }) =>
-        Effect.map(uc.saveGuestProfile.execute(caller, body), (g) => ok(guestProfileView(g))),
+        Effect.map(uc.saveGuestProfile.execute(caller, bodyAs(SaveGuestProfileInput, body)), (g) =>
+          ok(guestProfileView(g)),
+        ),
     }),
     defineRoute<IdParams>({
       method: 'delete',

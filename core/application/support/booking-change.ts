@@ -1,8 +1,10 @@
 import { Effect, Result } from 'effect'
 import { type Booking, computeDueAt } from '../../domain/bookings/booking.js'
 import { bookingModifiedEvent } from '../../domain/bookings/booking-events.js'
+import { netPaid } from '../../domain/payments/payment.js'
 import { ConcurrentModification, InvalidTransition } from '../../domain/shared/errors.js'
 import type { BookingId } from '../../domain/shared/ids.js'
+import { sumAmounts } from '../../domain/shared/money.js'
 import type { CoreDeps } from './deps.js'
 import { findBooking } from './load.js'
 import { foldPayment, intentState } from './payment-records.js'
@@ -72,9 +74,14 @@ export const applyChange = (deps: ChangeDeps, bookingId: BookingId, key: string)
           if (folded) yield* payments.save(folded.payment, folded.events)
         }
       }
+      // The payments as they stand now (a top-up was charged before this step): the event says what
+      // the booking has paid after the change, not before it.
+      const pays = yield* payments.byBooking(b.id)
       const points = change.points
       const next: Booking = {
         ...b,
+        paidAmount: sumAmounts(pays.map(netPaid)),
+        refundedAmount: sumAmounts(pays.map((p) => p.refundedAmount)),
         stay: change.stay,
         guests: change.guests,
         quote: change.quote,

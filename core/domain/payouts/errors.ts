@@ -1,19 +1,18 @@
 import { Data } from 'effect'
+import { PaymentProviderUnavailable } from '../shared/errors.js'
 
 /**
- * The payout provider could not be reached (network errors, timeouts, 429 or 5xx after the
- * adapter's bounded retries). Nothing moved: the payout stays pending and is tried again with the
- * same idempotency key, so it is never paid twice.
+ * A payout provider that cannot be reached fails with `PaymentProviderUnavailable`, the one typed
+ * unavailable error of every provider that moves money (payments and payouts go through the same
+ * provider, and an outage is one outage): one stable `code` (`payment_provider_unavailable`), one
+ * `retryAfterMs`, one 503 with `Retry-After` should it ever reach the API. Nothing moved: the payout
+ * stays pending and is tried again without paying twice.
+ *
+ * @deprecated since 0.3.0: use `PaymentProviderUnavailable` (this is the same class).
  */
-export class PayoutProviderUnavailable extends Data.TaggedError('PayoutProviderUnavailable')<{
-  readonly provider: string
-  readonly reason: string
-}> {
-  readonly code = 'payout_provider_unavailable' as const
-  override get message(): string {
-    return `the payout provider ${this.provider} is unavailable: ${this.reason}`
-  }
-}
+export const PayoutProviderUnavailable = PaymentProviderUnavailable
+/** @deprecated since 0.3.0: use `PaymentProviderUnavailable`. */
+export type PayoutProviderUnavailable = PaymentProviderUnavailable
 
 /**
  * The provider refused the transfer for good (no such connected account, account closed, the

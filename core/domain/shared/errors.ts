@@ -118,6 +118,7 @@ export class PaymentDeclined extends Data.TaggedError('PaymentDeclined')<{ reado
 /**
  * The payment provider could not be reached (network errors, timeouts, 429 or 5xx after bounded
  * retries, or its circuit breaker open). Nothing was changed on our side; retry after `retryAfterMs`.
+ * The same error for payouts (the provider's transfers): one unavailable error, one stable code.
  */
 export class PaymentProviderUnavailable extends Data.TaggedError('PaymentProviderUnavailable')<{
   readonly provider: string

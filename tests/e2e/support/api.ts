@@ -5,7 +5,9 @@ import { type ApiConfig, loadApiConfig } from '../../../apps/api/config.js'
 import { grantRole } from '../../../apps/api/seed.js'
 import { type ApiServer, startApiServer } from '../../../apps/api/server.js'
 import { createInMemoryEngine, type InMemoryEngine } from '../../../apps/composition/in-memory-engine.js'
+import { stripeProviders } from '../../../apps/composition/payments.js'
 import type { UserId } from '../../../core/domain/shared/ids.js'
+import { instant } from '../../../core/domain/shared/time.js'
 import type { Clock } from '../../../ports/clock.js'
 import { localStripe, payerConfirms, testMethodFor } from '../../support/stripe-test-server/harness.js'
 import { StripeTestServer } from '../../support/stripe-test-server/server.js'
@@ -117,6 +119,15 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
           webhookSecret: STRIPE_WEBHOOK_SECRET,
         })
       : null
+  // INNKEEPER_PAYMENTS=stripe pays the hosts through Stripe too: the payout gateway as the server's
+  // configuration builds it, aimed at the test server and reading the engine's clock.
+  const stripePayouts =
+    stripe === null || config.payments.provider !== 'stripe'
+      ? null
+      : await stripeProviders(
+          { ...config.payments, apiBaseUrl: stripe.url },
+          { now: () => engineClock?.now() ?? instant(Date.now()) },
+        )
   const engine = createInMemoryEngine({
     start: options.start ?? T0,
     idNamespace: `e2e${namespace++}`,
@@ -135,6 +146,7 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
               retry: { retries: 2, baseDelayMs: 5 },
             }),
         }),
+    ...(stripePayouts === null ? {} : { payoutGateway: stripePayouts.payoutGateway }),
   })
   engineClock = engine.adapters.clock
   const server = await startApiServer({

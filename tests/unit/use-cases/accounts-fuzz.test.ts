@@ -1,6 +1,7 @@
 import { Cause, Effect, Exit } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { untyped } from '../../support/untyped.js'
 import { accountsWorld, latestToken, PASSWORD, registered, signIn } from './accounts-harness.js'
 import { run } from './harness.js'
 
@@ -59,19 +60,19 @@ describe('account use cases never crash on untrusted input', () => {
     > = {
       startSession: {
         valid: { email: 'ana@example.com', password: PASSWORD },
-        run: (i) => a.startSession.execute(i),
+        run: (i) => a.startSession.execute(untyped(i)),
       },
-      refreshSession: { valid: { refreshToken: refresh }, run: (i) => a.refreshSession.execute(i) },
-      endSession: { valid: { refreshToken: refresh }, run: (i) => a.endSession.execute(caller, i) },
+      refreshSession: { valid: { refreshToken: refresh }, run: (i) => a.refreshSession.execute(untyped(i)) },
+      endSession: { valid: { refreshToken: refresh }, run: (i) => a.endSession.execute(caller, untyped(i)) },
       requestPasswordReset: {
         valid: { email: 'ana@example.com' },
-        run: (i) => a.requestPasswordReset.execute(i),
+        run: (i) => a.requestPasswordReset.execute(untyped(i)),
       },
       resetPassword: {
         valid: { token: reset, newPassword: 'a new passphrase' },
-        run: (i) => a.resetPassword.execute(i),
+        run: (i) => a.resetPassword.execute(untyped(i)),
       },
-      verifyEmail: { valid: { token: verification }, run: (i) => a.verifyEmail.execute(i) },
+      verifyEmail: { valid: { token: verification }, run: (i) => a.verifyEmail.execute(untyped(i)) },
     }
     const names = Object.keys(targets)
     await fc.assert(

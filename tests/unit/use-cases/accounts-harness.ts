@@ -71,7 +71,9 @@ export const registered = async (
   a: AccountsWorld,
   email: string,
 ): Promise<{ user: User; caller: Caller }> => {
-  const user = await run(a.register.execute({ email, password: PASSWORD, name: email.split('@')[0] }))
+  const user = await run(
+    a.register.execute({ email, password: PASSWORD, name: email.split('@')[0] ?? email }),
+  )
   return { user, caller: userCaller(user.id, user.roles) }
 }
 

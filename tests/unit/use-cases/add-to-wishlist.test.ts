@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AddToWishlist } from '../../../core/application/add-to-wishlist.js'
 import { systemCaller } from '../../../core/application/support/caller.js'
+import { untyped } from '../../support/untyped.js'
 import { as, failure, makeListing, run, uid, world } from './harness.js'
 
 const setup = async () => {
@@ -37,7 +38,9 @@ describe('AddToWishlist', () => {
 
   it('bad input is ValidationFailed; the system caller is Forbidden', async () => {
     const { uc } = await setup()
-    expect((await failure(uc.execute(as('usr_ana'), { listing: 'lst_1' })))._tag).toBe('ValidationFailed')
+    expect((await failure(uc.execute(as('usr_ana'), untyped({ listing: 'lst_1' }))))._tag).toBe(
+      'ValidationFailed',
+    )
     expect((await failure(uc.execute(systemCaller, { listingId: 'lst_1' })))._tag).toBe('Forbidden')
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Authenticate } from '../../../core/application/authenticate.js'
 import { RegisterUser } from '../../../core/application/register-user.js'
+import { untyped } from '../../support/untyped.js'
 import { failure, makeUser, run, world } from './harness.js'
 
 const setup = async () => {
@@ -57,9 +58,9 @@ describe('Authenticate', () => {
 
   it('malformed input is ValidationFailed', async () => {
     const { auth } = await setup()
-    const e = await failure(auth.execute({ email: 'ana@example.com' }))
+    const e = await failure(auth.execute(untyped({ email: 'ana@example.com' })))
     expect(e._tag).toBe('ValidationFailed')
-    const extra = await failure(auth.execute({ email: 'a@b.co', password: 'x', admin: true }))
+    const extra = await failure(auth.execute(untyped({ email: 'a@b.co', password: 'x', admin: true })))
     expect(extra._tag).toBe('ValidationFailed')
   })
 

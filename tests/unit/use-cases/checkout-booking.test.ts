@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CheckoutBooking } from '../../../core/application/checkout-booking.js'
 import type { BookingId } from '../../../core/domain/shared/ids.js'
 import { activeListing, makeWorld, type World } from '../../integration/engine-fixtures.js'
+import { untyped } from '../../support/untyped.js'
 import { failure, run } from './harness.js'
 
 const pendingBooking = async (w: World): Promise<BookingId> => {
@@ -42,10 +43,12 @@ describe('CheckoutBooking', () => {
   it('decodes its input: an unknown field or a non-boolean auto_confirm is a ValidationFailed naming the field', async () => {
     const w = await makeWorld()
     const id = await pendingBooking(w)
-    const unknown = await failure(w.engine.useCases.checkoutBooking.execute(w.guest, id, { coupon: 'x' }))
+    const unknown = await failure(
+      w.engine.useCases.checkoutBooking.execute(w.guest, id, untyped({ coupon: 'x' })),
+    )
     expect(unknown._tag).toBe('ValidationFailed')
     const wrong = await failure(
-      w.engine.useCases.checkoutBooking.execute(w.guest, id, { autoConfirm: 'yes' }),
+      w.engine.useCases.checkoutBooking.execute(w.guest, id, untyped({ autoConfirm: 'yes' })),
     )
     expect(wrong._tag).toBe('ValidationFailed')
     expect(wrong._tag === 'ValidationFailed' && wrong.issues.map((i) => i.path)).toEqual(['autoConfirm'])

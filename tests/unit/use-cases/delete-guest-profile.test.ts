@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DeleteGuestProfile } from '../../../core/application/delete-guest-profile.js'
 import { SaveGuestProfile } from '../../../core/application/save-guest-profile.js'
 import { systemCaller } from '../../../core/application/support/caller.js'
+import { untyped } from '../../support/untyped.js'
 import { as, failure, run, uid, world } from './harness.js'
 
 describe('DeleteGuestProfile', () => {
@@ -24,7 +25,7 @@ describe('DeleteGuestProfile', () => {
 
   it('a missing id is ValidationFailed; the system caller is Forbidden', async () => {
     const del = new DeleteGuestProfile(world())
-    expect((await failure(del.execute(as('usr_ana'), {})))._tag).toBe('ValidationFailed')
+    expect((await failure(del.execute(as('usr_ana'), untyped({}))))._tag).toBe('ValidationFailed')
     expect((await failure(del.execute(systemCaller, { id: 'gpr_1' })))._tag).toBe('Forbidden')
   })
 })

@@ -5,6 +5,7 @@ import { EMAIL_VERIFICATION_TTL_MS } from '../../../core/application/verify-emai
 import { asId } from '../../../core/domain/shared/ids.js'
 import { addMs, DAY, toIso } from '../../../core/domain/shared/time.js'
 import { publicProfile } from '../../../core/domain/users/user.js'
+import { untyped } from '../../support/untyped.js'
 import {
   accountsWorld,
   latestToken,
@@ -133,7 +134,7 @@ describe('VerifyEmail', () => {
       { token: 'x'.repeat(513) },
       { token: 'a.b', x: 1 },
     ])
-      expect((await failure(a.verifyEmail.execute(raw)))._tag).toBe('ValidationFailed')
+      expect((await failure(a.verifyEmail.execute(untyped(raw))))._tag).toBe('ValidationFailed')
   })
 })
 

@@ -3,6 +3,7 @@ import { GetHostReport } from '../../../core/application/get-host-report.js'
 import { hostReport, proRate } from '../../../core/domain/reports/host-report.js'
 import { localDate } from '../../../core/domain/shared/dates.js'
 import { asId } from '../../../core/domain/shared/ids.js'
+import { untyped } from '../../support/untyped.js'
 import { as, EUR, failure, makeBooking, makeListing, run, stay, world } from './harness.js'
 
 const period = { from: localDate('2026-03-01'), to: localDate('2026-03-11') }
@@ -175,7 +176,7 @@ describe('GetHostReport', () => {
       { from: '2026-02-30', to: '2026-03-10' },
       { from: '2026-03-01' },
     ])
-      expect((await failure(uc.execute(hostCaller, bad)))._tag).toBe('ValidationFailed')
+      expect((await failure(uc.execute(hostCaller, untyped(bad))))._tag).toBe('ValidationFailed')
     const year = await run(uc.execute(hostCaller, { from: '2026-01-01', to: '2027-01-02' }))
     expect(year.nights).toBe(366)
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { GetUser } from '../../../core/application/get-user.js'
+import { untyped } from '../../support/untyped.js'
 import { failure, makeUser, run, T0, world } from './harness.js'
 
 describe('GetUser', () => {
@@ -22,6 +23,6 @@ describe('GetUser', () => {
   it('an unknown user is UserNotFound; a missing id is ValidationFailed', async () => {
     const w = world()
     expect((await failure(new GetUser(w).execute({ userId: 'usr_x' })))._tag).toBe('UserNotFound')
-    expect((await failure(new GetUser(w).execute({})))._tag).toBe('ValidationFailed')
+    expect((await failure(new GetUser(w).execute(untyped({}))))._tag).toBe('ValidationFailed')
   })
 })

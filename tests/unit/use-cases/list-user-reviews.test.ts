@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ListUserReviews } from '../../../core/application/list-user-reviews.js'
 import { PostReview } from '../../../core/application/post-review.js'
+import { untyped } from '../../support/untyped.js'
 import { failure, guest, host, makeBooking, reviewWorld, run } from './harness.js'
 
 describe('ListUserReviews', () => {
@@ -20,6 +21,8 @@ describe('ListUserReviews', () => {
     const w = await reviewWorld()
     const uc = new ListUserReviews(w)
     expect((await failure(uc.execute({ userId: 'usr_nope' })))._tag).toBe('UserNotFound')
-    expect((await failure(uc.execute({ userId: 'usr_guest', cursor: 5 })))._tag).toBe('ValidationFailed')
+    expect((await failure(uc.execute(untyped({ userId: 'usr_guest', cursor: 5 }))))._tag).toBe(
+      'ValidationFailed',
+    )
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { AddToWishlist } from '../../../core/application/add-to-wishlist.js'
 import { ListWishlist } from '../../../core/application/list-wishlist.js'
 import { systemCaller } from '../../../core/application/support/caller.js'
+import { untyped } from '../../support/untyped.js'
 import { as, failure, makeListing, run, world } from './harness.js'
 
 describe('ListWishlist', () => {
@@ -27,7 +28,9 @@ describe('ListWishlist', () => {
 
   it('bad input is ValidationFailed; the system caller is Forbidden', async () => {
     const uc = new ListWishlist(world())
-    expect((await failure(uc.execute(as('usr_ana'), { limit: 'ten' })))._tag).toBe('ValidationFailed')
+    expect((await failure(uc.execute(as('usr_ana'), untyped({ limit: 'ten' }))))._tag).toBe(
+      'ValidationFailed',
+    )
     expect((await failure(uc.execute(systemCaller, {})))._tag).toBe('Forbidden')
   })
 })

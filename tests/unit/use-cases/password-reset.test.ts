@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { Authenticate } from '../../../core/application/authenticate.js'
 import { PASSWORD_RESET_TTL_MS } from '../../../core/application/request-password-reset.js'
 import { addMs, HOUR, toIso } from '../../../core/domain/shared/time.js'
+import { untyped } from '../../support/untyped.js'
 import {
   type AccountsWorld,
   accountsWorld,
@@ -85,7 +86,7 @@ describe('RequestPasswordReset', () => {
     await run(a.requestPasswordReset.execute({ email: 'Ana@Example.COM' }))
     expect(sentOf(a, 'password_reset', ANA)).toHaveLength(1)
     for (const raw of [null, {}, { email: 'not-an-email' }, { email: 3 }, { email: ANA, extra: true }])
-      expect((await failure(a.requestPasswordReset.execute(raw)))._tag).toBe('ValidationFailed')
+      expect((await failure(a.requestPasswordReset.execute(untyped(raw))))._tag).toBe('ValidationFailed')
   })
 
   it('a new request replaces the earlier link: the old token stops working, the new one works', async () => {
@@ -179,7 +180,9 @@ describe('ResetPassword', () => {
     const a = accountsWorld()
     const { token } = await requested(a)
     for (const newPassword of ['too short', 'x'.repeat(201), 42])
-      expect((await failure(a.resetPassword.execute({ token, newPassword })))._tag).toBe('ValidationFailed')
+      expect((await failure(a.resetPassword.execute(untyped({ token, newPassword }))))._tag).toBe(
+        'ValidationFailed',
+      )
     for (const raw of [
       null,
       {},
@@ -187,7 +190,7 @@ describe('ResetPassword', () => {
       { newPassword: NEW_PASSWORD },
       { token, newPassword: NEW_PASSWORD, x: 1 },
     ])
-      expect((await failure(a.resetPassword.execute(raw)))._tag).toBe('ValidationFailed')
+      expect((await failure(a.resetPassword.execute(untyped(raw))))._tag).toBe('ValidationFailed')
     await run(a.resetPassword.execute({ token, newPassword: 'x'.repeat(10) }))
     expect(await signsInWith(a, 'x'.repeat(10))).toBe(true)
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ReinstateUser } from '../../../core/application/reinstate-user.js'
 import { SuspendUser } from '../../../core/application/suspend-user.js'
+import { untyped } from '../../support/untyped.js'
 import { as, eventTypes, failure, makeUser, run, world } from './harness.js'
 
 const admin = as('usr_admin', 'admin')
@@ -33,6 +34,6 @@ describe('ReinstateUser', () => {
     const { reinstate } = await setup()
     expect((await failure(reinstate.execute(as('usr_ana'), { userId: 'usr_ana' })))._tag).toBe('Forbidden')
     expect((await failure(reinstate.execute(admin, { userId: 'usr_nobody' })))._tag).toBe('UserNotFound')
-    expect((await failure(reinstate.execute(admin, {})))._tag).toBe('ValidationFailed')
+    expect((await failure(reinstate.execute(admin, untyped({}))))._tag).toBe('ValidationFailed')
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { AddToWishlist } from '../../../core/application/add-to-wishlist.js'
 import { RemoveFromWishlist } from '../../../core/application/remove-from-wishlist.js'
 import { systemCaller } from '../../../core/application/support/caller.js'
+import { untyped } from '../../support/untyped.js'
 import { as, failure, makeListing, run, uid, world } from './harness.js'
 
 describe('RemoveFromWishlist', () => {
@@ -20,7 +21,7 @@ describe('RemoveFromWishlist', () => {
 
   it('bad input is ValidationFailed; the system caller is Forbidden', async () => {
     const remove = new RemoveFromWishlist(world())
-    expect((await failure(remove.execute(as('usr_ana'), {})))._tag).toBe('ValidationFailed')
+    expect((await failure(remove.execute(as('usr_ana'), untyped({}))))._tag).toBe('ValidationFailed')
     expect((await failure(remove.execute(systemCaller, { listingId: 'lst_1' })))._tag).toBe('Forbidden')
   })
 })

@@ -3,6 +3,7 @@ import { PostReview } from '../../../core/application/post-review.js'
 import { RevealDueReviews } from '../../../core/application/reveal-due-reviews.js'
 import { REVIEW_WINDOW_MS } from '../../../core/domain/bookings/lifecycle.js'
 import { asId } from '../../../core/domain/shared/ids.js'
+import { untyped } from '../../support/untyped.js'
 import {
   CHECK_OUT_AT,
   eventTypes,
@@ -69,6 +70,6 @@ describe('RevealDueReviews', () => {
     const w = await reviewWorld()
     const uc = new RevealDueReviews(w)
     expect((await failure(uc.execute({ limit: 0 })))._tag).toBe('ValidationFailed')
-    expect((await failure(uc.execute({})))._tag).toBe('ValidationFailed')
+    expect((await failure(uc.execute(untyped({}))))._tag).toBe('ValidationFailed')
   })
 })

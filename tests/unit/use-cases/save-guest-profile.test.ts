@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_GUEST_PROFILES, SaveGuestProfile } from '../../../core/application/save-guest-profile.js'
 import { systemCaller } from '../../../core/application/support/caller.js'
+import { untyped } from '../../support/untyped.js'
 import { as, failure, run, uid, world } from './harness.js'
 
 describe('SaveGuestProfile', () => {
@@ -60,7 +61,7 @@ describe('SaveGuestProfile', () => {
       { name: ' ', ageGroup: 'adult' },
       { name: 'X', ageGroup: 'adult', email: 'not-an-email' },
     ])
-      expect((await failure(uc.execute(as('usr_ana'), bad)))._tag).toBe('ValidationFailed')
+      expect((await failure(uc.execute(as('usr_ana'), untyped(bad))))._tag).toBe('ValidationFailed')
   })
 
   it('the system caller is Forbidden', async () => {

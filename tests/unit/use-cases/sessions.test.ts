@@ -3,6 +3,7 @@ import { REFRESH_TOKEN_TTL_MS } from '../../../core/application/start-session.js
 import { systemCaller } from '../../../core/application/support/caller.js'
 import { asId } from '../../../core/domain/shared/ids.js'
 import { addMs, DAY } from '../../../core/domain/shared/time.js'
+import { untyped } from '../../support/untyped.js'
 import { accountsWorld, PASSWORD, patchUser, registered, signIn, withAdmin } from './accounts-harness.js'
 import { failure, run, T0 } from './harness.js'
 
@@ -68,7 +69,7 @@ describe('StartSession', () => {
       { email: ANA, password: 1 },
       { email: ANA, password: 'x', y: 1 },
     ])
-      expect((await failure(a.startSession.execute(raw)))._tag).toBe('ValidationFailed')
+      expect((await failure(a.startSession.execute(untyped(raw))))._tag).toBe('ValidationFailed')
   })
 })
 
@@ -150,7 +151,7 @@ describe('RefreshSession', () => {
       { refreshToken: 7 },
       { refreshToken: 'x'.repeat(513) },
     ])
-      expect((await failure(a.refreshSession.execute(raw)))._tag).toBe('ValidationFailed')
+      expect((await failure(a.refreshSession.execute(untyped(raw))))._tag).toBe('ValidationFailed')
   })
 })
 
@@ -207,7 +208,9 @@ describe('EndSession', () => {
       'RefreshTokenInvalid',
     )
     expect((await failure(a.endSession.execute(systemCaller, { refreshToken: t1 })))._tag).toBe('Forbidden')
-    expect((await failure(a.endSession.execute(caller, { token: t1 })))._tag).toBe('ValidationFailed')
+    expect((await failure(a.endSession.execute(caller, untyped({ token: t1 }))))._tag).toBe(
+      'ValidationFailed',
+    )
     a.w.clock.set(addMs(T0, 30 * DAY))
     expect((await failure(a.endSession.execute(caller, { refreshToken: t1 })))._tag).toBe(
       'RefreshTokenInvalid',

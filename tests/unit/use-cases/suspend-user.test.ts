@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ReinstateUser } from '../../../core/application/reinstate-user.js'
 import { systemCaller } from '../../../core/application/support/caller.js'
 import { SuspendUser } from '../../../core/application/suspend-user.js'
+import { untyped } from '../../support/untyped.js'
 import { as, eventTypes, failure, makeUser, run, world } from './harness.js'
 
 const admin = as('usr_admin', 'admin')
@@ -50,7 +51,7 @@ describe('SuspendUser', () => {
     const { suspend } = await setup()
     expect((await failure(suspend.execute(admin, { userId: 'usr_nobody' })))._tag).toBe('UserNotFound')
     expect((await failure(suspend.execute(admin, { userId: '' })))._tag).toBe('ValidationFailed')
-    expect((await failure(suspend.execute(admin, { userId: 'usr_ana', why: 'x' })))._tag).toBe(
+    expect((await failure(suspend.execute(admin, untyped({ userId: 'usr_ana', why: 'x' }))))._tag).toBe(
       'ValidationFailed',
     )
   })

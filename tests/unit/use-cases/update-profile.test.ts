@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { systemCaller } from '../../../core/application/support/caller.js'
 import { UpdateProfile } from '../../../core/application/update-profile.js'
+import { untyped } from '../../support/untyped.js'
 import { as, failure, makeUser, run, world } from './harness.js'
 
 const setup = async () => {
@@ -43,7 +44,9 @@ describe('UpdateProfile', () => {
 
   it('rejects unknown keys and invalid values with ValidationFailed', async () => {
     const { uc } = await setup()
-    expect((await failure(uc.execute(as('usr_ana'), { email: 'x@y.z' })))._tag).toBe('ValidationFailed')
+    expect((await failure(uc.execute(as('usr_ana'), untyped({ email: 'x@y.z' }))))._tag).toBe(
+      'ValidationFailed',
+    )
     expect((await failure(uc.execute(as('usr_ana'), { avatarUrl: 'javascript:alert(1)' })))._tag).toBe(
       'ValidationFailed',
     )
