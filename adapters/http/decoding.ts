@@ -63,6 +63,9 @@ const normalizeQuery = (
 
 const failed = (failure: unknown): Problem => problemOfCoreError(failure) ?? validationProblem([])
 
+/** The input of a request that sent none (frozen: handlers only read their input). */
+const NO_FIELDS: Readonly<Record<string, never>> = Object.freeze({})
+
 /** Decoded path parameters remembered per route, at most (the map starts over when full). */
 const PARAMS_KEPT = 10_000
 
@@ -100,7 +103,7 @@ export const decoding = (spec: RouteSpec<unknown, unknown>): Koa.Middleware => {
 
   const decode = (ctx: Koa.Context): DecodedInput | Problem => {
     const issues: Issue[] = []
-    let params: unknown = {}
+    let params: unknown = NO_FIELDS
     if (p !== undefined) {
       const given = ctx.params as Record<string, string> | undefined
       let memo = ''
@@ -117,7 +120,7 @@ export const decoding = (spec: RouteSpec<unknown, unknown>): Koa.Middleware => {
         knownParams.set(memo, params)
       }
     }
-    let query: unknown = {}
+    let query: unknown = NO_FIELDS
     if (queryCodec !== undefined) {
       const n = normalizeQuery(ctx.query as Record<string, string | string[] | undefined>, arrayQueryKeys)
       issues.push(...n.issues)
@@ -133,7 +136,7 @@ export const decoding = (spec: RouteSpec<unknown, unknown>): Koa.Middleware => {
       rawBody !== '' ||
       (parsed !== undefined &&
         !(typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length === 0))
-    let body: unknown = spec.rawBody ? parsed : fromWire(parsed ?? {}, issues)
+    let body: unknown = spec.rawBody ? parsed : parsed === undefined ? NO_FIELDS : fromWire(parsed, issues)
     if (spec.body && !spec.rawBody) {
       if (!hasBody && spec.bodyOptional !== true)
         issues.push({ path: '', message: 'A JSON body is required' })

@@ -22,8 +22,9 @@ const MISS: Readonly<Record<string, string>> = { 'X-Cache': 'miss' }
 /**
  * The response cache of public reads. A hit is the body as sent (encoded, snake_case JSON), written
  * as is: parsing, re-encoding and re-serializing the view on every hit cost more than the lookup.
- * A miss computes, renders, and keeps what `store` allows, tagged so that the events that make it
- * stale drop it (cache-invalidation.ts). Answers say `X-Cache: hit` or `miss`.
+ * A miss computes (`compute` is called only then), renders, and keeps what `store` allows, tagged
+ * so that the events that make it stale drop it (cache-invalidation.ts). Answers say `X-Cache: hit`
+ * or `miss`.
  */
 export class ResponseCache {
   constructor(private readonly cache: Cache) {}
@@ -31,13 +32,13 @@ export class ResponseCache {
   reply<A, E>(
     key: string,
     render: (value: A) => string,
-    compute: Effect.Effect<Cacheable<A>, E>,
+    compute: () => Effect.Effect<Cacheable<A>, E>,
   ): Effect.Effect<Reply, E> {
     const cache = this.cache
     return Effect.flatMap(cache.get(key), (hit) =>
       Option.isSome(hit)
         ? Effect.succeed<Reply>({ rendered: hit.value, headers: HIT })
-        : Effect.flatMap(compute, (r) => {
+        : Effect.flatMap(compute(), (r) => {
             const rendered = render(r.value)
             const reply: Reply = { rendered, headers: MISS }
             return r.store

@@ -72,9 +72,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       errors: [],
       handle: ({ query }) => {
         const key = `search-body:${createHash('sha256').update(JSON.stringify(query)).digest('hex')}`
-        return responses.reply(
-          key,
-          renderSearch,
+        return responses.reply(key, renderSearch, () =>
           Effect.map(uc.searchListings.execute(query), (r) => ({
             value: { items: r.items.map(searchHitView), nextCursor: r.nextCursor },
             store: true,
@@ -97,9 +95,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       handle: ({ caller, params }) =>
         caller.kind === 'user'
           ? Effect.map(uc.getListing.execute(caller, asListingId(params.id)), (l) => ok(listingView(l)))
-          : responses.reply(
-              `listing-body:${params.id}`,
-              renderListing,
+          : responses.reply(`listing-body:${params.id}`, renderListing, () =>
               Effect.map(uc.getListing.execute(caller, asListingId(params.id)), (l) => ({
                 value: listingView(l),
                 store: l.status === 'active',
