@@ -14,6 +14,7 @@ export const suites: readonly BenchSuite[] = [
   { name: 'core', run: core.run },
   { name: 'memory', run: memory.run },
   { name: 'http', run: async (o) => (await import('./http/http.js')).run(o) },
+  { name: 'http-twin', run: async (o) => (await import('./http/twin-cost.js')).run(o) },
   { name: 'http-contention', run: async (o) => (await import('./http/contention.js')).run(o) },
   { name: 'redis-adapters', run: async (o) => (await import('./redis-adapters.js')).run(o) },
   { name: 'amqp-events', run: async (o) => (await import('./amqp-events.js')).run(o) },

@@ -8,6 +8,13 @@ export {
   type RateLimitSettings,
 } from './app.js'
 export { type AccessTokenSettings, AccessTokens, DEFAULT_ACCESS_TTL_SECONDS } from './auth.js'
+export {
+  CacheInvalidation,
+  cacheTagsFor,
+  invalidatingTypes,
+  listingTag,
+  SEARCH_TAG,
+} from './cache-invalidation.js'
 export { HttpMetrics } from './metrics.js'
 export { openApiDocument } from './openapi.js'
 export { HttpProblem, knownCoreCodes, type Problem } from './problem.js'

@@ -45,6 +45,7 @@ const coreStatus: Readonly<Record<string, readonly [number, string]>> = {
   invalid_credentials: [401, 'Invalid e-mail or password'],
   user_suspended: [403, 'This account is suspended'],
   forbidden: [403, 'Not allowed'],
+  auto_confirm_not_allowed: [403, 'Not allowed'],
   listing_not_bookable: [409, 'The listing cannot be booked'],
   stay_restriction_violated: [422, "The stay breaks the listing's rules"],
   nights_unavailable: [409, 'Some nights are not available'],

@@ -4,6 +4,7 @@ import type { AddToWishlist } from '../../core/application/add-to-wishlist.js'
 import type { ApplyPaymentEvent } from '../../core/application/apply-payment-event.js'
 import type { ArchiveListing } from '../../core/application/archive-listing.js'
 import type { CancelBooking } from '../../core/application/cancel-booking.js'
+import type { CheckoutBooking } from '../../core/application/checkout-booking.js'
 import type { CreateListing } from '../../core/application/create-listing.js'
 import type { DeactivateListing } from '../../core/application/deactivate-listing.js'
 import type { DeclineBooking } from '../../core/application/decline-booking.js'
@@ -42,7 +43,6 @@ import type { RespondToReview } from '../../core/application/respond-to-review.j
 import type { SaveGuestProfile } from '../../core/application/save-guest-profile.js'
 import type { SearchListings } from '../../core/application/search-listings.js'
 import type { SetCalendar } from '../../core/application/set-calendar.js'
-import type { StartPayment } from '../../core/application/start-payment.js'
 import type { StartSession } from '../../core/application/start-session.js'
 import type { SuspendUser } from '../../core/application/suspend-user.js'
 import type { UpdateListing } from '../../core/application/update-listing.js'
@@ -88,7 +88,8 @@ export interface HttpUseCases {
   readonly cancelBooking: CancelBooking
   readonly acceptBooking: AcceptBooking
   readonly declineBooking: DeclineBooking
-  readonly startPayment: StartPayment
+  /** Checkout (a wrapper in development mode plays the payer for `auto_confirm`). */
+  readonly checkoutBooking: Pick<CheckoutBooking, 'execute'>
   readonly postReview: PostReview
   readonly respondToReview: RespondToReview
   readonly hideReview: HideReview

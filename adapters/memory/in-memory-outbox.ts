@@ -18,14 +18,29 @@ export class InMemoryOutbox implements OutboxSource {
   /** Pending rows in seq order (a Map keeps insertion order, which is seq order). */
   private readonly pendingRows = new Map<string, Row>()
   private readonly sentIds = new Set<string>()
+  private readonly recorded = new Set<(events: readonly DomainEvent[]) => void>()
 
   /** Appends events synchronously; an event id already in the outbox is ignored. */
   append(events: readonly DomainEvent[]): void {
+    const added: DomainEvent[] = []
     for (const event of events) {
       if (this.pendingRows.has(event.id) || this.sentIds.has(event.id)) continue
       this.seq += 1
-      this.pendingRows.set(event.id, { event: snapshot(event), seq: this.seq, attempts: 0 })
+      const row = { event: snapshot(event), seq: this.seq, attempts: 0 }
+      this.pendingRows.set(event.id, row)
+      added.push(row.event)
     }
+    if (added.length > 0) for (const listener of this.recorded) listener(added)
+  }
+
+  /**
+   * Calls `listener` with the events of every write from now on, as they are recorded (before the
+   * relay publishes them): for in-process read models that must follow a change at once, such as
+   * the HTTP response cache. A listener must not throw. Returns an unsubscribe.
+   */
+  onAppend(listener: (events: readonly DomainEvent[]) => void): () => void {
+    this.recorded.add(listener)
+    return () => this.recorded.delete(listener)
   }
 
   pending(limit: number): Effect.Effect<readonly OutboxEntry[]> {

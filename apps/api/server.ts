@@ -9,6 +9,7 @@ import { type AmqpConsumer, InMemoryProcessedEvents } from '../../adapters/amqp/
 import {
   AccessTokens,
   apiRoutes,
+  CacheInvalidation,
   createHttpApp,
   DOCS_INIT_JS,
   defaultLoginLimits,
@@ -17,16 +18,15 @@ import {
   HttpMetrics,
   type LoginLimits,
   type RateLimitSettings,
-  type RouteDeps,
 } from '../../adapters/http/index.js'
-import { cacheTagsFor } from '../../core/domain/events/cache-tags.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import { createEngine, type EngineOptions } from '../composition/engine.js'
 import type { InfrastructurePorts, InMemoryEngine } from '../composition/in-memory-engine.js'
-import { confirmsForDevelopment, stripeProviders } from '../composition/payments.js'
+import { stripeProviders } from '../composition/payments.js'
 import { amqpEventSource } from '../worker/event-sources.js'
 import { startWorker, type Worker } from '../worker/worker.js'
 import type { ApiConfig } from './config.js'
+import { developmentCheckout } from './development-checkout.js'
 
 export interface ApiServerOptions {
   readonly config: ApiConfig
@@ -75,24 +75,6 @@ const swaggerDir = (): string | undefined => {
   }
 }
 
-/**
- * `auto_confirm` in development: the payer's side, through the engine's own gateway. The in-memory
- * provider confirms and delivers its webhook at once; Stripe confirms the PaymentIntent with the test
- * card `pm_card_visa`, and its webhook brings the booking along.
- */
-const developmentPayments = (engine: InMemoryEngine): RouteDeps['devPayments'] => {
-  const bound = engine.gateway
-  if (confirmsForDevelopment(bound))
-    return (payment) => Effect.asVoid(bound.confirmForDevelopment(payment.providerRef))
-  if (bound === engine.adapters.gateway)
-    return (payment) =>
-      Effect.promise(async () => {
-        engine.adapters.gateway.confirmPayment(payment.providerRef, 'succeed')
-        await engine.deliverPaymentEvents()
-      })
-  return undefined
-}
-
 /** The API on the in-memory engine: builds the app, listens, and runs the background loop. */
 export const startApiServer = async (options: ApiServerOptions): Promise<ApiServer> => {
   const { config } = options
@@ -137,26 +119,32 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
 
   observe = (event) => {
     metrics.observeEvent(event.type)
-    const tags = cacheTagsFor(event)
-    if (tags.length > 0) Effect.runFork(cache.invalidateTags(tags))
     options.onEvent?.(event)
   }
   if (outbound === undefined) engine.adapters.publisher.subscribe((event) => observe(event))
+  // Cached pages are dropped as the events that make them stale are recorded, before the relay
+  // publishes them: the client that made a change reads it back at once.
+  const invalidation = new CacheInvalidation(cache, (err, tags) =>
+    logger.error({ err, tags }, 'cache invalidation failed'),
+  )
+  const stopInvalidation = engine.adapters.outbox.onAppend(invalidation.handle)
 
   const docsDir = swaggerDir()
   const routes = apiRoutes({
-    useCases: engine.useCases,
+    useCases:
+      config.mode === 'development'
+        ? { ...engine.useCases, checkoutBooking: developmentCheckout(engine) }
+        : engine.useCases,
     tokens,
     clock,
     cache,
     rateLimiter: options.ports?.rateLimiter ?? engine.adapters.rateLimiter,
     loginLimits: options.loginLimits ?? (config.rateLimit ? defaultLoginLimits : false),
-    mode: config.mode,
     paymentProviders: [engine.gateway.provider],
-    devPayments: config.mode === 'development' ? developmentPayments(engine) : undefined,
   })
   const app = createHttpApp({
     routes,
+    cacheCoherence: invalidation,
     tokens,
     rateLimiter: options.ports?.rateLimiter ?? engine.adapters.rateLimiter,
     idempotency: options.ports?.idempotency ?? engine.adapters.idempotency,
@@ -246,6 +234,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     close: async () => {
       if (timer) clearInterval(timer)
       closing = true
+      stopInvalidation()
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close')
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -5,6 +5,7 @@ import { ApplyPaymentEvent } from '../../core/application/apply-payment-event.js
 import { ArchiveListing } from '../../core/application/archive-listing.js'
 import { Authenticate } from '../../core/application/authenticate.js'
 import { CancelBooking } from '../../core/application/cancel-booking.js'
+import { CheckoutBooking } from '../../core/application/checkout-booking.js'
 import { CreateListing } from '../../core/application/create-listing.js'
 import { DeactivateListing } from '../../core/application/deactivate-listing.js'
 import { DeclineBooking } from '../../core/application/decline-booking.js'
@@ -93,6 +94,7 @@ export const useCaseClasses = {
   searchListings: SearchListings,
   requestBooking: RequestBooking,
   startPayment: StartPayment,
+  checkoutBooking: CheckoutBooking,
   applyPaymentEvent: ApplyPaymentEvent,
   acceptBooking: AcceptBooking,
   declineBooking: DeclineBooking,

@@ -1,6 +1,6 @@
 import { Effect } from 'effect'
+import { cacheTagsFor, invalidatingTypes } from '../../adapters/http/cache-invalidation.js'
 import { earningTypes } from '../../core/application/record-earnings.js'
-import { cacheTagsFor, invalidatingTypes } from '../../core/domain/events/cache-tags.js'
 import type { EventType } from '../../core/domain/events/events.js'
 import type { Cache } from '../../ports/cache.js'
 import type { UseCases } from '../composition/use-cases.js'

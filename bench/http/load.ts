@@ -67,6 +67,8 @@ export const runLoad = async (
   o: {
     readonly seconds: number
     readonly connections: number
+    /** Send exactly this many requests (then `seconds` is only an upper bound). */
+    readonly requests?: number
     /** Count responses by the value of this header (lower case). */
     readonly tally?: string
   },
@@ -80,7 +82,10 @@ export const runLoad = async (
   const t0 = performance.now()
   let last = t0
   const remaining = load.remaining?.()
-  const max = remaining === undefined ? undefined : Math.max(o.connections, remaining)
+  const max =
+    remaining === undefined
+      ? o.requests
+      : Math.min(o.requests ?? Number.POSITIVE_INFINITY, Math.max(o.connections, remaining))
   let settle: (r: autocannon.Result) => void = () => {}
   let failed: (e: unknown) => void = () => {}
   const done = new Promise<autocannon.Result>((resolve, reject) => {

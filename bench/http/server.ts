@@ -21,6 +21,7 @@ import { type ApiServer, startApiServer } from '../../apps/api/server.js'
 import { createInMemoryEngine, type InfrastructurePorts } from '../../apps/composition/in-memory-engine.js'
 import { type BareBodies, bareApp } from './bare.js'
 import { type ApiFixture, seedFixture } from './fixture.js'
+import { type TwinRoute, twinApp } from './twin.js'
 
 /**
  * The HTTP benchmark's server, in a process of its own (the load generator runs in the parent):
@@ -28,19 +29,21 @@ import { type ApiFixture, seedFixture } from './fixture.js'
  *   node --import tsx bench/http/server.ts --mode api [--rate-limit on|off] [--infra memory|redis]
  *        [--listings 400] [--pool-listings 400] [--guests 3000] [--search-queries 2000] [--measure]
  *   node --import tsx bench/http/server.ts --mode bare --bodies sizes.json   (or --bodies - : one line of stdin)
+ *   node --import tsx bench/http/server.ts --mode twin --bodies -            (the same, with the API's middleware kinds)
  *
  * `--profile FILE` writes a V8 CPU profile of the serving phase only (from the JSON line to the stop),
  * leaving out start-up and seeding, as `--cpu-prof` would not.
  *
  * `api` is the real app (`startApiServer`) on an in-memory engine on real time, seeded through the
  * use cases, its guests signed in over HTTP; `bare` is Koa with one route per measured route that
- * answers a body of the API's size. When listening and seeded it prints one JSON line on stdout
+ * answers a body of the API's size; `twin` is the Koa twin (bench/http/twin.ts): the same bodies behind a
+ * request id, a pino line per request, prom-client metrics, the security headers and the API's routes. When listening and seeded it prints one JSON line on stdout
  * (`ServerInfo`) and serves until SIGTERM, SIGINT or the end of its standard input.
  */
 
 export interface ServerInfo {
   readonly url: string
-  readonly mode: 'api' | 'bare'
+  readonly mode: 'api' | 'bare' | 'twin'
   readonly infra: 'memory' | 'redis'
   readonly rateLimit: boolean
   readonly pid: number
@@ -85,7 +88,10 @@ const int = (name: keyof typeof args): number => {
   return n
 }
 
-const mode = args.mode === 'api' || args.mode === 'bare' ? args.mode : fail('--mode is api or bare')
+const mode =
+  args.mode === 'api' || args.mode === 'bare' || args.mode === 'twin'
+    ? args.mode
+    : fail('--mode is api, bare or twin')
 const infra =
   args.infra === 'memory' || args.infra === 'redis' ? args.infra : fail('--infra is memory or redis')
 const rateLimit =
@@ -221,11 +227,37 @@ const startApi = async (): Promise<ServerInfo> => {
   return { url: api.url, mode, infra, rateLimit, pid: process.pid, fixture }
 }
 
+/** The API's route table (method and path), read from the route definitions without an engine. */
+const apiRouteTable = async (): Promise<TwinRoute[]> => {
+  const { apiRoutes } = await import('../../adapters/http/index.js')
+  const routes = apiRoutes({
+    useCases: {} as never,
+    tokens: {} as never,
+    clock: {} as never,
+    cache: {} as never,
+    rateLimiter: {} as never,
+    loginLimits: false,
+    paymentProviders: ['memory'],
+  })
+  return routes.map((r) => ({ method: r.spec.method, path: r.spec.path }))
+}
+
 const startBare = async (): Promise<ServerInfo> => {
-  if (args.bodies === undefined) return fail('--mode bare needs --bodies <file> or --bodies -')
+  if (args.bodies === undefined) return fail(`--mode ${mode} needs --bodies <file> or --bodies -`)
   const text = args.bodies === '-' ? await firstLine() : readFileSync(args.bodies, 'utf8')
   const bodies = JSON.parse(text) as BareBodies
-  const url = await listen(bareApp(bodies))
+  const app =
+    mode === 'twin'
+      ? twinApp(
+          bodies,
+          await apiRouteTable(),
+          pino(
+            { level: args.log, base: { service: 'twin' } },
+            pino.destination({ dest: '/dev/null', sync: false }),
+          ),
+        )
+      : bareApp(bodies)
+  const url = await listen(app)
   return { url, mode, infra, rateLimit: false, pid: process.pid, fixture: null }
 }
 

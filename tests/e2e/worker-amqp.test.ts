@@ -12,12 +12,12 @@ import {
   type Outcome,
   retryQueueOf,
 } from '../../adapters/amqp/index.js'
+import { invalidatingTypes, listingTag, SEARCH_TAG } from '../../adapters/http/cache-invalidation.js'
 import { RecordingNotifier } from '../../adapters/memory/index.js'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
 import { notificationTypes } from '../../apps/worker/consumers.js'
 import { amqpEventSource } from '../../apps/worker/event-sources.js'
 import { startWorker, type Worker } from '../../apps/worker/worker.js'
-import { invalidatingTypes, listingTag, SEARCH_TAG } from '../../core/domain/events/cache-tags.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import { recipientsOf } from '../../core/domain/notifications/routing.js'
 import { MINUTE } from '../../core/domain/shared/time.js'

@@ -10,11 +10,11 @@ import {
   deadLetterQueueOf,
   retryQueueOf,
 } from '../../adapters/amqp/index.js'
+import { listingTag, SEARCH_TAG } from '../../adapters/http/cache-invalidation.js'
 import { SystemClock } from '../../adapters/node/index.js'
 import { createRedisClient, RedisCache } from '../../adapters/redis/index.js'
 import { loadInfrastructureConfig } from '../../apps/composition/infrastructure.js'
 import { loadWorkerConfig } from '../../apps/worker/config.js'
-import { listingTag, SEARCH_TAG } from '../../core/domain/events/cache-tags.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { EventId } from '../../core/domain/shared/ids.js'
 import { instant } from '../../core/domain/shared/time.js'

@@ -25,7 +25,6 @@ const routes = apiRoutes({
   cache: engine.adapters.cache,
   rateLimiter: engine.adapters.rateLimiter,
   loginLimits: false,
-  mode: 'production',
   paymentProviders: ['memory'],
 })
 

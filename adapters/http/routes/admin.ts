@@ -4,14 +4,14 @@ import { PageInput } from '../../../core/application/support/page-input.js'
 import { BoundedString, NonBlank } from '../../../core/application/support/schemas.js'
 import { defineRoute, type Route } from '../route.js'
 import { HostReportView, hostReportView, MeView, meView, PageOf, ReviewView, reviewView } from '../views.js'
-import { bodyAs, IdParams, listingTag, ok, type RouteDeps, SEARCH_TAG } from './common.js'
+import { bodyAs, IdParams, ok, type RouteDeps } from './common.js'
 
 const ReasonInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(500)) })
 const ResponseInput = Schema.Struct({ comment: NonBlank(2000) })
 
 /** Host reports, review responses, and the admin's tools. */
 export const adminRoutes = (deps: RouteDeps): Route[] => {
-  const { useCases: uc, cache } = deps
+  const { useCases: uc } = deps
   return [
     defineRoute<IdParams>({
       method: 'post',
@@ -111,11 +111,8 @@ export const adminRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 200, description: 'The hidden review', schema: ReviewView },
       errors: [403, 404, 409],
       handle: ({ caller, params, body, userId }) =>
-        Effect.map(
-          Effect.tap(uc.hideReview.execute(caller, { ...(body as object), reviewId: params.id }), (r) =>
-            cache.invalidateTags([listingTag(r.listingId), SEARCH_TAG]),
-          ),
-          (r) => ok(reviewView(r, userId)),
+        Effect.map(uc.hideReview.execute(caller, { ...(body as object), reviewId: params.id }), (r) =>
+          ok(reviewView(r, userId)),
         ),
     }),
   ]

@@ -1,5 +1,6 @@
 import { Effect, Schema } from 'effect'
 import { CancelBookingInput } from '../../../core/application/cancel-booking.js'
+import { CheckoutBookingInput } from '../../../core/application/checkout-booking.js'
 import { ModifyBookingInput } from '../../../core/application/modify-booking.js'
 import { PostReviewInput } from '../../../core/application/post-review.js'
 import { RequestBookingInput } from '../../../core/application/request-booking.js'
@@ -8,7 +9,6 @@ import { BoundedString } from '../../../core/application/support/schemas.js'
 import type { Booking } from '../../../core/domain/bookings/booking.js'
 import type { BookingId } from '../../../core/domain/shared/ids.js'
 import { decodeInput } from '../../../core/domain/shared/validation.js'
-import { HttpProblem } from '../problem.js'
 import { defineRoute, type Route } from '../route.js'
 import {
   BookingView,
@@ -19,16 +19,9 @@ import {
   ReviewView,
   reviewView,
 } from '../views.js'
-import { bodyAs, IdParams, listingTag, ok, type RouteDeps, SEARCH_TAG } from './common.js'
+import { bodyAs, IdParams, ok, type RouteDeps } from './common.js'
 
 const DeclineInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(1000)) })
-const CheckoutInput = Schema.Struct({
-  autoConfirm: Schema.optionalKey(
-    Schema.Boolean.annotate({
-      description: 'Development mode only: complete the in-memory payment at once (refused in production)',
-    }),
-  ),
-})
 const ReviewBody = PostReviewInput.mapFields(({ bookingId: _b, ...rest }) => rest)
 
 const asBookingId = (id: string) => id as BookingId
@@ -36,9 +29,7 @@ const page = (p: { items: readonly Booking[]; nextCursor: string | null }) =>
   ok({ items: p.items.map(bookingView), nextCursor: p.nextCursor })
 
 export const bookingRoutes = (deps: RouteDeps): Route[] => {
-  const { useCases: uc, cache } = deps
-  /** Availability changed: searches and the listing's cached page are stale. */
-  const touched = (b: Booking) => Effect.as(cache.invalidateTags([listingTag(b.listingId), SEARCH_TAG]), b)
+  const { useCases: uc } = deps
   const one = (b: Booking) => ok(bookingView(b))
 
   return [
@@ -56,13 +47,10 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 201, description: 'The pending booking', schema: BookingView },
       errors: [403, 404, 409, 422],
       handle: ({ caller, body }) =>
-        Effect.map(
-          Effect.flatMap(uc.requestBooking.execute(caller, bodyAs(RequestBookingInput, body)), touched),
-          (b) => ({
-            value: bookingView(b),
-            headers: { Location: `/api/v1/bookings/${b.id}` },
-          }),
-        ),
+        Effect.map(uc.requestBooking.execute(caller, bodyAs(RequestBookingInput, body)), (b) => ({
+          value: bookingView(b),
+          headers: { Location: `/api/v1/bookings/${b.id}` },
+        })),
     }),
     defineRoute<Record<string, never>, typeof PageInput.Type>({
       method: 'get',
@@ -114,10 +102,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       errors: [402, 403, 404, 409, 422, 503],
       handle: ({ caller, params, body }) =>
         Effect.map(
-          Effect.flatMap(
-            uc.modifyBooking.execute(caller, asBookingId(params.id), bodyAs(ModifyBookingInput, body)),
-            touched,
-          ),
+          uc.modifyBooking.execute(caller, asBookingId(params.id), bodyAs(ModifyBookingInput, body)),
           one,
         ),
     }),
@@ -137,10 +122,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       errors: [404, 409],
       handle: ({ caller, params, body }) =>
         Effect.map(
-          Effect.flatMap(
-            uc.cancelBooking.execute(caller, asBookingId(params.id), bodyAs(CancelBookingInput, body)),
-            touched,
-          ),
+          uc.cancelBooking.execute(caller, asBookingId(params.id), bodyAs(CancelBookingInput, body)),
           one,
         ),
     }),
@@ -181,7 +163,7 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
             asBookingId(params.id),
             input.reason ?? '',
           )
-          return one(yield* touched(declined))
+          return one(declined)
         }),
     }),
     defineRoute<IdParams>({
@@ -194,42 +176,21 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       tags: ['bookings', 'payments'],
       auth: 'user',
       params: IdParams,
-      body: CheckoutInput,
+      body: CheckoutBookingInput,
       bodyOptional: true,
       idempotent: true,
       success: { status: 200, description: 'The payment to confirm', schema: CheckoutView },
       errors: [402, 403, 404, 409, 503],
       handle: ({ caller, params, body }) =>
-        Effect.gen(function* () {
-          // Field-level issues and unknown fields rejected, like every other body.
-          const input = yield* decodeInput(CheckoutInput, body)
-          const auto = input.autoConfirm === true
-          if (auto && (deps.mode !== 'development' || deps.devPayments === undefined))
-            return yield* Effect.fail(
-              new HttpProblem(
-                403,
-                'auto_confirm_not_allowed',
-                'Not allowed',
-                'auto_confirm is only accepted in development mode',
-              ),
-            )
-          const checkout = yield* uc.startPayment.execute(caller, asBookingId(params.id))
-          if (auto && deps.devPayments) {
-            yield* deps.devPayments(checkout.payment)
-            const booking = yield* uc.getBooking.execute(caller, checkout.booking.id)
-            const payment = yield* uc.getPayment.execute(caller, checkout.payment.id)
-            return ok({
-              booking: bookingView(booking),
-              payment: paymentView(payment),
-              clientSecret: checkout.clientSecret,
-            })
-          }
-          return ok({
-            booking: bookingView(checkout.booking),
-            payment: paymentView(checkout.payment),
-            clientSecret: checkout.clientSecret,
-          })
-        }),
+        Effect.map(
+          uc.checkoutBooking.execute(caller, asBookingId(params.id), bodyAs(CheckoutBookingInput, body)),
+          (c) =>
+            ok({
+              booking: bookingView(c.booking),
+              payment: paymentView(c.payment),
+              clientSecret: c.clientSecret,
+            }),
+        ),
     }),
     defineRoute<IdParams>({
       method: 'post',

@@ -1,7 +1,5 @@
 import { Effect, Schema } from 'effect'
 import { NonBlank } from '../../../core/application/support/schemas.js'
-import type { Payment } from '../../../core/domain/payments/payment.js'
-import type { PaymentDeclined, PaymentProviderUnavailable } from '../../../core/domain/shared/errors.js'
 import type { Cache } from '../../../ports/cache.js'
 import type { Clock } from '../../../ports/clock.js'
 import type { RateLimiter, RateLimitPolicy } from '../../../ports/rate-limiter.js'
@@ -27,20 +25,11 @@ export interface RouteDeps {
   readonly useCases: HttpUseCases
   readonly tokens: AccessTokens
   readonly clock: Clock
+  /** The response cache's store (public listing pages and searches). */
   readonly cache: Cache
   readonly rateLimiter: RateLimiter
   /** `false` turns the login and password-reset limits off. */
   readonly loginLimits: LoginLimits | false
-  readonly mode: 'development' | 'production'
-  /**
-   * Development only (`checkout` with `auto_confirm`): completes the payment as the payer would.
-   * The in-memory provider confirms and delivers its webhook at once, so the booking is confirmed in
-   * the same call; with Stripe the PaymentIntent is confirmed with a test card and the booking
-   * follows when Stripe's webhook arrives.
-   */
-  readonly devPayments?: (
-    payment: Payment,
-  ) => Effect.Effect<void, PaymentDeclined | PaymentProviderUnavailable>
   /** Payment providers whose webhooks are accepted, by the `{provider}` path segment. */
   readonly paymentProviders: readonly string[]
 }
@@ -75,10 +64,6 @@ export const limit = (
           ),
         ),
   )
-
-export const LISTING_CACHE_TTL_MS = 60_000
-export const SEARCH_CACHE_TTL_MS = 10_000
-export { listingTag, SEARCH_TAG } from '../../../core/domain/events/cache-tags.js'
 
 /**
  * A request body as the input a use case's signature names (its schema's encoded type). The API does

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { Effect, Option } from 'effect'
+import { Effect } from 'effect'
 import { GetCalendarInput } from '../../../core/application/get-calendar.js'
 import { QuoteStayInput } from '../../../core/application/quote-stay.js'
 import { SearchListingsInput } from '../../../core/application/search-listings.js'
@@ -7,7 +7,14 @@ import { SetCalendarInput } from '../../../core/application/set-calendar.js'
 import { CreateListingInput, UpdateListingInput } from '../../../core/application/support/listing-input.js'
 import { PageInput } from '../../../core/application/support/page-input.js'
 import type { ListingId } from '../../../core/domain/shared/ids.js'
-import { defineRoute, type Reply, type Route } from '../route.js'
+import {
+  LISTING_CACHE_TTL_MS,
+  listingTag,
+  ResponseCache,
+  SEARCH_CACHE_TTL_MS,
+  SEARCH_TAG,
+} from '../response-cache.js'
+import { defineRoute, type Route } from '../route.js'
 import {
   CalendarView,
   calendarView,
@@ -22,42 +29,13 @@ import {
   searchHitView,
 } from '../views.js'
 import { wireEncoder } from '../wire-encoder.js'
-import {
-  bodyAs,
-  IdParams,
-  LISTING_CACHE_TTL_MS,
-  listingTag,
-  noContent,
-  ok,
-  type RouteDeps,
-  SEARCH_CACHE_TTL_MS,
-  SEARCH_TAG,
-} from './common.js'
+import { bodyAs, IdParams, noContent, ok, type RouteDeps } from './common.js'
 
 const asListingId = (id: string) => id as ListingId
 
 export const listingRoutes = (deps: RouteDeps): Route[] => {
   const { useCases: uc, cache } = deps
-  const invalidate = (id: string) => cache.invalidateTags([listingTag(id), SEARCH_TAG])
-
-  /**
-   * Serves a cached response body when there is one; otherwise computes, renders, and caches what
-   * `store` allows. The cache holds the body as sent (encoded, snake_case JSON), so a hit is written
-   * as is: parsing, re-encoding and re-serializing the view on every hit cost more than the lookup.
-   */
-  const cached = <A>(
-    key: string,
-    render: (value: unknown) => string,
-    compute: Effect.Effect<{ value: unknown; store: boolean; tags: readonly string[]; ttlMs: number }, A>,
-  ): Effect.Effect<Reply, A> =>
-    Effect.gen(function* () {
-      const hit = yield* cache.get(key)
-      if (Option.isSome(hit)) return { rendered: hit.value, headers: { 'X-Cache': 'hit' } }
-      const r = yield* compute
-      const rendered = render(r.value)
-      if (r.store) yield* cache.set(key, rendered, { ttlMs: r.ttlMs, tags: r.tags })
-      return { rendered, headers: { 'X-Cache': 'miss' } }
-    })
+  const responses = new ResponseCache(cache)
   // Cached answers are stored as the body the app would write (see wire-encoder.ts).
   const renderSearch = wireEncoder(PageOf(SearchHitView))
   const renderListing = wireEncoder(ListingView)
@@ -94,9 +72,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       errors: [],
       handle: ({ query }) => {
         const key = `search-body:${createHash('sha256').update(JSON.stringify(query)).digest('hex')}`
-        return cached(
-          key,
-          renderSearch,
+        return responses.reply(key, renderSearch, () =>
           Effect.map(uc.searchListings.execute(query), (r) => ({
             value: { items: r.items.map(searchHitView), nextCursor: r.nextCursor },
             store: true,
@@ -119,9 +95,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       handle: ({ caller, params }) =>
         caller.kind === 'user'
           ? Effect.map(uc.getListing.execute(caller, asListingId(params.id)), (l) => ok(listingView(l)))
-          : cached(
-              `listing-body:${params.id}`,
-              renderListing,
+          : responses.reply(`listing-body:${params.id}`, renderListing, () =>
               Effect.map(uc.getListing.execute(caller, asListingId(params.id)), (l) => ({
                 value: listingView(l),
                 store: l.status === 'active',
@@ -144,10 +118,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       errors: [404, 409],
       handle: ({ caller, params, body }) =>
         Effect.map(
-          Effect.tap(
-            uc.updateListing.execute(caller, asListingId(params.id), bodyAs(UpdateListingInput, body)),
-            () => invalidate(params.id),
-          ),
+          uc.updateListing.execute(caller, asListingId(params.id), bodyAs(UpdateListingInput, body)),
           (l) => ok(listingView(l)),
         ),
     }),
@@ -163,10 +134,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 204, description: 'Archived' },
       errors: [404, 409],
       handle: ({ caller, params }) =>
-        Effect.as(
-          Effect.tap(uc.archiveListing.execute(caller, asListingId(params.id)), () => invalidate(params.id)),
-          noContent,
-        ),
+        Effect.as(uc.archiveListing.execute(caller, asListingId(params.id)), noContent),
     }),
     defineRoute<IdParams>({
       method: 'post',
@@ -180,10 +148,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 200, description: 'The active listing', schema: ListingView },
       errors: [404, 409],
       handle: ({ caller, params }) =>
-        Effect.map(
-          Effect.tap(uc.activateListing.execute(caller, asListingId(params.id)), () => invalidate(params.id)),
-          (l) => ok(listingView(l)),
-        ),
+        Effect.map(uc.activateListing.execute(caller, asListingId(params.id)), (l) => ok(listingView(l))),
     }),
     defineRoute<IdParams>({
       method: 'post',
@@ -197,12 +162,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       success: { status: 200, description: 'The inactive listing', schema: ListingView },
       errors: [404, 409],
       handle: ({ caller, params }) =>
-        Effect.map(
-          Effect.tap(uc.deactivateListing.execute(caller, asListingId(params.id)), () =>
-            invalidate(params.id),
-          ),
-          (l) => ok(listingView(l)),
-        ),
+        Effect.map(uc.deactivateListing.execute(caller, asListingId(params.id)), (l) => ok(listingView(l))),
     }),
     defineRoute<IdParams, typeof GetCalendarInput.Type>({
       method: 'get',
@@ -235,7 +195,6 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       handle: ({ caller, params, body }) =>
         Effect.gen(function* () {
           yield* uc.setCalendar.execute(caller, asListingId(params.id), bodyAs(SetCalendarInput, body))
-          yield* invalidate(params.id)
           const range = body as { from: string; to: string }
           const nights = yield* uc.getCalendar.execute(caller, asListingId(params.id), {
             from: range.from,

@@ -58,6 +58,14 @@ export class Forbidden extends Data.TaggedError('Forbidden')<{ readonly reason: 
   readonly code = 'forbidden' as const
 }
 
+/** `auto_confirm` (the payer's side played by the server) asked for where it is not installed: production. */
+export class AutoConfirmNotAllowed extends Data.TaggedError('AutoConfirmNotAllowed')<Record<never, never>> {
+  readonly code = 'auto_confirm_not_allowed' as const
+  override get message(): string {
+    return 'auto_confirm is only accepted in development mode'
+  }
+}
+
 export class ListingNotBookable extends Data.TaggedError('ListingNotBookable')<{
   readonly listingId: string
   readonly reason: string

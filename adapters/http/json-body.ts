@@ -1,0 +1,55 @@
+import { bodyParser } from '@koa/bodyparser'
+import type Koa from 'koa'
+import { HttpProblem } from './problem.js'
+
+const isJsonType = (type: string | undefined): boolean =>
+  type !== undefined && /^application\/([a-z0-9.+-]*\+)?json$/i.test(type.split(';')[0]?.trim() ?? '')
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * Request bodies: JSON only (415 otherwise), at most `limit` (413), well-formed (400
+ * `malformed_json`); the raw text is kept for webhook signatures.
+ */
+export const jsonBody = (limit = '100kb'): Koa.Middleware => {
+  const parse = bodyParser({
+    enableTypes: ['json'],
+    // Parse every type the gate below lets through as JSON (`application/merge-patch+json` …), not
+    // only the parser's own short list: an accepted body must never be silently dropped.
+    detectJSON: (ctx) => isJsonType(ctx.get('content-type')),
+    jsonLimit: limit,
+    encoding: 'utf-8',
+    onError: (err) => {
+      throw err
+    },
+  })
+  const parsed: Koa.Middleware = async (ctx, next) => {
+    if (!isJsonType(ctx.get('content-type')))
+      throw new HttpProblem(
+        415,
+        'unsupported_media_type',
+        'Unsupported media type',
+        'Send the body as application/json',
+      )
+    try {
+      await parse(ctx, async () => {})
+    } catch (e) {
+      const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : 400
+      if (status === 413)
+        throw new HttpProblem(
+          413,
+          'payload_too_large',
+          'Payload too large',
+          `The body is larger than ${limit}`,
+        )
+      if (status === 415)
+        throw new HttpProblem(415, 'unsupported_media_type', 'Unsupported media type', 'Send UTF-8 JSON')
+      throw new HttpProblem(400, 'malformed_json', 'Malformed JSON', 'The body is not valid JSON')
+    }
+    return next()
+  }
+  return (ctx, next) =>
+    WITH_BODY.has(ctx.method) && (ctx.request.length > 0 || ctx.get('transfer-encoding') !== '')
+      ? parsed(ctx, next)
+      : next()
+}
