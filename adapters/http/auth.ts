@@ -41,6 +41,14 @@ const unauthorized = (detail: string) =>
   )
 
 /**
+ * A valid token whose subject is no longer a user (the account was deleted, or an in-memory store
+ * restarted while the signing secret stayed): the token is no good, so 401, not the 404 the use
+ * case reports.
+ */
+export const unknownSubjectProblem = (): HttpProblem =>
+  unauthorized('The access token names a user that does not exist; log in again')
+
+/**
  * JWT access tokens (jose): HS256 only, issuer, audience and expiry always checked, time read from
  * the Clock port so a test clock can expire them.
  */
@@ -143,7 +151,8 @@ export class AccessTokens {
 export const bearerToken = (header: string | undefined): Effect.Effect<string, HttpProblem> => {
   if (header === undefined || header === '')
     return Effect.fail(unauthorized('Send an access token as a Bearer token'))
-  const m = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header.trim())
+  // The scheme is case-insensitive (RFC 9110, 11.1): `bearer …` and `BEARER …` are Bearer tokens.
+  const m = /^Bearer +([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header.trim())
   return m?.[1] === undefined
     ? Effect.fail(unauthorized('The Authorization header must be "Bearer <token>"'))
     : Effect.succeed(m[1])

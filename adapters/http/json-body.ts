@@ -1,5 +1,6 @@
 import { bodyParser } from '@koa/bodyparser'
 import type Koa from 'koa'
+import { firstDuplicateKey } from './json-keys.js'
 import { HttpProblem } from './problem.js'
 
 const isJsonType = (type: string | undefined): boolean =>
@@ -9,7 +10,8 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
  * Request bodies: JSON only (415 otherwise), at most `limit` (413), well-formed (400
- * `malformed_json`); the raw text is kept for webhook signatures.
+ * `malformed_json`), without `__proto__` (400 `forbidden_json_key`) or a key twice in one object
+ * (400 `duplicate_json_key`); the raw text is kept for webhook signatures.
  */
 export const jsonBody = (limit = '100kb'): Koa.Middleware => {
   const parse = bodyParser({
@@ -44,8 +46,24 @@ export const jsonBody = (limit = '100kb'): Koa.Middleware => {
         )
       if (status === 415)
         throw new HttpProblem(415, 'unsupported_media_type', 'Unsupported media type', 'Send UTF-8 JSON')
+      if (e instanceof Error && /prototype/i.test(e.message))
+        throw new HttpProblem(
+          400,
+          'forbidden_json_key',
+          'Forbidden JSON key',
+          'The body may not contain the keys __proto__ or constructor.prototype',
+        )
       throw new HttpProblem(400, 'malformed_json', 'Malformed JSON', 'The body is not valid JSON')
     }
+    const raw: unknown = (ctx.request as { rawBody?: unknown }).rawBody
+    const duplicate = typeof raw === 'string' ? firstDuplicateKey(raw) : null
+    if (duplicate !== null)
+      throw new HttpProblem(
+        400,
+        'duplicate_json_key',
+        'Duplicate JSON key',
+        `The key "${duplicate}" appears twice in one object; send each key once`,
+      )
     return next()
   }
   return (ctx, next) =>

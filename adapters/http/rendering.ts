@@ -1,6 +1,8 @@
 import { Cause, Exit, Option } from 'effect'
 import type Koa from 'koa'
 import type { Logger } from 'pino'
+import { UserNotFound } from '../../core/domain/shared/errors.js'
+import { unknownSubjectProblem } from './auth.js'
 import {
   HttpProblem,
   headersOfCoreError,
@@ -107,6 +109,10 @@ export const renderFailure = (
   if (Option.isSome(failure)) {
     const e = failure.value
     if (e instanceof HttpProblem) return problemResponse(ctx, problemOfHttp(e), e.headers)
+    if (e instanceof UserNotFound && e.userId === ctx.state.userId) {
+      const unknown = unknownSubjectProblem()
+      return problemResponse(ctx, problemOfHttp(unknown), unknown.headers)
+    }
     const p = problemOfCoreError(e)
     if (p) return problemResponse(ctx, p, headersOfCoreError(e))
   }
@@ -146,11 +152,15 @@ export const write = (ctx: Koa.Context, r: Rendered): void => {
  * The route's outermost step: names the route (`template`, for logs and metrics), and writes what
  * the steps inside left in `ctx.state.response`.
  */
-export const writeResponse =
-  (template: string): Koa.Middleware =>
-  async (ctx, next) => {
+export const writeResponse = (template: string): Koa.Middleware => {
+  const authRoute = template.includes('/auth/')
+  return async (ctx, next) => {
     ctx.state.routeTemplate = template
     await next()
     const r = ctx.state.response as Rendered | undefined
     if (r !== undefined) write(ctx, r)
+    // Tokens and whatever was answered to a signed-in caller are never stored by a browser or a
+    // shared cache (OWASP: sensitive responses carry no-store).
+    if (ctx.state.userId != null || authRoute) ctx.set('cache-control', 'no-store')
   }
+}

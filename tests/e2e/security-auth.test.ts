@@ -224,10 +224,10 @@ describe('access tokens', () => {
     expect(wrongAud.json.detail).toBe("The access token's aud claim is not accepted")
   })
 
-  it('a valid token for a user that does not exist gets nobody’s data', async () => {
+  it('a valid token for a user that does not exist gets nobody’s data: 401, the token is no good (issue 16)', async () => {
     const ghost = await forge(api, 'usr_ghost_000001')
     const me = await api.request('GET', '/api/v1/users/me', { token: ghost })
-    expect(me.status).toBe(404)
+    expect(me.status).toBe(401)
     expect(me.headers.get('content-type')).toMatch(PROBLEM)
     const list = await api.request('GET', '/api/v1/bookings', { token: ghost })
     expect([200, 401, 403, 404]).toContain(list.status)
