@@ -792,6 +792,7 @@ describe('configuration', () => {
       INNKEEPER_BODY_LIMIT: '1gb',
       INNKEEPER_RATE_LIMIT: 'maybe',
       INNKEEPER_TICK_MS: '5',
+      INNKEEPER_SHUTDOWN_GRACE_MS: '10s',
       INNKEEPER_PAYMENT_WEBHOOK_SECRET: 'tiny',
     })
     expect(Result.isFailure(r)).toBe(true)
@@ -804,6 +805,7 @@ describe('configuration', () => {
       'INNKEEPER_BODY_LIMIT',
       'INNKEEPER_RATE_LIMIT',
       'INNKEEPER_TICK_MS',
+      'INNKEEPER_SHUTDOWN_GRACE_MS',
       'INNKEEPER_PAYMENT_WEBHOOK_SECRET',
     ])
       expect(
@@ -861,7 +863,8 @@ describe('configuration', () => {
             ([k]) => !k.startsWith('INNKEEPER_') && k !== 'NODE_ENV' && k !== 'PORT',
           ),
         )
-        const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['apps/api/main.ts'], {
+        // `npm start` itself: the script, and npm handing SIGTERM on to the server.
+        const child = spawn('npm', ['start', '--silent'], {
           cwd: ROOT,
           env: { ...clean, LOG_LEVEL: 'silent', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
