@@ -150,7 +150,7 @@ const main = async () => {
       process.exit(1)
     }, config.shutdownGraceMs + 10_000)
     force.unref()
-    const report = await api.close()
+    const report = await api.shutdown()
     await infra.close()
     await store?.close()
     if (report.cut > 0) api.logger.error(report, 'shutdown grace ran out: requests cut before their answer')

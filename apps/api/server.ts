@@ -65,9 +65,11 @@ export interface ApiServer {
   /**
    * Stops accepting connections and closes the idle ones at once; requests already received finish
    * (answered with `Connection: close`) within `config.shutdownGraceMs`, after which the connections
-   * left are closed. Then stops the loop and the consumers.
+   * left are closed. Then stops the loop and the consumers, and says what became of the requests.
    */
-  close(): Promise<DrainReport>
+  shutdown(): Promise<DrainReport>
+  /** shutdown(), for callers that need no report. */
+  close(): Promise<void>
 }
 
 /** What a shutdown did to the requests the server had received. */
@@ -225,6 +227,14 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   })
   server.keepAliveTimeout = 5_000
   const drain = trackConnections(server)
+  const shutdown = async (): Promise<DrainReport> => {
+    if (timer) clearInterval(timer)
+    stopInvalidation()
+    const report = await drain(config.shutdownGraceMs)
+    if (ticking) await ticking
+    await notifications?.close()
+    return report
+  }
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
@@ -236,13 +246,9 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     metrics,
     logger,
     tick,
+    shutdown,
     close: async () => {
-      if (timer) clearInterval(timer)
-      stopInvalidation()
-      const report = await drain(config.shutdownGraceMs)
-      if (ticking) await ticking
-      await notifications?.close()
-      return report
+      await shutdown()
     },
   }
 }

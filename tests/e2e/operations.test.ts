@@ -917,7 +917,8 @@ describe('configuration', () => {
 })
 
 describe('graceful shutdown', () => {
-  it('close() stops accepting connections but lets a request in flight finish', async () => {
+  /** A server whose password checks wait at a gate once it is on (a login in flight, held). */
+  const gatedServer = async (env: Record<string, string> = {}) => {
     let gateOn = false
     let release: () => void = () => {}
     let entered: () => void = () => {}
@@ -954,6 +955,7 @@ describe('graceful shutdown', () => {
       LOG_LEVEL: 'silent',
       INNKEEPER_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
       INNKEEPER_SEED: 'false',
+      ...env,
     })
     if (!Result.isSuccess(loaded)) throw new Error(loaded.failure.join('; '))
     const server = await startApiServer({
@@ -969,17 +971,24 @@ describe('graceful shutdown', () => {
       body: JSON.stringify({ email: 'late@e2e.example', password: PASSWORD, name: 'Late', roles: ['guest'] }),
     })
     expect(reg.status).toBe(201)
-
     gateOn = true
-    const inFlight = fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'late@e2e.example', password: PASSWORD }),
-    })
+    const login = () =>
+      fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'late@e2e.example', password: PASSWORD }),
+      })
+    return { server, hasEntered, release, login }
+  }
+
+  it('close() stops accepting connections but lets a request in flight finish', async () => {
+    const { server, hasEntered, release, login } = await gatedServer()
+    const inFlight = login()
     await hasEntered
     let closed = false
-    const closing = server.close().then(() => {
+    const closing = server.shutdown().then((report) => {
       closed = true
+      return report
     })
     // New connections are refused while the old request is still running.
     const refused = await fetch(`${server.url}/health/live`).then(
@@ -994,7 +1003,20 @@ describe('graceful shutdown', () => {
     // It ends its connection with the answer, so close() does not wait for a keep-alive timeout.
     expect(res.headers.get('connection')).toBe('close')
     expect(((await res.json()) as { access_token?: string }).access_token).toBeTruthy()
-    await closing
+    expect(await closing).toMatchObject({ drained: 1, cut: 0 })
     expect(closed).toBe(true)
+  })
+
+  it('close() ends the connections left once INNKEEPER_SHUTDOWN_GRACE_MS has passed, and reports the request it cut', async () => {
+    const { server, hasEntered, release, login } = await gatedServer({ INNKEEPER_SHUTDOWN_GRACE_MS: '200' })
+    const inFlight = login().then(
+      (r) => `answered ${r.status}`,
+      () => 'cut',
+    )
+    await hasEntered
+    const report = await server.shutdown()
+    expect(report).toMatchObject({ drained: 1, cut: 1 })
+    expect(await inFlight).toBe('cut')
+    release()
   })
 })
