@@ -42,7 +42,12 @@ beforeAll(async () => {
 const started = new Set<ChildProcess>()
 
 afterAll(async () => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  // npm and, under it, the worker itself.
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) {
+      for (const pid of descendants(child.pid as number)) process.kill(pid, 'SIGKILL')
+      child.kill('SIGKILL')
+    }
   const q = `${queuePrefix}.cache-invalidation`
   for (const name of [q, retryQueueOf(q), deadLetterQueueOf(q)])
     await conn.queueDelete({ queue: name }).catch(() => undefined)
