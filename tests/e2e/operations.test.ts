@@ -10,6 +10,7 @@ import { startApiServer } from '../../apps/api/server.js'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
 import { listingBody, PASSWORD, startTestApi, T0, type TestApi } from './support/api.js'
 import { startCustomApp } from './support/custom-app.js'
+import { killTree } from './support/processes.js'
 
 /*
  * Issue 3, operations: health and readiness probes, Prometheus metrics, the OpenAPI document and a
@@ -872,7 +873,7 @@ describe('configuration', () => {
         let stdout = ''
         let stderr = ''
         let url: string | undefined
-        const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+        const killer = setTimeout(() => killTree(child), 30_000)
         child.stdout.on('data', async (d: Buffer) => {
           stdout += d.toString()
           // Only a whole URL: a chunk may end in the middle of it.

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { alive, descendants } from './support/processes.js'
+import { alive, descendants, killTree } from './support/processes.js'
 
 /**
  * Issue 16 item 4, shutdown keeps its promises: `npm start` (the real package.json script, through
@@ -142,7 +142,7 @@ describe('SIGTERM to npm start under load', () => {
     const exit = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
       npm.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
     )
-    const killer = setTimeout(() => npm.kill('SIGKILL'), 150_000)
+    const killer = setTimeout(() => killTree(npm), 150_000)
     const tree: number[] = []
     try {
       const listening = await new Promise<RegExpExecArray>((resolve, reject) => {
@@ -243,6 +243,7 @@ describe('SIGTERM to npm start under load', () => {
       expect(tree.filter(alive)).toEqual([])
     } finally {
       clearTimeout(killer)
+      if (npm.exitCode === null && npm.signalCode === null) killTree(npm)
       for (const pid of tree.filter(alive)) process.kill(pid, 'SIGKILL')
     }
   }, 180_000)

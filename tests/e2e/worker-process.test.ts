@@ -18,7 +18,7 @@ import { loadWorkerConfig } from '../../apps/worker/config.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { EventId } from '../../core/domain/shared/ids.js'
 import { instant } from '../../core/domain/shared/time.js'
-import { alive, descendants } from './support/processes.js'
+import { alive, descendants, killTree } from './support/processes.js'
 
 /**
  * `npm run worker` as a process (through npm), on the real RabbitMQ and Redis: configuration errors are refused
@@ -43,11 +43,7 @@ const started = new Set<ChildProcess>()
 
 afterAll(async () => {
   // npm and, under it, the worker itself.
-  for (const child of started)
-    if (child.exitCode === null && child.signalCode === null) {
-      for (const pid of descendants(child.pid as number)) process.kill(pid, 'SIGKILL')
-      child.kill('SIGKILL')
-    }
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) killTree(child)
   const q = `${queuePrefix}.cache-invalidation`
   for (const name of [q, retryQueueOf(q), deadLetterQueueOf(q)])
     await conn.queueDelete({ queue: name }).catch(() => undefined)

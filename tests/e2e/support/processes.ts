@@ -125,3 +125,10 @@ export const alive = (pid: number): boolean => {
     return false
   }
 }
+
+/** SIGKILL to a process and everything under it (npm, and the server it runs): a failed test's cleanup. */
+export const killTree = (child: ChildProcess): void => {
+  if (child.pid === undefined) return
+  for (const pid of descendants(child.pid)) process.kill(pid, 'SIGKILL')
+  child.kill('SIGKILL')
+}
