@@ -71,6 +71,7 @@ const Env = Schema.Struct({
   INNKEEPER_TRUST_PROXY: Schema.optionalKey(Bool),
   INNKEEPER_SEED: Schema.optionalKey(Bool),
   INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
+  INNKEEPER_SHUTDOWN_GRACE_MS: Schema.optionalKey(IntString(0, 600_000)),
   INNKEEPER_API_BACKGROUND: Schema.optionalKey(
     Schema.Literals(['all', 'webhooks']).annotate({ message: 'Expected one of: all, webhooks' }),
   ),
@@ -124,6 +125,11 @@ export interface ApiConfig {
   readonly seed: boolean
   /** How often the background loop runs: webhooks, due transitions, outbox relay. */
   readonly tickMs: number
+  /**
+   * On SIGTERM, how long requests already received may take to finish before their connections are
+   * closed (idle connections close at once). The exit code is 0 when every one was answered.
+   */
+  readonly shutdownGraceMs: number
   /**
    * Which background tasks this process runs: `all` (timers, relay, notifications, payouts and the
    * in-memory provider's webhooks), or `webhooks` only, when the worker owns the rest on a shared
@@ -244,6 +250,8 @@ export const loadApiConfig = (
     trustProxy: truthy(e.INNKEEPER_TRUST_PROXY, false),
     seed: truthy(e.INNKEEPER_SEED, mode === 'development'),
     tickMs: e.INNKEEPER_TICK_MS === undefined ? 250 : Number(e.INNKEEPER_TICK_MS),
+    shutdownGraceMs:
+      e.INNKEEPER_SHUTDOWN_GRACE_MS === undefined ? 10_000 : Number(e.INNKEEPER_SHUTDOWN_GRACE_MS),
     background: e.INNKEEPER_API_BACKGROUND ?? 'auto',
     paymentWebhookSecret: e.INNKEEPER_PAYMENT_WEBHOOK_SECRET ?? 'whsec_innkeeper_memory',
     payments: paid.payments,

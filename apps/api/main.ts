@@ -137,17 +137,25 @@ const main = async () => {
     lines.push('  (JWT secret generated for this run: tokens end with the process)')
   process.stdout.write(`${lines.join('\n')}\n`)
 
+  // SIGTERM: stop accepting, close idle connections at once, answer the requests already received
+  // (with `Connection: close`) within INNKEEPER_SHUTDOWN_GRACE_MS, then exit 0; 1 only when the
+  // grace ran out with requests unanswered, or when closing the connections to the services hangs.
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    api.logger.info({ signal }, 'shutting down')
-    const force = setTimeout(() => process.exit(1), 10_000)
+    api.logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining requests')
+    const force = setTimeout(() => {
+      api.logger.error({}, 'shutdown took too long; exiting')
+      process.exit(1)
+    }, config.shutdownGraceMs + 10_000)
     force.unref()
-    await api.close()
+    const report = await api.shutdown()
     await infra.close()
     await store?.close()
-    process.exit(0)
+    if (report.cut > 0) api.logger.error(report, 'shutdown grace ran out: requests cut before their answer')
+    else api.logger.info(report, 'stopped: every request received was answered')
+    process.exit(report.cut === 0 ? 0 : 1)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))

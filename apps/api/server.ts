@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { Effect } from 'effect'
 import { type Logger, pino } from 'pino'
@@ -62,8 +62,23 @@ export interface ApiServer {
   readonly logger: Logger
   /** One turn of the background work, at once (tests drive time with it). */
   tick(): Promise<void>
-  /** Stops accepting connections, lets requests in flight finish, stops the loop. */
+  /**
+   * Stops accepting connections and closes the idle ones at once; requests already received finish
+   * (answered with `Connection: close`) within `config.shutdownGraceMs`, after which the connections
+   * left are closed. Then stops the loop and the consumers, and says what became of the requests.
+   */
+  shutdown(): Promise<DrainReport>
+  /** shutdown(), for callers that need no report. */
   close(): Promise<void>
+}
+
+/** What a shutdown did to the requests the server had received. */
+export interface DrainReport {
+  /** Requests in flight when close() was called, or received on open connections after it. */
+  readonly drained: number
+  /** Requests whose connection was closed at the end of the grace period before their answer. */
+  readonly cut: number
+  readonly ms: number
 }
 
 const require = createRequire(import.meta.url)
@@ -211,15 +226,15 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     s.once('error', reject)
   })
   server.keepAliveTimeout = 5_000
-  // Requests in flight when close() is called end their connection with their response: otherwise the
-  // connection would idle on keep-alive and hold close() up to keepAliveTimeout after the last answer.
-  let closing = false
-  const inFlight = new Set<ServerResponse>()
-  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-    if (closing) res.setHeader('Connection', 'close')
-    inFlight.add(res)
-    res.once('close', () => inFlight.delete(res))
-  })
+  const drain = trackConnections(server)
+  const shutdown = async (): Promise<DrainReport> => {
+    if (timer) clearInterval(timer)
+    stopInvalidation()
+    const report = await drain(config.shutdownGraceMs)
+    if (ticking) await ticking
+    await notifications?.close()
+    return report
+  }
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
@@ -231,17 +246,80 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     metrics,
     logger,
     tick,
+    shutdown,
     close: async () => {
-      if (timer) clearInterval(timer)
-      closing = true
-      stopInvalidation()
-      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close')
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeIdleConnections()
-      })
-      if (ticking) await ticking
-      await notifications?.close()
+      await shutdown()
     },
+  }
+}
+
+/**
+ * Follows the server's connections so that a shutdown keeps its promises: idle connections (a
+ * keep-alive socket between requests, or one that has not sent a byte yet, which Node's own
+ * `closeIdleConnections()` leaves open) close at once; a request already received, or whose bytes
+ * are arriving, is answered with `Connection: close`, and its connection closes after the answer.
+ * The returned function starts the drain and resolves once every connection is gone, or once
+ * `graceMs` has passed, then closing the rest.
+ */
+const trackConnections = (server: Server): ((graceMs: number) => Promise<DrainReport>) => {
+  interface Conn {
+    active: number
+    /** socket.bytesRead when its last answer was sent: more bytes since mean a request is arriving. */
+    readAtIdle: number
+  }
+  const conns = new Map<Socket, Conn>()
+  let closing = false
+  let drained = 0
+  const idle = (socket: Socket, c: Conn) => c.active === 0 && socket.bytesRead === c.readAtIdle
+  server.on('connection', (socket: Socket) => {
+    conns.set(socket, { active: 0, readAtIdle: 0 })
+    socket.once('close', () => conns.delete(socket))
+  })
+  // Before the app's own listener: the header is set before any middleware can send the answer.
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket
+    const c = conns.get(socket)
+    if (closing) {
+      res.setHeader('Connection', 'close')
+      drained++
+    }
+    if (c === undefined) return
+    c.active++
+    res.once('close', () => {
+      c.active--
+      c.readAtIdle = socket.bytesRead
+      // An answer sent with keep-alive before the drain began: end its connection once it is out.
+      if (closing && idle(socket, c)) socket.end()
+    })
+  })
+  return async (graceMs) => {
+    const started = Date.now()
+    closing = true
+    let inFlight = 0
+    for (const [socket, c] of conns) {
+      const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
+      if (res && !res.headersSent) res.setHeader('Connection', 'close')
+      inFlight += c.active
+      if (idle(socket, c)) socket.destroy()
+    }
+    drained += inFlight
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    let timer: NodeJS.Timeout | undefined
+    const outOfTime = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs)
+      }),
+    ])
+    clearTimeout(timer)
+    let cut = 0
+    if (outOfTime) {
+      for (const [socket, c] of conns) {
+        cut += c.active
+        socket.destroy()
+      }
+      await closed
+    }
+    return { drained, cut, ms: Date.now() - started }
   }
 }

@@ -10,6 +10,7 @@ import { startApiServer } from '../../apps/api/server.js'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
 import { listingBody, PASSWORD, startTestApi, T0, type TestApi } from './support/api.js'
 import { startCustomApp } from './support/custom-app.js'
+import { killTree } from './support/processes.js'
 
 /*
  * Issue 3, operations: health and readiness probes, Prometheus metrics, the OpenAPI document and a
@@ -792,6 +793,7 @@ describe('configuration', () => {
       INNKEEPER_BODY_LIMIT: '1gb',
       INNKEEPER_RATE_LIMIT: 'maybe',
       INNKEEPER_TICK_MS: '5',
+      INNKEEPER_SHUTDOWN_GRACE_MS: '10s',
       INNKEEPER_PAYMENT_WEBHOOK_SECRET: 'tiny',
     })
     expect(Result.isFailure(r)).toBe(true)
@@ -804,6 +806,7 @@ describe('configuration', () => {
       'INNKEEPER_BODY_LIMIT',
       'INNKEEPER_RATE_LIMIT',
       'INNKEEPER_TICK_MS',
+      'INNKEEPER_SHUTDOWN_GRACE_MS',
       'INNKEEPER_PAYMENT_WEBHOOK_SECRET',
     ])
       expect(
@@ -861,7 +864,8 @@ describe('configuration', () => {
             ([k]) => !k.startsWith('INNKEEPER_') && k !== 'NODE_ENV' && k !== 'PORT',
           ),
         )
-        const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['apps/api/main.ts'], {
+        // `npm start` itself: the script, and npm handing SIGTERM on to the server.
+        const child = spawn('npm', ['start', '--silent'], {
           cwd: ROOT,
           env: { ...clean, LOG_LEVEL: 'silent', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -869,7 +873,7 @@ describe('configuration', () => {
         let stdout = ''
         let stderr = ''
         let url: string | undefined
-        const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+        const killer = setTimeout(() => killTree(child), 30_000)
         child.stdout.on('data', async (d: Buffer) => {
           stdout += d.toString()
           // Only a whole URL: a chunk may end in the middle of it.
@@ -914,7 +918,8 @@ describe('configuration', () => {
 })
 
 describe('graceful shutdown', () => {
-  it('close() stops accepting connections but lets a request in flight finish', async () => {
+  /** A server whose password checks wait at a gate once it is on (a login in flight, held). */
+  const gatedServer = async (env: Record<string, string> = {}) => {
     let gateOn = false
     let release: () => void = () => {}
     let entered: () => void = () => {}
@@ -951,6 +956,7 @@ describe('graceful shutdown', () => {
       LOG_LEVEL: 'silent',
       INNKEEPER_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
       INNKEEPER_SEED: 'false',
+      ...env,
     })
     if (!Result.isSuccess(loaded)) throw new Error(loaded.failure.join('; '))
     const server = await startApiServer({
@@ -966,17 +972,24 @@ describe('graceful shutdown', () => {
       body: JSON.stringify({ email: 'late@e2e.example', password: PASSWORD, name: 'Late', roles: ['guest'] }),
     })
     expect(reg.status).toBe(201)
-
     gateOn = true
-    const inFlight = fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'late@e2e.example', password: PASSWORD }),
-    })
+    const login = () =>
+      fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'late@e2e.example', password: PASSWORD }),
+      })
+    return { server, hasEntered, release, login }
+  }
+
+  it('close() stops accepting connections but lets a request in flight finish', async () => {
+    const { server, hasEntered, release, login } = await gatedServer()
+    const inFlight = login()
     await hasEntered
     let closed = false
-    const closing = server.close().then(() => {
+    const closing = server.shutdown().then((report) => {
       closed = true
+      return report
     })
     // New connections are refused while the old request is still running.
     const refused = await fetch(`${server.url}/health/live`).then(
@@ -991,7 +1004,20 @@ describe('graceful shutdown', () => {
     // It ends its connection with the answer, so close() does not wait for a keep-alive timeout.
     expect(res.headers.get('connection')).toBe('close')
     expect(((await res.json()) as { access_token?: string }).access_token).toBeTruthy()
-    await closing
+    expect(await closing).toMatchObject({ drained: 1, cut: 0 })
     expect(closed).toBe(true)
+  })
+
+  it('close() ends the connections left once INNKEEPER_SHUTDOWN_GRACE_MS has passed, and reports the request it cut', async () => {
+    const { server, hasEntered, release, login } = await gatedServer({ INNKEEPER_SHUTDOWN_GRACE_MS: '200' })
+    const inFlight = login().then(
+      (r) => `answered ${r.status}`,
+      () => 'cut',
+    )
+    await hasEntered
+    const report = await server.shutdown()
+    expect(report).toMatchObject({ drained: 1, cut: 1 })
+    expect(await inFlight).toBe('cut')
+    release()
   })
 })

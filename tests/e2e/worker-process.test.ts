@@ -18,9 +18,10 @@ import { loadWorkerConfig } from '../../apps/worker/config.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { EventId } from '../../core/domain/shared/ids.js'
 import { instant } from '../../core/domain/shared/time.js'
+import { alive, descendants, killTree } from './support/processes.js'
 
 /**
- * `npm run worker` as a process, on the real RabbitMQ and Redis: configuration errors are refused
+ * `npm run worker` as a process (through npm), on the real RabbitMQ and Redis: configuration errors are refused
  * with one line per variable; a running worker invalidates the shared Redis cache when a listing
  * event arrives, and SIGTERM drains it and exits 0.
  */
@@ -41,7 +42,8 @@ beforeAll(async () => {
 const started = new Set<ChildProcess>()
 
 afterAll(async () => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  // npm and, under it, the worker itself.
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) killTree(child)
   const q = `${queuePrefix}.cache-invalidation`
   for (const name of [q, retryQueueOf(q), deadLetterQueueOf(q)])
     await conn.queueDelete({ queue: name }).catch(() => undefined)
@@ -55,9 +57,10 @@ afterAll(async () => {
 const worker = (
   env: Record<string, string>,
 ): { child: ChildProcess; output: () => string; exit: Promise<number | null> } => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/main.ts'], {
+  // Through npm, as `npm run worker` runs it: npm must hand SIGTERM on to the worker itself.
+  const child = spawn('npm', ['run', '--silent', 'worker'], {
     cwd: new URL('../..', import.meta.url).pathname,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   started.add(child)
@@ -183,8 +186,12 @@ describe('npm run worker (a process)', () => {
     expect(Option.isSome(await Effect.runPromise(cache.get('listing:lst_8:page')))).toBe(true)
     // The processed id is remembered in Redis, for every replica.
     expect(await redis.keys(`${redisPrefix}*processed*`)).not.toEqual([])
+    const tree = descendants(p.child.pid as number)
+    expect(tree.length).toBeGreaterThan(0)
     p.child.kill('SIGTERM')
     expect(await p.exit).toBe(0)
+    // No process left behind: npm forwarded the signal to the worker, which was its child.
+    expect(tree.filter(alive)).toEqual([])
     expect(p.output()).toContain('draining messages in flight')
     expect(p.output()).toContain('"msg":"stopped"')
   }, 90_000)

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -88,4 +89,46 @@ export const stopProcess = async (p: AppProcess, graceMs = 15_000): Promise<numb
   const code = await p.exit
   clearTimeout(timer)
   return code
+}
+
+/** The pids of every live descendant of `pid` (from /proc, Linux). */
+export const descendants = (pid: number): number[] => {
+  const parents = new Map<number, number[]>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      // The command name (2nd field) may hold spaces and parentheses: the ppid follows the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)])
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  const out: number[] = []
+  const walk = (p: number) => {
+    for (const c of parents.get(p) ?? []) {
+      out.push(c)
+      walk(c)
+    }
+  }
+  walk(pid)
+  return out
+}
+
+/** Whether a process with this pid is still running (a zombie counts as gone). */
+export const alive = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/** SIGKILL to a process and everything under it (npm, and the server it runs): a failed test's cleanup. */
+export const killTree = (child: ChildProcess): void => {
+  if (child.pid === undefined) return
+  for (const pid of descendants(child.pid)) process.kill(pid, 'SIGKILL')
+  child.kill('SIGKILL')
 }
