@@ -37,7 +37,7 @@ import {
  * are decided by step 2 alone.
  */
 
-export type AggregateKind = 'user' | 'listing' | 'booking' | 'payment' | 'reviews' | 'events'
+export type AggregateKind = 'user' | 'listing' | 'booking' | 'payment' | 'reviews' | 'ledger' | 'events'
 
 /** A current-state document that a revision rolls forward to. */
 export interface Projection {
@@ -58,7 +58,7 @@ export interface AggregateStorage {
 export const RevisionDocument = Schema.Struct({
   _id: Schema.String,
   sv: Schema.Literal(SCHEMA_VERSION),
-  k: Schema.Literals(['user', 'listing', 'booking', 'payment', 'reviews', 'events']),
+  k: Schema.Literals(['user', 'listing', 'booking', 'payment', 'reviews', 'ledger', 'events']),
   a: Schema.String,
   v: Schema.Int,
   /** Outbox position of the first event; the events take at, at + 1, … */
