@@ -33,13 +33,15 @@ describe('createEngine: any mix of adapter families', () => {
     expect(engine.http.cache).toBe(engine.adapters.cache)
   })
 
-  it('with a Mongo store the repositories, calendar and outbox are Mongo ones, and the rest stays in memory', () => {
+  it('with a Mongo store the repositories, calendar, payout ledger and outbox are Mongo ones, and the rest stays in memory', () => {
     const engine = onMongo('m0')
     expect(engine.store).toBe('shared')
     expect(engine.deps.bookings).not.toBe(engine.adapters.bookings)
     expect(engine.deps.bookings.constructor.name).toBe('MongoBookingRepository')
     expect(engine.deps.availability.constructor.name).toBe('MongoAvailabilityStore')
     expect(engine.deps.outbox.constructor.name).toBe('MongoOutbox')
+    expect(engine.deps.payouts).not.toBe(engine.adapters.payoutLedger)
+    expect(engine.deps.payouts.constructor.name).toBe('MongoPayoutLedger')
     expect(engine.deps.clock).toBe(engine.adapters.clock)
     expect(engine.deps.sessions).toBe(engine.adapters.sessions)
     expect(engine.http.idempotency).toBe(engine.adapters.idempotency)
