@@ -11,7 +11,7 @@ import type { Clock } from '../../ports/clock.js'
 import type { Page, PageRequest } from '../../ports/pagination.js'
 import type { LedgerWrite, PayoutLedger } from '../../ports/payouts.js'
 import { currentDocument, stateText, WRITE } from './aggregates.js'
-import type { CollectionKey, Collections } from './collections.js'
+import type { Collections } from './collections.js'
 import {
   asLedgerEntry,
   asPayout,
@@ -207,7 +207,7 @@ export class MongoPayoutLedger implements PayoutLedger {
                       Effect.flatMap((r) =>
                         r.outcome === 'conflict'
                           ? Effect.andThen(this.releaseKeys(keys, rid), conflict('payout_account', stream))
-                          : this.rollForward(this.project(state, revision, r.seq)),
+                          : this.log.applyProjections(this.project(state, revision, r.seq)),
                       ),
                     ),
             ),
@@ -319,6 +319,7 @@ export class MongoPayoutLedger implements PayoutLedger {
       collection: 'payoutAccounts',
       id: stream,
       version: revision,
+      last: true,
       doc: {
         _id: stream,
         sv: SCHEMA_VERSION,
@@ -331,15 +332,6 @@ export class MongoPayoutLedger implements PayoutLedger {
       },
     })
     return out
-  }
-
-  /** Applies a save's projections: entries and payout first, the account document after them. */
-  private rollForward(projections: readonly Projection[]): Effect.Effect<void> {
-    const isAccount = (p: Projection) => p.collection === ('payoutAccounts' satisfies CollectionKey)
-    return Effect.andThen(
-      this.log.applyProjections(projections.filter((p) => !isAccount(p))),
-      this.log.applyProjections(projections.filter(isAccount)),
-    )
   }
 
   private stream(

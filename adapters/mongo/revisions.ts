@@ -46,6 +46,11 @@ export interface Projection {
   /** The entity version the document holds: it replaces only documents holding less. */
   readonly version: number
   readonly doc: Document
+  /**
+   * Written only after every other projection of the batch (the payout account, whose revision
+   * readers check writes against, comes after its entries and payouts).
+   */
+  readonly last?: boolean
 }
 
 /** How one kind of aggregate is stored: its current documents from a revision's state. */
@@ -230,8 +235,20 @@ export class RevisionLog {
     return this.applyProjections(storage.project(state, revisionVersion, seq))
   }
 
-  /** Replaces each current document that holds an older version; a newer one is left alone. */
+  /**
+   * Replaces each current document that holds an older version; a newer one is left alone. The
+   * projections marked `last` are written once the others are.
+   */
   applyProjections(projections: readonly Projection[]): Effect.Effect<void> {
+    if (projections.some((p) => p.last === true))
+      return Effect.andThen(
+        this.applyConcurrently(projections.filter((p) => p.last !== true)),
+        this.applyConcurrently(projections.filter((p) => p.last === true)),
+      )
+    return this.applyConcurrently(projections)
+  }
+
+  private applyConcurrently(projections: readonly Projection[]): Effect.Effect<void> {
     if (projections.length === 0) return Effect.void
     const byCollection = new Map<CollectionKey, AnyBulkWriteOperation<StoredDocument>[]>()
     for (const p of projections) {
