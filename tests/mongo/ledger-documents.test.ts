@@ -1,23 +1,10 @@
-import { Cause, Effect, Exit } from 'effect'
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { ManualClock } from '../../adapters/memory/index.js'
-import {
-  collectionNames,
-  createMongoAdapters,
-  MalformedDocument,
-  type MongoAdapters,
-} from '../../adapters/mongo/index.js'
-import type { LedgerEntry, Payout, PayoutAccount } from '../../core/domain/payouts/ledger.js'
-import {
-  asId,
-  type BookingId,
-  type LedgerEntryId,
-  type PayoutId,
-  type UserId,
-} from '../../core/domain/shared/ids.js'
+import { collectionNames, createMongoAdapters, type MongoAdapters } from '../../adapters/mongo/index.js'
+import { asId, type BookingId, type PayoutId, type UserId } from '../../core/domain/shared/ids.js'
 import type { Currency } from '../../core/domain/shared/money.js'
-import { run, T0, USD } from '../contract/fixtures.js'
-import { openTestDatabase } from '../support/mongo.js'
+import { makeLedgerEntry, makePayout, makePayoutAccount, run, T0, USD } from '../contract/fixtures.js'
+import { malformed, openTestDatabase } from '../support/mongo.js'
 
 /**
  * The payout ledger's documents are a contract like every other Mongo document: each carries the
@@ -37,47 +24,11 @@ beforeEach(async () => {
 const col = (name: keyof typeof collectionNames) =>
   database.db.collection<{ _id: string }>(collectionNames[name])
 
-const malformed = async (effect: Effect.Effect<unknown, unknown>): Promise<MalformedDocument> => {
-  const exit = await Effect.runPromiseExit(effect)
-  expect(Exit.isFailure(exit)).toBe(true)
-  const defect = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
-  expect(defect).toBeInstanceOf(MalformedDocument)
-  return defect as MalformedDocument
-}
-
 const h: UserId = asId('user', 'usr_doc_host')
-const b: BookingId = asId('booking', 'bkg_doc')
-const account: PayoutAccount = { hostId: h, currency: USD, lastSeq: 1, dueAt: T0, updatedAt: T0, version: 1 }
-const entry: LedgerEntry = {
-  id: asId('ledgerEntry', 'lge_doc') as LedgerEntryId,
-  key: 'earning:bkg_doc',
-  hostId: h,
-  currency: USD,
-  seq: 1,
-  kind: 'earning',
-  amount: 1_000,
-  bookingId: b,
-  payoutId: null,
-  payableAt: T0,
-  createdAt: T0,
-}
-const payout: Payout = {
-  id: asId('payout', 'po_doc') as PayoutId,
-  key: 'payout:doc',
-  hostId: h,
-  currency: USD,
-  amount: 1_000,
-  destination: 'acct_1',
-  provider: 'memory',
-  entrySeq: 1,
-  status: 'pending',
-  transferRef: null,
-  failureReason: null,
-  attempts: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  version: 1,
-}
+const account = makePayoutAccount(h, 1, 1)
+const entry = makeLedgerEntry(h, 1, 'doc')
+const b = entry.bookingId as BookingId
+const payout = makePayout(h, 'po_doc')
 const seed = () => run(a.payoutLedger.save({ account, entries: [entry], payout }, []))
 
 describe('payout ledger documents are decoded with their Schema', () => {

@@ -2,10 +2,19 @@ import { Option } from 'effect'
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { ManualClock } from '../../adapters/memory/index.js'
 import { createMongoAdapters, type MongoAdapters } from '../../adapters/mongo/index.js'
-import type { LedgerEntry, Payout, PayoutAccount } from '../../core/domain/payouts/ledger.js'
+import type { LedgerEntry } from '../../core/domain/payouts/ledger.js'
 import { ConcurrentModification } from '../../core/domain/shared/errors.js'
-import { asId, type LedgerEntryId, type PayoutId, type UserId } from '../../core/domain/shared/ids.js'
-import { event, failure, run, T0, USD } from '../contract/fixtures.js'
+import { asId, type UserId } from '../../core/domain/shared/ids.js'
+import {
+  event,
+  failure,
+  makeLedgerEntry,
+  makePayout,
+  makePayoutAccount,
+  run,
+  T0,
+  USD,
+} from '../contract/fixtures.js'
 import { openTestDatabase } from '../support/mongo.js'
 
 /**
@@ -27,45 +36,10 @@ beforeEach(async () => {
 })
 
 const a: UserId = asId('user', 'usr_heal_host')
-const account = (lastSeq: number, version: number): PayoutAccount => ({
-  hostId: a,
-  currency: USD,
-  lastSeq,
-  dueAt: T0,
-  updatedAt: T0,
-  version,
-})
-const entry = (seq: number, over: Partial<LedgerEntry> = {}): LedgerEntry => ({
-  id: asId('ledgerEntry', `lge_heal_${seq}`) as LedgerEntryId,
-  key: `earning:heal:${seq}`,
-  hostId: a,
-  currency: USD,
-  seq,
-  kind: 'earning',
-  amount: 1_000,
-  bookingId: null,
-  payoutId: null,
-  payableAt: T0,
-  createdAt: T0,
-  ...over,
-})
-const payout: Payout = {
-  id: asId('payout', 'po_heal') as PayoutId,
-  key: 'payout:heal',
-  hostId: a,
-  currency: USD,
-  amount: 1_000,
-  destination: 'acct_1',
-  provider: 'memory',
-  entrySeq: 2,
-  status: 'pending',
-  transferRef: null,
-  failureReason: null,
-  attempts: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  version: 1,
-}
+const account = (lastSeq: number, version: number) => makePayoutAccount(a, lastSeq, version)
+const entry = (seq: number, over: Partial<LedgerEntry> = {}) =>
+  makeLedgerEntry(a, seq, `heal_${seq}`, { bookingId: null, ...over })
+const payout = makePayout(a, 'po_heal', { entrySeq: 2 })
 
 describe('a payout ledger save interrupted between its revision and its current documents heals', () => {
   it('the next save of the account is refused, and its refusal rolls entries, payout and account forward', async () => {

@@ -3,9 +3,8 @@ import { MongoClient } from 'mongodb'
 import { afterAll, describe, expect, inject, it, vi } from 'vitest'
 import { ManualClock } from '../../adapters/memory/index.js'
 import { createMongoAdapters, type MongoAdapters } from '../../adapters/mongo/index.js'
-import type { LedgerEntry, PayoutAccount } from '../../core/domain/payouts/ledger.js'
-import { asId, type BookingId, type LedgerEntryId, type UserId } from '../../core/domain/shared/ids.js'
-import { event, run, T0, USD } from '../contract/fixtures.js'
+import { asId, type BookingId, type UserId } from '../../core/domain/shared/ids.js'
+import { event, makeLedgerEntry, makePayoutAccount, run, T0, USD } from '../contract/fixtures.js'
 import { openTestDatabase } from '../support/mongo.js'
 
 /**
@@ -34,27 +33,9 @@ afterAll(async () => {
 
 const ledger = (i: number) => connections[i % CONNECTIONS]!.payoutLedger
 const host = (n: string): UserId => asId('user', `usr_ledger_${n}`)
-const account = (hostId: UserId, lastSeq: number, version: number): PayoutAccount => ({
-  hostId,
-  currency: USD,
-  lastSeq,
-  dueAt: T0,
-  updatedAt: T0,
-  version,
-})
-const entry = (hostId: UserId, seq: number, key: string): LedgerEntry => ({
-  id: asId('ledgerEntry', `lge_${key}`) as LedgerEntryId,
-  key,
-  hostId,
-  currency: USD,
-  seq,
-  kind: 'earning',
-  amount: 1_000,
-  bookingId: asId('booking', `bkg_${key}`) as BookingId,
-  payoutId: null,
-  payableAt: T0,
-  createdAt: T0,
-})
+const account = (hostId: UserId, lastSeq: number, version: number) =>
+  makePayoutAccount(hostId, lastSeq, version)
+const entry = (hostId: UserId, seq: number, key: string) => makeLedgerEntry(hostId, seq, key)
 
 describe('Mongo payout ledger races across connections', () => {
   it('concurrent saves of one account version: exactly one wins, only its entry and events are stored, the losers keep no key', async () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { Cause, Effect, Exit } from 'effect'
 import { type Db, MongoClient, type MongoClientOptions } from 'mongodb'
-import { collectionNames, ensureIndexes } from '../../adapters/mongo/index.js'
+import { expect } from 'vitest'
+import { collectionNames, ensureIndexes, MalformedDocument } from '../../adapters/mongo/index.js'
 
 export interface TestDatabase {
   readonly client: MongoClient
@@ -42,4 +44,13 @@ export const openTestDatabase = async (
       await client.close()
     },
   }
+}
+
+/** Runs an effect that must die with MalformedDocument; returns it. */
+export const malformed = async (effect: Effect.Effect<unknown, unknown>): Promise<MalformedDocument> => {
+  const exit = await Effect.runPromiseExit(effect)
+  expect(Exit.isFailure(exit)).toBe(true)
+  const defect = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+  expect(defect).toBeInstanceOf(MalformedDocument)
+  return defect as MalformedDocument
 }
