@@ -91,11 +91,8 @@ const measure = async (store: string, engine: Engine, o: Options) => {
 
 export const run = async ({ quick: q }: { readonly quick: boolean }): Promise<BenchReport> => {
   const o = q ? quick : full
-  const external = process.env.MONGO_URL
-  const server =
-    external !== undefined && external !== ''
-      ? { url: external, stop: async () => {} }
-      : await (await import('../tests/support/services/ferretdb.js')).startFerretDb()
+  const server = await (await import('../tests/support/services/ferretdb.js')).mongoServerForRun()
+  const external = server.kind === 'mongodb'
   const client = await MongoClient.connect(server.url, { serverSelectionTimeoutMS: 10_000 })
   const db = client.db(`innkeeper_bench_${randomBytes(4).toString('hex')}`)
   try {

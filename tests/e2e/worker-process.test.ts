@@ -37,7 +37,11 @@ beforeAll(async () => {
   redis = await createRedisClient('redis://127.0.0.1:6379')
 })
 
+/** Every worker this file started: one a failed test left running is killed at the end. */
+const started = new Set<ChildProcess>()
+
 afterAll(async () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   const q = `${queuePrefix}.cache-invalidation`
   for (const name of [q, retryQueueOf(q), deadLetterQueueOf(q)])
     await conn.queueDelete({ queue: name }).catch(() => undefined)
@@ -56,6 +60,7 @@ const worker = (
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  started.add(child)
   let out = ''
   child.stdout?.on('data', (d: Buffer) => {
     out += d.toString()
@@ -150,7 +155,8 @@ describe('npm run worker (a process)', () => {
       INNKEEPER_WORKER_QUEUE_PREFIX: queuePrefix,
       LOG_LEVEL: 'info',
     })
-    await until('the worker consuming', () => p.output().includes('innkeeper worker consuming'))
+    // Start-up (tsx compiling the worker) takes seconds, many more on a loaded 2-core machine.
+    await until('the worker consuming', () => p.output().includes('innkeeper worker consuming'), 60_000)
     // The API side: its cache (same Redis, same prefix) and its publisher.
     const cache = new RedisCache(redis, { prefix: redisPrefix, clock: new SystemClock() })
     await Effect.runPromise(
@@ -181,5 +187,5 @@ describe('npm run worker (a process)', () => {
     expect(await p.exit).toBe(0)
     expect(p.output()).toContain('draining messages in flight')
     expect(p.output()).toContain('"msg":"stopped"')
-  }, 30_000)
+  }, 90_000)
 })

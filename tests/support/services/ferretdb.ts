@@ -246,6 +246,16 @@ export const startFerretDb = async (): Promise<RunningFerretDb> => {
   return { url, stop }
 }
 
+/** MONGO_URL when set (a real MongoDB), else a FerretDB started here: for benchmarks outside vitest. */
+export const mongoServerForRun = async (): Promise<
+  RunningFerretDb & { readonly kind: 'mongodb' | 'ferretdb' }
+> => {
+  const external = process.env.MONGO_URL
+  if (external !== undefined && external !== '')
+    return { url: external, stop: async () => {}, kind: 'mongodb' }
+  return { ...(await startFerretDb()), kind: 'ferretdb' }
+}
+
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const external = process.env.MONGO_URL
   if (external !== undefined && external !== '') {
