@@ -1,9 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { createMongoAdapters } from '../../adapters/mongo/index.js'
-import { apiOnSharedStoreTasks } from '../../apps/composition/background.js'
-import { createEngine } from '../../apps/composition/engine.js'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
-import { openTestDatabase } from '../support/mongo.js'
+import { engineOnMongo, openTestDatabase } from '../support/mongo.js'
 import { activeListing, makeWorld, T0 } from './engine-fixtures.js'
 
 /**
@@ -16,13 +13,7 @@ const database = await openTestDatabase(inject('mongoUrl'), 'compose')
 afterAll(() => database.drop())
 
 const onMongo = (namespace: string, background = true) =>
-  createEngine({
-    start: T0,
-    passwordHashCost: 1024,
-    idNamespace: namespace,
-    store: (clock) => createMongoAdapters(database.db, { clock }),
-    ...(background ? {} : { background: apiOnSharedStoreTasks }),
-  })
+  engineOnMongo(database.db, T0, namespace, background)
 
 describe('createEngine: any mix of adapter families', () => {
   it('the in-memory configuration binds every port to its in-memory adapter', () => {

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { Cause, Effect, Exit } from 'effect'
 import { type Db, MongoClient, type MongoClientOptions } from 'mongodb'
 import { expect } from 'vitest'
-import { collectionNames, ensureIndexes, MalformedDocument } from '../../adapters/mongo/index.js'
+import {
+  collectionNames,
+  createMongoAdapters,
+  ensureIndexes,
+  MalformedDocument,
+} from '../../adapters/mongo/index.js'
+import { apiOnSharedStoreTasks } from '../../apps/composition/background.js'
+import { createEngine, type Engine } from '../../apps/composition/engine.js'
 
 export interface TestDatabase {
   readonly client: MongoClient
@@ -54,3 +61,16 @@ export const malformed = async (effect: Effect.Effect<unknown, unknown>): Promis
   expect(defect).toBeInstanceOf(MalformedDocument)
   return defect as MalformedDocument
 }
+
+/**
+ * An engine on `db` as one process of a deployment would have it: the Mongo store, the rest in
+ * memory. `background: false` makes it an API process on a shared store (webhooks only).
+ */
+export const engineOnMongo = (db: Db, start: number, namespace: string, background = true): Engine =>
+  createEngine({
+    start,
+    passwordHashCost: 1024,
+    idNamespace: namespace,
+    store: (clock) => createMongoAdapters(db, { clock }),
+    ...(background ? {} : { background: apiOnSharedStoreTasks }),
+  })
