@@ -158,7 +158,9 @@ export class MongoPayoutLedger implements PayoutLedger {
       const owner = account ?? payout
       if (owner === undefined)
         // Nothing of the ledger changes: the events alone, as a revision of their own.
-        return Effect.asVoid(this.log.insert('events', randomUUID(), 1, null, events))
+        return events.length === 0
+          ? Effect.void
+          : Effect.asVoid(this.log.insert('events', randomUUID(), 1, null, events))
       if (
         account !== undefined &&
         payout !== undefined &&
@@ -171,6 +173,8 @@ export class MongoPayoutLedger implements PayoutLedger {
       const repeated = keys.find((k, i) => keys.indexOf(k) !== i)
       if (repeated !== undefined) return conflict('ledger_entry', repeated)
 
+      // In this order (Effect.all runs them one after the other): the account first, so the payout
+      // read is at least as new as the account revision the write is checked against.
       return Effect.all([
         this.stream(stream),
         payout === undefined ? Effect.succeed(undefined) : this.storedPayout(payout.id),
@@ -328,7 +332,7 @@ export class MongoPayoutLedger implements PayoutLedger {
         h: owner.hostId,
         cu: owner.currency,
         ...(account === null ? {} : { s: stateText(account) }),
-        ...(account?.dueAt === null || account === null ? {} : { d: account.dueAt }),
+        ...(account === null || account.dueAt === null ? {} : { d: account.dueAt }),
       },
     })
     return out
