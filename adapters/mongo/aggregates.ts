@@ -41,7 +41,7 @@ export const currentDocument = <Q extends Schema.Struct.Fields>(queryFields: Q) 
 
 /** What an aggregate repository needs to read and write one kind of entity. */
 export interface AggregateSpec<E, S, D extends Schema.Codec<unknown, unknown, never, never>> {
-  readonly kind: Exclude<AggregateKind, 'reviews' | 'events'>
+  readonly kind: Exclude<AggregateKind, 'reviews' | 'ledger' | 'events'>
   /** The entity's name in ConcurrentModification. */
   readonly entity: string
   readonly collection: CollectionKey

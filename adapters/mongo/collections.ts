@@ -18,6 +18,13 @@ export const collectionNames = {
   reviews: 'reviews',
   wishlists: 'wishlists',
   guestProfiles: 'guest_profiles',
+  /** One document per host and currency: the payout account (the stream of ledger revisions). */
+  payoutAccounts: 'payout_accounts',
+  /** The entries of every payout account, `_id` `<host>/<currency>/<seq>`. */
+  ledgerEntries: 'ledger_entries',
+  payouts: 'payouts',
+  /** One document per ledger entry key: the uniqueness of keys across the whole ledger. */
+  ledgerKeys: 'ledger_keys',
   /**
    * Per listing: its unit count; per night its blocked flag, price override and surge; per night
    * and unit slot who holds or booked that unit (generations of claims).
@@ -197,6 +204,48 @@ export const indexSpecs: readonly IndexSpec[] = [
     name: 'by_booking',
     key: { l: 1, b: 1 },
     serves: "AvailabilityStore.allocation / confirm / release / extendHold: one booking's claims and marker",
+  },
+  {
+    collection: 'payoutAccounts',
+    name: 'by_host',
+    key: { h: 1, cu: 1 },
+    serves: "PayoutLedger.accountsOf: a host's accounts by currency",
+  },
+  {
+    collection: 'payoutAccounts',
+    name: 'due',
+    key: { d: 1, _id: 1 },
+    serves: 'PayoutLedger.due: accounts whose dueAt has come, earliest first (d is absent when never)',
+  },
+  {
+    collection: 'ledgerEntries',
+    name: 'by_account',
+    key: { a: 1, q: 1 },
+    serves: "PayoutLedger.entries: an account's entries in seq order",
+  },
+  {
+    collection: 'ledgerEntries',
+    name: 'by_booking',
+    key: { b: 1, q: 1, _id: 1 },
+    serves: 'PayoutLedger.entriesOfBooking: the entries about a booking (b is absent without one)',
+  },
+  {
+    collection: 'payouts',
+    name: 'by_host',
+    key: { h: 1, c: -1, _id: -1 },
+    serves: "PayoutLedger.payoutsOf: a host's payouts, newest first",
+  },
+  {
+    collection: 'payouts',
+    name: 'pending',
+    key: { pe: 1, _id: 1 },
+    serves: 'PayoutLedger.pending: pending payouts, oldest first (pe is present only while pending)',
+  },
+  {
+    collection: 'payouts',
+    name: 'pending_of_host',
+    key: { h: 1, pe: 1, _id: 1 },
+    serves: "PayoutLedger.pendingOf: a host's pending payouts, oldest first",
   },
 ]
 

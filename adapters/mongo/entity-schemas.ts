@@ -9,6 +9,7 @@ import {
   roomTypes,
 } from '../../core/domain/listings/listing.js'
 import type { Payment } from '../../core/domain/payments/payment.js'
+import type { LedgerEntry, Payout, PayoutAccount } from '../../core/domain/payouts/ledger.js'
 import { cancellationPolicyNames } from '../../core/domain/policies/cancellation.js'
 import type { Review } from '../../core/domain/reviews/review.js'
 import type { GuestProfile, User } from '../../core/domain/users/user.js'
@@ -308,6 +309,47 @@ export const ReviewState = Schema.Struct({
   version: Int,
 })
 
+export const PayoutAccountState = Schema.Struct({
+  hostId: Str,
+  currency: Str,
+  lastSeq: Int,
+  dueAt: NullOr(Num),
+  updatedAt: Num,
+  version: Int,
+})
+
+export const LedgerEntryState = Schema.Struct({
+  id: Str,
+  key: Str,
+  hostId: Str,
+  currency: Str,
+  seq: Int,
+  kind: Lit(['earning', 'adjustment', 'payout', 'reversal']),
+  amount: Int,
+  bookingId: NullOr(Str),
+  payoutId: NullOr(Str),
+  payableAt: Num,
+  createdAt: Num,
+})
+
+export const PayoutState = Schema.Struct({
+  id: Str,
+  key: Str,
+  hostId: Str,
+  currency: Str,
+  amount: Int,
+  destination: Str,
+  provider: Str,
+  entrySeq: Int,
+  status: Lit(['pending', 'paid', 'failed']),
+  transferRef: NullOr(Str),
+  failureReason: NullOr(Str),
+  attempts: Int,
+  createdAt: Num,
+  updatedAt: Num,
+  version: Int,
+})
+
 export const EventState = Schema.Struct({
   id: Str,
   type: Lit(eventTypes),
@@ -338,6 +380,9 @@ agrees<Same<Unbranded<User>, typeof UserState.Type>>()
 agrees<Same<Unbranded<GuestProfile>, typeof GuestProfileState.Type>>()
 agrees<Same<Unbranded<Payment>, typeof PaymentState.Type>>()
 agrees<Same<Unbranded<Review>, typeof ReviewState.Type>>()
+agrees<Same<Unbranded<PayoutAccount>, typeof PayoutAccountState.Type>>()
+agrees<Same<Unbranded<LedgerEntry>, typeof LedgerEntryState.Type>>()
+agrees<Same<Unbranded<Payout>, typeof PayoutState.Type>>()
 agrees<[Unbranded<Omit<DomainEvent, 'data'>>] extends [Omit<typeof EventState.Type, 'data'>] ? true : false>()
 
 /** The schemas produce the core's values (the brands are the only difference, checked above). */
@@ -347,4 +392,8 @@ export const asUser = (s: typeof UserState.Type): User => s as unknown as User
 export const asGuestProfile = (s: typeof GuestProfileState.Type): GuestProfile => s as unknown as GuestProfile
 export const asPayment = (s: typeof PaymentState.Type): Payment => s as unknown as Payment
 export const asReview = (s: typeof ReviewState.Type): Review => s as unknown as Review
+export const asPayoutAccount = (s: typeof PayoutAccountState.Type): PayoutAccount =>
+  s as unknown as PayoutAccount
+export const asLedgerEntry = (s: typeof LedgerEntryState.Type): LedgerEntry => s as unknown as LedgerEntry
+export const asPayout = (s: typeof PayoutState.Type): Payout => s as unknown as Payout
 export const asEvent = (s: typeof EventState.Type): DomainEvent => s as unknown as DomainEvent

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb'
 import type { AvailabilityStore } from '../../ports/availability-store.js'
 import type { Clock } from '../../ports/clock.js'
 import type { OutboxSource } from '../../ports/events.js'
+import type { PayoutLedger } from '../../ports/payouts.js'
 import type {
   BookingRepository,
   GuestProfileRepository,
@@ -18,6 +19,7 @@ import { MongoGuestProfileRepository } from './mongo-guest-profile-repository.js
 import { MongoListingRepository } from './mongo-listing-repository.js'
 import { MongoOutbox } from './mongo-outbox.js'
 import { MongoPaymentRepository } from './mongo-payment-repository.js'
+import { MongoPayoutLedger } from './mongo-payout-ledger.js'
 import { MongoReviewRepository } from './mongo-review-repository.js'
 import { MongoUserRepository } from './mongo-user-repository.js'
 import { MongoWishlistRepository } from './mongo-wishlist-repository.js'
@@ -25,7 +27,7 @@ import { RevisionLog } from './revisions.js'
 
 export interface MongoAdapterOptions {
   /**
-   * "Now" for hold expiry and e-mail claim age. Correctness of expiry follows this clock; every
+   * "Now" for hold expiry and e-mail and ledger key claim age. Correctness of expiry follows this clock; every
    * process sharing a database should use the same time source.
    */
   readonly clock: Clock
@@ -41,6 +43,8 @@ export interface MongoAdapters {
   readonly wishlists: WishlistRepository
   readonly guestProfiles: GuestProfileRepository
   readonly availability: AvailabilityStore
+  /** Host payout accounts, their entries and payouts. */
+  readonly payoutLedger: PayoutLedger
   /** What the outbox relay reads: the events every repository wrote with its changes. */
   readonly outbox: OutboxSource
   /** Creates the indexes (idempotent): call once at start-up, before serving. */
@@ -67,6 +71,7 @@ export const createMongoAdapters = (db: Db, options: MongoAdapterOptions): Mongo
     wishlists: new MongoWishlistRepository(collections),
     guestProfiles: new MongoGuestProfileRepository(collections),
     availability: new MongoAvailabilityStore(collections, options.clock),
+    payoutLedger: new MongoPayoutLedger(log, collections, options.clock),
     outbox: new MongoOutbox(log),
     ensureIndexes: () => ensureIndexes(db),
     log,

@@ -37,7 +37,7 @@ import {
  * are decided by step 2 alone.
  */
 
-export type AggregateKind = 'user' | 'listing' | 'booking' | 'payment' | 'reviews' | 'events'
+export type AggregateKind = 'user' | 'listing' | 'booking' | 'payment' | 'reviews' | 'ledger' | 'events'
 
 /** A current-state document that a revision rolls forward to. */
 export interface Projection {
@@ -46,6 +46,11 @@ export interface Projection {
   /** The entity version the document holds: it replaces only documents holding less. */
   readonly version: number
   readonly doc: Document
+  /**
+   * Written only after every other projection of the batch (the payout account, whose revision
+   * readers check writes against, comes after its entries and payouts).
+   */
+  readonly last?: boolean
 }
 
 /** How one kind of aggregate is stored: its current documents from a revision's state. */
@@ -58,7 +63,7 @@ export interface AggregateStorage {
 export const RevisionDocument = Schema.Struct({
   _id: Schema.String,
   sv: Schema.Literal(SCHEMA_VERSION),
-  k: Schema.Literals(['user', 'listing', 'booking', 'payment', 'reviews', 'events']),
+  k: Schema.Literals(['user', 'listing', 'booking', 'payment', 'reviews', 'ledger', 'events']),
   a: Schema.String,
   v: Schema.Int,
   /** Outbox position of the first event; the events take at, at + 1, … */
@@ -230,8 +235,20 @@ export class RevisionLog {
     return this.applyProjections(storage.project(state, revisionVersion, seq))
   }
 
-  /** Replaces each current document that holds an older version; a newer one is left alone. */
+  /**
+   * Replaces each current document that holds an older version; a newer one is left alone. The
+   * projections marked `last` are written once the others are.
+   */
   applyProjections(projections: readonly Projection[]): Effect.Effect<void> {
+    if (projections.some((p) => p.last === true))
+      return Effect.andThen(
+        this.applyConcurrently(projections.filter((p) => p.last !== true)),
+        this.applyConcurrently(projections.filter((p) => p.last === true)),
+      )
+    return this.applyConcurrently(projections)
+  }
+
+  private applyConcurrently(projections: readonly Projection[]): Effect.Effect<void> {
     if (projections.length === 0) return Effect.void
     const byCollection = new Map<CollectionKey, AnyBulkWriteOperation<StoredDocument>[]>()
     for (const p of projections) {

@@ -14,6 +14,7 @@ import type {
   PaymentGateway as PaymentGatewayPort,
   PaymentRepository as PaymentRepositoryPort,
   PayoutGateway as PayoutGatewayPort,
+  PayoutLedger as PayoutLedgerPort,
   RateLimiter as RateLimiterPort,
   ReviewRepository as ReviewRepositoryPort,
   SecretGenerator as SecretGeneratorPort,
@@ -81,10 +82,12 @@ export interface StorePorts {
   readonly wishlists: WishlistRepositoryPort
   readonly guestProfiles: GuestProfileRepositoryPort
   readonly availability: AvailabilityStorePort
+  /** The host payout ledger (absent: the in-memory one, which a restart loses). */
+  readonly payoutLedger?: PayoutLedgerPort
   readonly outbox: OutboxSourcePort
 }
 
-/** The Mongo family (adapters/mongo): every repository, the calendar and the outbox. */
+/** The Mongo family (adapters/mongo): every repository, the calendar, the payout ledger and the outbox. */
 export const mongoModule = (store: StorePorts, decorate?: Decorate): ContainerModule =>
   portsModule(
     [
@@ -96,6 +99,7 @@ export const mongoModule = (store: StorePorts, decorate?: Decorate): ContainerMo
       ...port(WishlistRepository, 'WishlistRepository', store.wishlists),
       ...port(GuestProfileRepository, 'GuestProfileRepository', store.guestProfiles),
       ...port(AvailabilityStore, 'AvailabilityStore', store.availability),
+      ...port(PayoutLedger, 'PayoutLedger', store.payoutLedger),
       ...port(OutboxSource, 'OutboxSource', store.outbox),
     ],
     decorate,

@@ -3,10 +3,11 @@ import type { Booking } from '../../core/domain/bookings/booking.js'
 import type { DomainEvent, EventType } from '../../core/domain/events/events.js'
 import { emptyRating, type Listing } from '../../core/domain/listings/listing.js'
 import type { Payment } from '../../core/domain/payments/payment.js'
+import type { LedgerEntry, Payout, PayoutAccount } from '../../core/domain/payouts/ledger.js'
 import { cancellationPolicies } from '../../core/domain/policies/cancellation.js'
 import type { Review } from '../../core/domain/reviews/review.js'
 import { localDate } from '../../core/domain/shared/dates.js'
-import { asId, type EventId } from '../../core/domain/shared/ids.js'
+import { asId, type EventId, type UserId } from '../../core/domain/shared/ids.js'
 import { currency } from '../../core/domain/shared/money.js'
 import { type Instant, instant } from '../../core/domain/shared/time.js'
 import type { User } from '../../core/domain/users/user.js'
@@ -197,6 +198,55 @@ export const makePayment = (id: string, overrides: Partial<Payment> = {}): Payme
   refunds: [],
   processedEventIds: [],
   failureReason: null,
+  createdAt: T0,
+  updatedAt: T0,
+  version: 1,
+  ...overrides,
+})
+
+/** A host's USD payout account at `lastSeq`, version `version`, due at T0. */
+export const makePayoutAccount = (
+  hostId: UserId,
+  lastSeq: number,
+  version: number,
+  overrides: Partial<PayoutAccount> = {},
+): PayoutAccount => ({ hostId, currency: USD, lastSeq, dueAt: T0, updatedAt: T0, version, ...overrides })
+
+/** An earning of 10.00 USD at position `seq` of the host's account, about booking `bkg_<key>`. */
+export const makeLedgerEntry = (
+  hostId: UserId,
+  seq: number,
+  key: string,
+  overrides: Partial<LedgerEntry> = {},
+): LedgerEntry => ({
+  id: asId('ledgerEntry', `lge_${key}`),
+  key,
+  hostId,
+  currency: USD,
+  seq,
+  kind: 'earning',
+  amount: 1_000,
+  bookingId: asId('booking', `bkg_${key}`),
+  payoutId: null,
+  payableAt: T0,
+  createdAt: T0,
+  ...overrides,
+})
+
+/** A pending 10.00 USD payout of the host, version 1. */
+export const makePayout = (hostId: UserId, id: string, overrides: Partial<Payout> = {}): Payout => ({
+  id: asId('payout', id),
+  key: `payout:${id}`,
+  hostId,
+  currency: USD,
+  amount: 1_000,
+  destination: 'acct_1',
+  provider: 'memory',
+  entrySeq: 1,
+  status: 'pending',
+  transferRef: null,
+  failureReason: null,
+  attempts: 0,
   createdAt: T0,
   updatedAt: T0,
   version: 1,

@@ -2,17 +2,11 @@ import { Effect, Option } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DomainEvent } from '../../core/domain/events/events.js'
 import type { EntryKind, LedgerEntry, Payout, PayoutAccount } from '../../core/domain/payouts/ledger.js'
-import {
-  asId,
-  type BookingId,
-  type LedgerEntryId,
-  type PayoutId,
-  type UserId,
-} from '../../core/domain/shared/ids.js'
+import { asId, type BookingId, type LedgerEntryId, type UserId } from '../../core/domain/shared/ids.js'
 import { currency } from '../../core/domain/shared/money.js'
 import { type Instant, instant } from '../../core/domain/shared/time.js'
 import type { PayoutLedger } from '../../ports/payouts.js'
-import { collectPages, event, failure, run, T0, USD } from './fixtures.js'
+import { collectPages, event, failure, makePayout, run, T0, USD } from './fixtures.js'
 
 export interface PayoutLedgerHarness {
   readonly ledger: PayoutLedger
@@ -59,24 +53,8 @@ const account = (
   version,
   ...over,
 })
-const payout = (hostId: UserId, id: string, over: Partial<Payout> = {}): Payout => ({
-  id: asId('payout', id) as PayoutId,
-  key: `payout:${hostId}:USD:${id}`,
-  hostId,
-  currency: USD,
-  amount: 1_000,
-  destination: 'acct_1',
-  provider: 'memory',
-  entrySeq: 2,
-  status: 'pending',
-  transferRef: null,
-  failureReason: null,
-  attempts: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  version: 1,
-  ...over,
-})
+const payout = (hostId: UserId, id: string, over: Partial<Payout> = {}): Payout =>
+  makePayout(hostId, id, { key: `payout:${hostId}:USD:${id}`, entrySeq: 2, ...over })
 
 /**
  * What every PayoutLedger adapter must do: store an account, its numbered entries, a payout and

@@ -1,9 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { createMongoAdapters } from '../../adapters/mongo/index.js'
-import { apiOnSharedStoreTasks } from '../../apps/composition/background.js'
-import { createEngine } from '../../apps/composition/engine.js'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
-import { openTestDatabase } from '../support/mongo.js'
+import { engineOnMongo, openTestDatabase } from '../support/mongo.js'
 import { activeListing, makeWorld, T0 } from './engine-fixtures.js'
 
 /**
@@ -16,13 +13,7 @@ const database = await openTestDatabase(inject('mongoUrl'), 'compose')
 afterAll(() => database.drop())
 
 const onMongo = (namespace: string, background = true) =>
-  createEngine({
-    start: T0,
-    passwordHashCost: 1024,
-    idNamespace: namespace,
-    store: (clock) => createMongoAdapters(database.db, { clock }),
-    ...(background ? {} : { background: apiOnSharedStoreTasks }),
-  })
+  engineOnMongo(database.db, T0, namespace, background)
 
 describe('createEngine: any mix of adapter families', () => {
   it('the in-memory configuration binds every port to its in-memory adapter', () => {
@@ -33,13 +24,15 @@ describe('createEngine: any mix of adapter families', () => {
     expect(engine.http.cache).toBe(engine.adapters.cache)
   })
 
-  it('with a Mongo store the repositories, calendar and outbox are Mongo ones, and the rest stays in memory', () => {
+  it('with a Mongo store the repositories, calendar, payout ledger and outbox are Mongo ones, and the rest stays in memory', () => {
     const engine = onMongo('m0')
     expect(engine.store).toBe('shared')
     expect(engine.deps.bookings).not.toBe(engine.adapters.bookings)
     expect(engine.deps.bookings.constructor.name).toBe('MongoBookingRepository')
     expect(engine.deps.availability.constructor.name).toBe('MongoAvailabilityStore')
     expect(engine.deps.outbox.constructor.name).toBe('MongoOutbox')
+    expect(engine.deps.payouts).not.toBe(engine.adapters.payoutLedger)
+    expect(engine.deps.payouts.constructor.name).toBe('MongoPayoutLedger')
     expect(engine.deps.clock).toBe(engine.adapters.clock)
     expect(engine.deps.sessions).toBe(engine.adapters.sessions)
     expect(engine.http.idempotency).toBe(engine.adapters.idempotency)

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto'
+import { Cause, Effect, Exit } from 'effect'
 import { type Db, MongoClient, type MongoClientOptions } from 'mongodb'
-import { collectionNames, ensureIndexes } from '../../adapters/mongo/index.js'
+import { expect } from 'vitest'
+import {
+  collectionNames,
+  createMongoAdapters,
+  ensureIndexes,
+  MalformedDocument,
+} from '../../adapters/mongo/index.js'
+import { apiOnSharedStoreTasks } from '../../apps/composition/background.js'
+import { createEngine, type Engine } from '../../apps/composition/engine.js'
 
 export interface TestDatabase {
   readonly client: MongoClient
@@ -43,3 +52,25 @@ export const openTestDatabase = async (
     },
   }
 }
+
+/** Runs an effect that must die with MalformedDocument; returns it. */
+export const malformed = async (effect: Effect.Effect<unknown, unknown>): Promise<MalformedDocument> => {
+  const exit = await Effect.runPromiseExit(effect)
+  expect(Exit.isFailure(exit)).toBe(true)
+  const defect = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+  expect(defect).toBeInstanceOf(MalformedDocument)
+  return defect as MalformedDocument
+}
+
+/**
+ * An engine on `db` as one process of a deployment would have it: the Mongo store, the rest in
+ * memory. `background: false` makes it an API process on a shared store (webhooks only).
+ */
+export const engineOnMongo = (db: Db, start: number, namespace: string, background = true): Engine =>
+  createEngine({
+    start,
+    passwordHashCost: 1024,
+    idNamespace: namespace,
+    store: (clock) => createMongoAdapters(db, { clock }),
+    ...(background ? {} : { background: apiOnSharedStoreTasks }),
+  })
