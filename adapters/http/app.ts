@@ -39,8 +39,11 @@ export interface HttpAppOptions {
   readonly bodyLimit?: string
   /** Allowed CORS origins; empty = no CORS headers. `*` allows any origin (without credentials). */
   readonly corsOrigins?: readonly string[]
-  /** Trust `X-Forwarded-For` (behind a proxy). */
-  readonly trustProxy?: boolean
+  /**
+   * Behind how many proxies the API runs (0 or absent: none; `true`: one). The client address is
+   * taken that many entries from the end of `X-Forwarded-For`, never from what a client wrote there.
+   */
+  readonly trustProxy?: boolean | number
   /** Idempotency keys are kept this long (default 24 h). */
   readonly idempotencyTtlMs?: number
   /** Readiness: resolves true when the app can serve (backing services reachable). */
@@ -85,7 +88,14 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
   const { tokens, rateLimiter, metrics, logger } = options
   const limits = options.rateLimits === undefined ? defaultRateLimits : options.rateLimits
   const idempotencyTtl = options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000
-  const koa = new Koa({ proxy: options.trustProxy === true })
+  const hops =
+    options.trustProxy === true ? 1 : typeof options.trustProxy === 'number' ? options.trustProxy : 0
+  const koa = new Koa({ proxy: hops > 0, maxIpsCount: hops })
+  // Errors of the request stream (an upload aborted halfway: "Parse Error") are the client's: logged
+  // at debug. Without a listener Koa prints each one's stack to stderr, whatever the log level.
+  koa.on('error', (err: unknown, ctx?: Koa.Context) =>
+    logger.debug({ err, requestId: ctx?.state?.requestId }, 'request stream error'),
+  )
   const openapi = openApiDocument(options.routes, API_PREFIX, options.info)
   const api = new Router({ prefix: API_PREFIX })
 

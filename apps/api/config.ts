@@ -3,6 +3,14 @@ import { Result, Schema } from 'effect'
 import { issueLines } from '../../core/domain/shared/validation.js'
 
 const Bool = Schema.Literals(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+
+/** INNKEEPER_TRUST_PROXY: off (0), on (one proxy), or a count of proxies. */
+const proxyHops = (v: string | undefined): number =>
+  v === undefined || ['false', '0', 'no', 'off'].includes(v)
+    ? 0
+    : ['true', 'yes', 'on'].includes(v)
+      ? 1
+      : Number(v)
 const truthy = (v: string | undefined, fallback: boolean): boolean =>
   v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)
 const IntString = (min: number, max: number) =>
@@ -68,7 +76,11 @@ const Env = Schema.Struct({
   INNKEEPER_CORS_ORIGINS: Schema.optionalKey(Schema.String),
   INNKEEPER_BODY_LIMIT: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^\d+(b|kb|mb)$/))),
   INNKEEPER_RATE_LIMIT: Schema.optionalKey(Bool),
-  INNKEEPER_TRUST_PROXY: Schema.optionalKey(Bool),
+  INNKEEPER_TRUST_PROXY: Schema.optionalKey(
+    Schema.Union([Bool, IntString(1, 10)]).annotate({
+      message: 'Expected on/off, or the number of proxies in front of the API (1-10)',
+    }),
+  ),
   INNKEEPER_SEED: Schema.optionalKey(Bool),
   INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
   INNKEEPER_SHUTDOWN_GRACE_MS: Schema.optionalKey(IntString(0, 600_000)),
@@ -121,7 +133,12 @@ export interface ApiConfig {
   readonly corsOrigins: readonly string[]
   readonly bodyLimit: string
   readonly rateLimit: boolean
-  readonly trustProxy: boolean
+  /**
+   * How many proxies in front of the API append to X-Forwarded-For (0: not behind one). The client
+   * address is the one the outermost trusted proxy saw: entries a client put in the header itself
+   * are never used, so it cannot pick its own rate-limit bucket.
+   */
+  readonly trustProxy: number
   readonly seed: boolean
   /** How often the background loop runs: webhooks, due transitions, outbox relay. */
   readonly tickMs: number
@@ -247,7 +264,7 @@ export const loadApiConfig = (
     corsOrigins: origins,
     bodyLimit: e.INNKEEPER_BODY_LIMIT ?? '100kb',
     rateLimit: truthy(e.INNKEEPER_RATE_LIMIT, true),
-    trustProxy: truthy(e.INNKEEPER_TRUST_PROXY, false),
+    trustProxy: proxyHops(e.INNKEEPER_TRUST_PROXY),
     seed: truthy(e.INNKEEPER_SEED, mode === 'development'),
     tickMs: e.INNKEEPER_TICK_MS === undefined ? 250 : Number(e.INNKEEPER_TICK_MS),
     shutdownGraceMs:

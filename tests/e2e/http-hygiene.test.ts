@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { firstDuplicateKey } from '../../adapters/http/json-keys.js'
 import { listingBody, startTestApi, type TestApi } from './support/api.js'
@@ -104,5 +105,61 @@ describe('HTTP hygiene', () => {
     expect(firstDuplicateKey('{"s":"{\\"k\\":1,\\"k\\":2}"}')).toBeNull()
     expect(firstDuplicateKey('{"\\u0061":1,"a":2}')).toBe('a')
     expect(firstDuplicateKey('{"l":[{"z":1,"z":2}]}')).toBe('l.[].z')
+  })
+
+  it('behind one trusted proxy, addresses a client writes into X-Forwarded-For do not pick its rate-limit bucket', async () => {
+    const proxied = await startTestApi({
+      rateLimits: {
+        perUser: { capacity: 3, refillPerSecond: 1 },
+        perIp: { capacity: 6, refillPerSecond: 1 },
+      },
+      env: { INNKEEPER_TRUST_PROXY: '1' },
+    })
+    try {
+      // The proxy appends the address it saw (198.51.100.1); the client made up the entries before it.
+      const statuses: number[] = []
+      for (let i = 0; i < 7; i++)
+        statuses.push(
+          (
+            await proxied.request('GET', '/api/v1/listings', {
+              headers: { 'x-forwarded-for': `10.9.${i}.1, 203.0.113.${i}, 198.51.100.1` },
+            })
+          ).status,
+        )
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429])
+      // Another client behind the same proxy has its own bucket.
+      const other = await proxied.request('GET', '/api/v1/listings', {
+        headers: { 'x-forwarded-for': '10.9.0.1, 198.51.100.2' },
+      })
+      expect(other.status).toBe(200)
+    } finally {
+      await proxied.close()
+    }
+  })
+
+  it('an upload aborted halfway is logged at debug, not printed to stderr', async () => {
+    const printed: unknown[] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => {
+      printed.push(args)
+    }
+    try {
+      const port = Number(new URL(api.url).port)
+      await new Promise<void>((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => {
+          s.write(
+            'POST /api/v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":',
+          )
+          setTimeout(() => {
+            s.destroy()
+            setTimeout(resolve, 300)
+          }, 200)
+        })
+        s.on('error', () => {})
+      })
+    } finally {
+      console.error = original
+    }
+    expect(printed).toEqual([])
   })
 })

@@ -851,7 +851,7 @@ describe('configuration', () => {
       corsOrigins: ['https://a.example', 'https://b.example'],
       bodyLimit: '2mb',
       rateLimit: false,
-      trustProxy: true,
+      trustProxy: 1,
       tickMs: 1000,
     })
   })
