@@ -34,10 +34,29 @@ const storedOf = (r: Rendered): StoredResponse => ({
   headers: { ...r.headers },
 })
 
+/**
+ * How long a key stays "in progress" when its request never reports back (the process died, or the
+ * store became unreachable before the result could be stored): as long as a request can run, not
+ * the day a completed result is kept. A stall of the store therefore blocks a key for two minutes at
+ * most, never 24 hours.
+ */
+export const IDEMPOTENCY_CLAIM_TTL_MS = 120_000
+
+/** Runs a store call whose failure must not turn a finished request into an error. */
+const bestEffort = async (what: string, ctx: Koa.Context, call: Effect.Effect<void>): Promise<void> => {
+  try {
+    await Effect.runPromise(call)
+  } catch (err) {
+    // The claim expires by itself within IDEMPOTENCY_CLAIM_TTL_MS.
+    ctx.state.idempotencyWarning = { what, err }
+  }
+}
+
 /** The idempotency step of one route, around its handler (which leaves `ctx.state.response`). */
 export const idempotency =
   (store: IdempotencyStore, ttlMs: number, operationId: string): Koa.Middleware =>
   async (ctx, next) => {
+    const claimTtlMs = Math.min(ttlMs, IDEMPOTENCY_CLAIM_TTL_MS)
     const key = ctx.get('idempotency-key')
     if (key === '') return next()
     if (!IDEMPOTENCY_KEY.test(key)) {
@@ -51,7 +70,8 @@ export const idempotency =
     }
     const scoped = `${(ctx.state.userId as string | null) ?? 'anonymous'}:${operationId}:${key}`
     const fingerprint = sha256(`${ctx.method} ${ctx.path}\n${canonical(ctx.request.body ?? null)}`)
-    const begun = await Effect.runPromise(store.begin(scoped, fingerprint, ttlMs))
+    // A store that cannot be reached here fails the request before anything ran: 503 (request-log).
+    const begun = await Effect.runPromise(store.begin(scoped, fingerprint, claimTtlMs))
     switch (begun.kind) {
       case 'mismatch':
         throw new HttpProblem(
@@ -83,12 +103,14 @@ export const idempotency =
         try {
           await next()
         } catch (err) {
-          await Effect.runPromise(store.abandon(scoped))
+          await bestEffort('abandon', ctx, store.abandon(scoped))
           throw err
         }
         const result = ctx.state.response as Rendered
-        if (result.status >= 500) await Effect.runPromise(store.abandon(scoped))
-        else await Effect.runPromise(store.complete(scoped, storedOf(result), ttlMs))
+        // The work is done (or failed with a 5xx, which releases the key): the client gets its real
+        // answer even when the store cannot take the result now; the claim then lapses by itself.
+        if (result.status >= 500) await bestEffort('abandon', ctx, store.abandon(scoped))
+        else await bestEffort('complete', ctx, store.complete(scoped, storedOf(result), ttlMs))
         return
       }
     }

@@ -116,6 +116,16 @@ export const problemOfHttp = (p: HttpProblem): Problem => ({
   ...p.extra,
 })
 
+/** A backing service (Redis) could not be reached: nothing was done; retry shortly. */
+export const unavailableProblem = (): Problem => ({
+  type: 'https://innkeeper.dev/problems/service-unavailable',
+  title: 'Service unavailable',
+  status: 503,
+  code: 'service_unavailable',
+  detail: 'A service the API depends on cannot be reached; retry in a few seconds.',
+})
+export const UNAVAILABLE_RETRY_AFTER_S = '5'
+
 export const internalProblem = (): Problem => ({
   type: 'https://innkeeper.dev/problems/internal-error',
   title: 'Internal error',

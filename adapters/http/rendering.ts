@@ -1,7 +1,8 @@
-import { Cause, Exit, Option } from 'effect'
+import { Cause, Exit, Option, Result } from 'effect'
 import type Koa from 'koa'
 import type { Logger } from 'pino'
 import { UserNotFound } from '../../core/domain/shared/errors.js'
+import { isUnavailable } from '../../ports/unavailable.js'
 import { unknownSubjectProblem } from './auth.js'
 import {
   HttpProblem,
@@ -11,6 +12,8 @@ import {
   type Problem,
   problemOfCoreError,
   problemOfHttp,
+  UNAVAILABLE_RETRY_AFTER_S,
+  unavailableProblem,
 } from './problem.js'
 import type { Reply } from './route.js'
 
@@ -115,6 +118,14 @@ export const renderFailure = (
     }
     const p = problemOfCoreError(e)
     if (p) return problemResponse(ctx, p, headersOfCoreError(e))
+  }
+  const defect = Cause.findDefect(cause)
+  if (Result.isSuccess(defect) && isUnavailable(defect.success)) {
+    logger.warn(
+      { requestId: ctx.state.requestId, err: defect.success, route: spec.operationId },
+      'backing service unreachable',
+    )
+    return problemResponse(ctx, unavailableProblem(), { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
   }
   logger.error(
     { requestId: ctx.state.requestId, cause: Cause.pretty(cause), route: spec.operationId },

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import type Koa from 'koa'
 import type { Logger } from 'pino'
+import { isUnavailable } from '../../ports/unavailable.js'
 import type { HttpMetrics } from './metrics.js'
-import { HttpProblem, internalProblem, problemOfHttp } from './problem.js'
+import {
+  HttpProblem,
+  internalProblem,
+  problemOfHttp,
+  UNAVAILABLE_RETRY_AFTER_S,
+  unavailableProblem,
+} from './problem.js'
 import { sendProblem } from './rendering.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -59,11 +66,20 @@ export const requestLog = (
         )
     } catch (err) {
       if (err instanceof HttpProblem) sendProblem(ctx, problemOfHttp(err), { ...err.headers })
-      else {
+      else if (isUnavailable(err)) {
+        logger.warn({ err, requestId, method: ctx.method, path: ctx.path }, 'backing service unreachable')
+        sendProblem(ctx, unavailableProblem(), { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
+      } else {
         logger.error({ err, requestId, method: ctx.method, path: ctx.path }, 'unhandled error')
         sendProblem(ctx, internalProblem())
       }
     }
+    const stored = ctx.state.idempotencyWarning as { what: string; err: unknown } | undefined
+    if (stored !== undefined)
+      logger.warn(
+        { err: stored.err, requestId, path: ctx.path },
+        `idempotency store unreachable at ${stored.what}: the answer was sent, the key's claim lapses by itself`,
+      )
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     const route = (ctx.state.routeTemplate as string | undefined) ?? templateOf(ctx.path, ctx.method)
     metrics.observeRequest(ctx.method, route, ctx.status, seconds)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Data, Effect } from 'effect'
-import { Redis } from 'ioredis'
+import { Redis, ReplyError } from 'ioredis'
 
 /**
  * A Redis command failed: the server is unreachable, restarting, too slow (command timeout) or
@@ -11,6 +11,14 @@ export class RedisCommandFailed extends Data.TaggedError('RedisCommandFailed')<{
   readonly operation: string
   readonly cause: unknown
 }> {
+  /**
+   * Unreachable, restarting or too slow (ports/unavailable.ts: the HTTP layer answers 503); an
+   * error reply from the server (ReplyError, a bug of ours) is not.
+   */
+  get unavailable(): boolean {
+    return !(this.cause instanceof ReplyError)
+  }
+
   override get message(): string {
     const reason = this.cause instanceof Error ? this.cause.message : describe(this.cause)
     return `Redis ${this.operation} failed: ${reason}`

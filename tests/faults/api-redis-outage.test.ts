@@ -44,6 +44,8 @@ beforeAll(async () => {
       redisPrefix: 'outage:',
       cache: 'redis',
       rateLimiter: 'redis',
+      idempotency: 'redis',
+      sessions: 'redis',
     },
     { degrade: true, onOutage: (r) => reports.push(r) },
   )
@@ -70,7 +72,7 @@ afterAll(async () => {
 })
 
 describe('Redis killed under the API', () => {
-  it('listing pages, searches and a guest’s bookings keep answering 200; the outage is reported once per port', async () => {
+  it('listing pages, searches and a guest’s bookings keep answering 200, the outage is reported once per port; login and keyed bookings get 503, not 500, and nothing is booked', async () => {
     const account = async (key: string, roles: string[]) => {
       const email = `${key}@outage.example`
       const reg = await request('/api/v1/auth/register', {
@@ -104,5 +106,25 @@ describe('Redis killed under the API', () => {
     statuses.push((await request('/api/v1/bookings', { token: guest })).status)
     expect(statuses.filter((s) => s !== 200)).toEqual([])
     expect(reports.map((r) => `${r.port}:${r.state}`).sort()).toEqual(['cache:down', 'rate-limiter:down'])
+
+    // Sessions and idempotency keys cannot degrade: 503 with Retry-After, never 500, and nothing done.
+    const login = await request('/api/v1/auth/login', {
+      body: { email: 'guest@outage.example', password: PASSWORD },
+    })
+    expect(login.status).toBe(503)
+    expect(login.json.code).toBe('service_unavailable')
+    const keyed = await fetch(`${api.url}/api/v1/bookings`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${guest}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'k-1',
+      },
+      body: JSON.stringify({ listing_id: id, check_in: '2026-06-01', check_out: '2026-06-03', guests: 1 }),
+    })
+    expect(keyed.status).toBe(503)
+    expect(keyed.headers.get('retry-after')).toBe('5')
+    const mine = await request('/api/v1/bookings', { token: guest })
+    expect(mine.json.items).toEqual([])
   }, 60_000)
 })
