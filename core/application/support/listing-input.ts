@@ -28,11 +28,22 @@ export const LocationInput = Schema.Struct({
   timezone: TimeZone,
 })
 
-export const SeasonInput = Schema.Struct({ from: LocalDateString, to: LocalDateString, nightly: Amount })
+/**
+ * A nightly price is positive (at least one minor unit): a free night would make a stay that cannot
+ * be paid for (issue 15: a season at 0 gave a booking stuck in pending_payment). A stay that is free
+ * for another reason (discounts rounding it to nothing) is refused when it is quoted.
+ */
+const NightlyPrice = Amount.check(Schema.isGreaterThanOrEqualTo(1))
+
+export const SeasonInput = Schema.Struct({
+  from: LocalDateString,
+  to: LocalDateString,
+  nightly: NightlyPrice,
+})
 
 export const PricingInput = Schema.Struct({
-  baseNightly: Amount.check(Schema.isGreaterThanOrEqualTo(1)),
-  weekendNightly: Schema.optionalKey(Schema.NullOr(Amount)),
+  baseNightly: NightlyPrice,
+  weekendNightly: Schema.optionalKey(Schema.NullOr(NightlyPrice)),
   weekendDays: Schema.optionalKey(Schema.Array(Weekday).check(Schema.isMaxLength(7))),
   seasons: Schema.optionalKey(Schema.Array(SeasonInput).check(Schema.isMaxLength(50))),
   weeklyDiscountBp: Schema.optionalKey(BasisPoints),

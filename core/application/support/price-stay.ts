@@ -5,11 +5,7 @@ import type { Listing } from '../../domain/listings/listing.js'
 import { checkStay } from '../../domain/listings/restrictions.js'
 import { type NightPricing, type Quote, quoteStay } from '../../domain/pricing/quote.js'
 import { type LocalDate, localDateAt, makeStay, type Stay } from '../../domain/shared/dates.js'
-import {
-  NightsUnavailable,
-  type StayRestrictionViolated,
-  ValidationFailed,
-} from '../../domain/shared/errors.js'
+import { NightsUnavailable, StayRestrictionViolated, ValidationFailed } from '../../domain/shared/errors.js'
 import type { Instant } from '../../domain/shared/time.js'
 
 /** Parses check-in/check-out into a half-open stay, or a field-level ValidationFailed. */
@@ -60,7 +56,7 @@ export const priceStay = (
     if (options.requireAvailable && unavailable.length > 0)
       return yield* Effect.fail(new NightsUnavailable({ listingId: listing.id, nights: unavailable }))
     const calendar = new Map<LocalDate, NightPricing>(nights.map((n) => [n.date, n]))
-    return quoteStay({
+    const quote = quoteStay({
       listingId: listing.id,
       currency: listing.currency,
       rules: listing.pricing,
@@ -68,4 +64,12 @@ export const priceStay = (
       guests,
       calendar,
     })
+    if (quote.guestTotal <= 0)
+      return yield* Effect.fail(
+        new StayRestrictionViolated({
+          rule: 'zero_price',
+          detail: 'This stay is priced at nothing, so it cannot be paid for or booked',
+        }),
+      )
+    return quote
   })

@@ -71,6 +71,8 @@ export const checkStay = (input: {
         return `check-in must be on ${r.checkInWeekdays.map((d) => dayNames[d]).join(' or ')}`
       case 'check_out_weekday':
         return `check-out must be on ${r.checkOutWeekdays.map((d) => dayNames[d]).join(' or ')}`
+      case 'zero_price':
+        return 'the stay is priced at nothing'
     }
   })()
   return Result.fail(new StayRestrictionViolated({ rule, detail }))

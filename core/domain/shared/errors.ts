@@ -81,6 +81,8 @@ export type StayRule =
   | 'check_out_weekday'
   | 'max_guests'
   | 'past_date'
+  /** The stay would cost nothing: it could never be paid for, so it is not booked. */
+  | 'zero_price'
 export class StayRestrictionViolated extends Data.TaggedError('StayRestrictionViolated')<{
   readonly rule: StayRule
   readonly detail: string
