@@ -11,6 +11,7 @@ import {
 import type { Payment } from '../../core/domain/payments/payment.js'
 import type { LedgerEntry, Payout, PayoutAccount } from '../../core/domain/payouts/ledger.js'
 import { cancellationPolicyNames } from '../../core/domain/policies/cancellation.js'
+import { lineCodes } from '../../core/domain/pricing/quote.js'
 import type { Review } from '../../core/domain/reviews/review.js'
 import type { GuestProfile, User } from '../../core/domain/users/user.js'
 
@@ -31,6 +32,8 @@ const Lit = Schema.Literals
 
 const Stay = Schema.Struct({ checkIn: Str, checkOut: Str })
 
+const QuoteLine = Schema.Struct({ code: Lit(lineCodes), quantity: Num, unitAmount: Int, amount: Int })
+
 const Quote = Schema.Struct({
   listingId: Str,
   stay: Stay,
@@ -44,40 +47,8 @@ const Quote = Schema.Struct({
       surgeBp: NullOr(Int),
     }),
   ),
-  guestLines: Arr(
-    Schema.Struct({
-      code: Lit([
-        'nights',
-        'weekly_discount',
-        'monthly_discount',
-        'cleaning_fee',
-        'extra_guest_fee',
-        'service_fee',
-        'occupancy_tax',
-        'host_commission',
-      ]),
-      quantity: Num,
-      unitAmount: Int,
-      amount: Int,
-    }),
-  ),
-  hostLines: Arr(
-    Schema.Struct({
-      code: Lit([
-        'nights',
-        'weekly_discount',
-        'monthly_discount',
-        'cleaning_fee',
-        'extra_guest_fee',
-        'service_fee',
-        'occupancy_tax',
-        'host_commission',
-      ]),
-      quantity: Num,
-      unitAmount: Int,
-      amount: Int,
-    }),
-  ),
+  guestLines: Arr(QuoteLine),
+  hostLines: Arr(QuoteLine),
   guestTotal: Int,
   hostPayout: Int,
   platformFee: Int,

@@ -3,15 +3,18 @@ import { type LocalDate, nightsOf, type Stay, weekday } from '../shared/dates.js
 import type { ListingId } from '../shared/ids.js'
 import { applyBasisPoints, type Currency, sumAmounts } from '../shared/money.js'
 
-export type LineCode =
-  | 'nights'
-  | 'weekly_discount'
-  | 'monthly_discount'
-  | 'cleaning_fee'
-  | 'extra_guest_fee'
-  | 'service_fee'
-  | 'occupancy_tax'
-  | 'host_commission'
+/** Every kind of quote line (one list: stores and views read it from here). */
+export const lineCodes = [
+  'nights',
+  'weekly_discount',
+  'monthly_discount',
+  'cleaning_fee',
+  'extra_guest_fee',
+  'service_fee',
+  'occupancy_tax',
+  'host_commission',
+] as const
+export type LineCode = (typeof lineCodes)[number]
 
 /** One line of a quote. `amount` is what the line adds (negative for discounts and commission). */
 export interface LineItem {
