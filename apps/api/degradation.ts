@@ -1,17 +1,14 @@
 import type { Logger } from 'pino'
-import type { Registry } from 'prom-client'
-import { Counter, Gauge } from 'prom-client'
+import { Counter, Gauge, type Registry } from 'prom-client'
+import type { ConnectionStatus } from '../../adapters/amqp/connection.js'
 import { MessagingMetrics } from '../../adapters/amqp/messaging-metrics.js'
+import type { OutageReport } from '../../adapters/redis/fallbacks.js'
 import type { OutboxBacklog } from '../../ports/events.js'
 
 /** One outage report: a Redis-backed port or the broker connection went down or came back. */
-export interface DegradationReport {
-  readonly kind: 'redis' | 'broker'
-  readonly port: string
-  readonly state: 'down' | 'up'
-  readonly reason?: string
-  readonly downForMs?: number
-}
+export type DegradationReport =
+  | ({ readonly kind: 'redis' } & OutageReport)
+  | ({ readonly kind: 'broker'; readonly port: 'events' } & ConnectionStatus)
 
 export interface DegradationSink {
   report(r: DegradationReport): void
@@ -44,23 +41,19 @@ export const degradationSink = (
   return {
     report: (r) => {
       up.set({ port: r.port }, r.state === 'down' ? 0 : 1)
+      const what = r.kind === 'broker' ? 'broker connection' : `Redis for ${r.port}`
       if (r.state === 'down') {
         outages.inc({ port: r.port })
         logger.warn(
           { port: r.port, service: r.kind, reason: r.reason },
-          `${r.kind === 'broker' ? 'broker connection lost' : `Redis unreachable: ${r.port} runs degraded`}`,
+          `${what} lost: ${r.port} runs degraded`,
         )
       } else
         logger.warn(
           { port: r.port, service: r.kind, downForMs: r.downForMs },
-          `${r.kind === 'broker' ? 'broker connection' : `Redis for ${r.port}`} back after ${r.downForMs ?? 0} ms`,
+          `${what} back after ${r.downForMs} ms`,
         )
-      if (r.kind === 'broker')
-        messaging.observeConnection(
-          r.state === 'down'
-            ? { state: 'down', reason: r.reason ?? '' }
-            : { state: 'up', downForMs: r.downForMs ?? 0 },
-        )
+      if (r.kind === 'broker') messaging.observeConnection(r)
     },
   }
 }
