@@ -100,6 +100,7 @@ export const idempotency =
         return
       }
       case 'started': {
+        ctx.state.requestKey = key
         try {
           await next()
         } catch (err) {

@@ -38,6 +38,7 @@ export class CheckoutBooking {
     caller: Caller,
     bookingId: BookingId,
     raw: unknown = {},
+    requestKey?: string,
   ): Effect.Effect<Checkout, CheckoutBookingError> {
     const { startPayment } = this
     return Effect.flatMap(
@@ -45,7 +46,7 @@ export class CheckoutBooking {
       (input): Effect.Effect<Checkout, CheckoutBookingError> =>
         input.autoConfirm === true
           ? Effect.fail(new AutoConfirmNotAllowed())
-          : startPayment.execute(caller, bookingId),
+          : startPayment.execute(caller, bookingId, requestKey),
     )
   }
 }
