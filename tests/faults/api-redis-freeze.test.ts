@@ -1,5 +1,8 @@
+import { Writable } from 'node:stream'
 import { Redis } from 'ioredis'
+import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { OUTAGE_QUIET_MS } from '../../adapters/http/outage-log.js'
 import { loadApiConfig } from '../../apps/api/config.js'
 import { type ApiServer, startApiServer } from '../../apps/api/server.js'
 import {
@@ -25,6 +28,17 @@ let infra: Infrastructure
 let api: ApiServer
 let inspector: Redis
 const PREFIX = 'freeze:'
+/** The API's warn lines. */
+const warnings: { msg: string; service?: string; refused?: number }[] = []
+const logger = pino(
+  { level: 'warn' },
+  new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n')) if (l !== '') warnings.push(JSON.parse(l))
+      done()
+    },
+  }),
+)
 
 const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(`${api.url}${path}`, {
@@ -72,6 +86,7 @@ beforeAll(async () => {
     engineOptions: { passwordHashCost: 2 ** 10 },
     background: false,
     loginLimits: false,
+    logger,
   })
 }, 60_000)
 
@@ -174,5 +189,13 @@ describe('Redis frozen (SIGSTOP) under keyed bookings', () => {
       host,
     )
     expect(nights.json.nights.map((n: { held: number }) => n.held)).toEqual([N, N, N])
+
+    // The outage is logged once at warn, not once per refused request, and its end once with the count.
+    const unreachable = () => warnings.filter((w) => w.msg.startsWith('backing service unreachable'))
+    expect(unreachable().map((w) => w.service)).toEqual(['idempotency'])
+    await sleep(OUTAGE_QUIET_MS + 200)
+    expect((await get('/api/v1/bookings', host)).status).toBe(200)
+    const back = warnings.filter((w) => w.msg.startsWith('backing service reachable again'))
+    expect(back.map((w) => [w.service, w.refused])).toEqual([['idempotency', figures.first[503]]])
   }, 120_000)
 })
