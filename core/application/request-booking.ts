@@ -36,6 +36,18 @@ export const RequestBookingInput = Schema.Struct({
 })
 export type RequestBookingInput = typeof RequestBookingInput.Type
 
+export type RequestBookingError =
+  | ValidationFailed
+  | Forbidden
+  | UserNotFound
+  | UserSuspended
+  | ListingNotFound
+  | ListingNotBookable
+  | StayRestrictionViolated
+  | NightsUnavailable
+  | TooManyPendingBookings
+  | RequestKeyReused
+
 /** The booking an earlier attempt with the same key made, if it asked for the same stay. */
 const sameRequest = (
   booking: Booking,
@@ -73,19 +85,7 @@ export class RequestBooking {
     caller: Caller,
     raw: typeof RequestBookingInput.Encoded,
     requestKey?: string,
-  ): Effect.Effect<
-    Booking,
-    | ValidationFailed
-    | Forbidden
-    | UserNotFound
-    | UserSuspended
-    | ListingNotFound
-    | ListingNotBookable
-    | StayRestrictionViolated
-    | NightsUnavailable
-    | TooManyPendingBookings
-    | RequestKeyReused
-  > {
+  ): Effect.Effect<Booking, RequestBookingError> {
     const { users, listings, bookings, availability, clock, ids, settings } = this.deps
     return Effect.gen(function* () {
       const { userId } = yield* requireUser(caller)
@@ -100,68 +100,81 @@ export class RequestBooking {
         if (Option.isSome(earlier))
           return yield* sameRequest(earlier.value, input.listingId, stay, input.guests)
       }
-      yield* Effect.fromResult(mayBook(yield* findUser(users, userId)))
-      const found = yield* findListing(listings, input.listingId as ListingId)
-      const listing = yield* Effect.fromResult(bookableBy(found, userId))
-      const pending = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
-      if (pending >= settings.maxPendingBookingsPerGuest)
-        return yield* Effect.fail(new TooManyPendingBookings({ limit: settings.maxPendingBookingsPerGuest }))
+      const create = Effect.gen(function* () {
+        yield* Effect.fromResult(mayBook(yield* findUser(users, userId)))
+        const found = yield* findListing(listings, input.listingId as ListingId)
+        const listing = yield* Effect.fromResult(bookableBy(found, userId))
+        const pending = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
+        if (pending >= settings.maxPendingBookingsPerGuest)
+          return yield* Effect.fail(
+            new TooManyPendingBookings({ limit: settings.maxPendingBookingsPerGuest }),
+          )
 
-      const now = clock.now()
-      const quote = yield* priceStay(availability, listing, stay, input.guests, now)
-      const booking = newBooking({
-        id: keyedId ?? ids.next('booking'),
-        listing,
-        guestId: userId,
-        stay,
-        guests: input.guests,
-        quote,
-        message: input.message ?? '',
-        now,
-      })
-      const { id } = booking
-      // The hold is the reservation: all nights or none, whatever else runs concurrently.
-      yield* availability.hold(listing.id, id, stay, addMs(now, PAYMENT_WINDOW_MS))
-      const saved = bookings.save(booking, [bookingRequestedEvent(ids, now, booking)])
-      if (keyedId === undefined)
-        yield* dieOnConflict(saved).pipe(Effect.onError(() => availability.release(listing.id, id)))
-      else {
-        // A twin attempt with the same key saved first: its booking (whose hold this attempt only
-        // repeated, a no-op) is the answer, and its nights stay held.
-        const twin = yield* saved.pipe(
-          // Only a failed write frees the nights; a refused one (the twin's) keeps them.
-          Effect.onError((cause) =>
-            Cause.hasFails(cause) ? Effect.void : availability.release(listing.id, id),
-          ),
-          Effect.as(Option.none<Booking>()),
-          Effect.catchTag('ConcurrentModification', () =>
-            Effect.flatMap(bookings.byId(keyedId), (found) =>
-              Option.isSome(found)
-                ? Effect.succeed(found)
-                : Effect.die(new Error(`booking ${keyedId} was refused as a duplicate but is not stored`)),
+        const now = clock.now()
+        // A keyed attempt leaves the availability check to the hold (all nights or none): a twin
+        // attempt with the same key may hold these nights already, under the same booking id, and
+        // then this attempt's hold is a no-op and its answer the twin's booking, not a refusal.
+        const quote = yield* priceStay(availability, listing, stay, input.guests, now, {
+          requireAvailable: keyedId === undefined,
+        })
+        const booking = newBooking({
+          id: keyedId ?? ids.next('booking'),
+          listing,
+          guestId: userId,
+          stay,
+          guests: input.guests,
+          quote,
+          message: input.message ?? '',
+          now,
+        })
+        const { id } = booking
+        // The hold is the reservation: all nights or none, whatever else runs concurrently.
+        yield* availability.hold(listing.id, id, stay, addMs(now, PAYMENT_WINDOW_MS))
+        const saved = bookings.save(booking, [bookingRequestedEvent(ids, now, booking)])
+        if (keyedId === undefined)
+          yield* dieOnConflict(saved).pipe(Effect.onError(() => availability.release(listing.id, id)))
+        // Refused because a twin attempt with the same key saved first: its nights (which this
+        // attempt's hold only repeated, a no-op) stay held; only a failed write frees them.
+        else
+          yield* saved.pipe(
+            Effect.onError((cause) =>
+              Cause.hasFails(cause) ? Effect.void : availability.release(listing.id, id),
             ),
-          ),
-        )
-        if (Option.isSome(twin)) return yield* sameRequest(twin.value, input.listingId, stay, input.guests)
-      }
+          )
 
-      // The cap checked above is read before the hold, so concurrent requests of one guest could all
-      // pass it. Counting again after the save makes it strict: whoever sees more than the cap
-      // withdraws its own request. Of the requests kept, the last to count saw all of them saved,
-      // so at most `cap` are kept however the requests interleave.
-      const after = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
-      if (after > settings.maxPendingBookingsPerGuest) {
-        const r = applyTransition(booking, 'withdraw', 'system', now)
-        if (Result.isSuccess(r)) {
-          const withdrawn: Booking = { ...r.success, version: booking.version + 1 }
-          yield* bookings
-            .save(withdrawn, [bookingEvent(ids, now, withdrawn)])
-            .pipe(Effect.catchTag('ConcurrentModification', () => Effect.void))
+        // The cap checked above is read before the hold, so concurrent requests of one guest could all
+        // pass it. Counting again after the save makes it strict: whoever sees more than the cap
+        // withdraws its own request. Of the requests kept, the last to count saw all of them saved,
+        // so at most `cap` are kept however the requests interleave.
+        const after = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
+        if (after > settings.maxPendingBookingsPerGuest) {
+          const r = applyTransition(booking, 'withdraw', 'system', now)
+          if (Result.isSuccess(r)) {
+            const withdrawn: Booking = { ...r.success, version: booking.version + 1 }
+            yield* bookings
+              .save(withdrawn, [bookingEvent(ids, now, withdrawn)])
+              .pipe(Effect.catchTag('ConcurrentModification', () => Effect.void))
+          }
+          yield* availability.release(listing.id, id)
+          return yield* Effect.fail(
+            new TooManyPendingBookings({ limit: settings.maxPendingBookingsPerGuest }),
+          )
         }
-        yield* availability.release(listing.id, id)
-        return yield* Effect.fail(new TooManyPendingBookings({ limit: settings.maxPendingBookingsPerGuest }))
-      }
-      return booking
+        return booking
+      })
+      if (keyedId === undefined) return yield* dieOnConflict(create)
+      // A keyed attempt that failed may have lost to a twin with the same key (whose hold took the
+      // last unit, or whose save came first): the twin's booking is then this attempt's answer too.
+      return yield* create.pipe(
+        Effect.catch((e) =>
+          Effect.flatMap(bookings.byId(keyedId), (found): Effect.Effect<Booking, RequestBookingError> => {
+            if (Option.isSome(found)) return sameRequest(found.value, input.listingId, stay, input.guests)
+            if (e._tag === 'ConcurrentModification')
+              return Effect.die(new Error(`booking ${keyedId} was refused as a duplicate but is not stored`))
+            return Effect.fail(e)
+          }),
+        ),
+      )
     })
   }
 }
