@@ -5,7 +5,9 @@ import { bookingEvent, bookingRequestedEvent } from '../domain/bookings/booking-
 import { PAYMENT_WINDOW_MS } from '../domain/bookings/lifecycle.js'
 import { bookableBy, mayBook, newBooking } from '../domain/bookings/new-booking.js'
 import {
+  type EmailNotVerified,
   type Forbidden,
+  type HostSuspended,
   type ListingNotBookable,
   type ListingNotFound,
   type NightsUnavailable,
@@ -20,6 +22,7 @@ import { addMs } from '../domain/shared/time.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import { type Caller, requireUser } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
+import { requireActiveHost } from './support/listing-access.js'
 import { dieOnConflict, findListing, findUser } from './support/load.js'
 import { parseStay, priceStay } from './support/price-stay.js'
 import { BoundedString, Guests, LocalDateString } from './support/schemas.js'
@@ -37,7 +40,9 @@ export type RequestBookingInput = typeof RequestBookingInput.Type
 /**
  * A guest asks for a stay. The nights are held at once (all or none) for 15 minutes while the guest
  * pays; an instant-book listing confirms on payment, a request-to-book listing waits for the host
- * once the payment is authorized. The price is quoted by the server and stored as a snapshot.
+ * once the payment is authorized. The price is quoted by the server and stored as a snapshot. A
+ * suspended host's listing takes no bookings (`HostSuspended`); with `requireVerifiedEmail` a guest
+ * whose e-mail is not verified gets `EmailNotVerified`.
  */
 export class RequestBooking {
   constructor(
@@ -56,8 +61,10 @@ export class RequestBooking {
     | Forbidden
     | UserNotFound
     | UserSuspended
+    | EmailNotVerified
     | ListingNotFound
     | ListingNotBookable
+    | HostSuspended
     | StayRestrictionViolated
     | NightsUnavailable
     | TooManyPendingBookings
@@ -67,9 +74,10 @@ export class RequestBooking {
       const { userId } = yield* requireUser(caller)
       const input = yield* decodeInput(RequestBookingInput, raw)
       const stay = yield* parseStay(input.checkIn, input.checkOut)
-      yield* Effect.fromResult(mayBook(yield* findUser(users, userId)))
+      yield* Effect.fromResult(mayBook(yield* findUser(users, userId), settings.requireVerifiedEmail))
       const found = yield* findListing(listings, input.listingId as ListingId)
       const listing = yield* Effect.fromResult(bookableBy(found, userId))
+      yield* requireActiveHost(users, listing)
       const pending = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
       if (pending >= settings.maxPendingBookingsPerGuest)
         return yield* Effect.fail(new TooManyPendingBookings({ limit: settings.maxPendingBookingsPerGuest }))
