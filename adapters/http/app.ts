@@ -165,7 +165,8 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
   for (const { spec } of options.routes) {
     const template = `${API_PREFIX}${spec.path}`
     const steps: Koa.Middleware[] = [writeResponse(template), authentication(tokens, spec.auth)]
-    if (spec.auth !== 'public' && spec.method !== 'get') steps.push(writeAuthorization(options.authorizeWrite))
+    if (spec.auth !== 'public' && spec.method !== 'get')
+      steps.push(writeAuthorization(options.authorizeWrite))
     if (limits !== false) steps.push(userRateLimit(rateLimiter, limits))
     steps.push(decoding(spec))
     if (spec.idempotent) steps.push(idempotency(options.idempotency, idempotencyTtl, spec.operationId))
