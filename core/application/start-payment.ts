@@ -5,6 +5,7 @@ import {
   type BookingNotFound,
   type ConcurrentModification,
   Forbidden,
+  type HostSuspended,
   InvalidTransition,
   type PaymentDeclined,
   type PaymentProviderUnavailable,
@@ -13,6 +14,7 @@ import type { BookingId, PaymentId } from '../domain/shared/ids.js'
 import { loadBookingFor } from './support/booking-access.js'
 import type { Caller } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
+import { requireActiveHost } from './support/listing-access.js'
 import { recordPayment } from './support/payment-records.js'
 import { retryOnConflict } from './support/retry.js'
 
@@ -27,11 +29,15 @@ export interface Checkout {
  * The guest starts paying for a pending booking: a PaymentIntent for the quoted total, captured at
  * once for instant book, only authorized for request-to-book (captured when the host accepts).
  * Calling it again returns the payment still in progress instead of creating another; after a
- * failed attempt it creates a fresh one.
+ * failed attempt it creates a fresh one. A booking whose host is suspended is not paid for
+ * (`HostSuspended`): unpaid, it expires.
  */
 export class StartPayment {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings'>,
+    private readonly deps: Pick<
+      CoreDeps,
+      'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings' | 'users'
+    >,
   ) {}
 
   execute(
@@ -42,12 +48,13 @@ export class StartPayment {
     | BookingNotFound
     | Forbidden
     | InvalidTransition
+    | HostSuspended
     | PaymentDeclined
     | PaymentProviderUnavailable
     | ConcurrentModification
   > {
     const deps = this.deps
-    const { bookings, payments, gateway, clock, settings } = deps
+    const { bookings, payments, gateway, clock, settings, users } = deps
     return retryOnConflict(
       Effect.gen(function* () {
         const { booking, actor } = yield* loadBookingFor(bookings, caller, bookingId)
@@ -61,6 +68,7 @@ export class StartPayment {
               reason: 'the booking is not awaiting payment',
             }),
           )
+        yield* requireActiveHost(users, { id: booking.listingId, hostId: booking.hostId })
         const existing = yield* payments.byBooking(bookingId)
         const open = existing.find(
           (p) =>

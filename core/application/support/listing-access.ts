@@ -36,17 +36,17 @@ export const loadVisibleListing = (
   )
 
 /**
- * The listing, if its host is active: a suspended host's listings take no quotes, bookings or
- * payments (`HostSuspended`, 409).
+ * Fails `HostSuspended` (409) when the host of the listing is suspended: a suspended host's
+ * listings take no quotes, bookings or payments.
  */
 export const requireActiveHost = (
   users: UserRepository,
-  listing: Listing,
-): Effect.Effect<Listing, HostSuspended> =>
+  listing: Pick<Listing, 'id' | 'hostId'>,
+): Effect.Effect<void, HostSuspended> =>
   Effect.flatMap(users.byId(listing.hostId), (host) =>
     host._tag === 'Some' && host.value.status === 'suspended'
       ? Effect.fail(new HostSuspended({ listingId: listing.id }))
-      : Effect.succeed(listing),
+      : Effect.void,
   )
 
 /**

@@ -87,6 +87,30 @@ describe("a suspended host's listings", () => {
   })
 })
 
+describe("a suspended host's existing bookings (kept)", () => {
+  it('a pending one cannot be paid (HostSuspended; unpaid, it expires), a confirmed one cannot change dates', async () => {
+    const w = await makeWorld()
+    const uc = w.engine.useCases
+    const listing = await activeListing(w)
+    const confirmed = await bookAndPay(w, listing.id, stay)
+    const pending = await run(
+      uc.requestBooking.execute(w.other, {
+        listingId: listing.id,
+        checkIn: '2026-05-01',
+        checkOut: '2026-05-03',
+        guests: 1,
+      }),
+    )
+    await suspendHost(w, 'keep')
+    expect((await failure(uc.checkoutBooking.execute(w.other, pending.id)))._tag).toBe('HostSuspended')
+    expect((await failure(uc.startPayment.execute(w.other, pending.id)))._tag).toBe('HostSuspended')
+    const moved = await failure(uc.modifyBooking.execute(w.guest, confirmed.id, { checkOut: '2026-04-13' }))
+    expect(moved._tag).toBe('HostSuspended')
+    expect((await bookingOf(w, confirmed.id)).stay.checkOut).toBe('2026-04-12')
+    expect(await run(uc.listPayments.execute(w.other, {}))).toMatchObject({ items: [] })
+  })
+})
+
 describe('SuspendUser: the host’s upcoming bookings', () => {
   const setup = async () => {
     const w = await makeWorld()
