@@ -234,6 +234,18 @@ describe('access tokens', () => {
     if (list.status === 200) expect(list.json.items).toEqual([])
   })
 
+  it("a write with a token for a user that does not exist is 401 at the account check, before the route's work", async () => {
+    const ghost = await forge(api, 'usr_ghost_000002')
+    for (const [method, path, body] of [
+      ['PATCH', '/api/v1/users/me', { name: 'Ghost' }],
+      ['POST', '/api/v1/listings', listingBody()],
+    ] as const) {
+      const res = await api.request(method, path, { token: ghost, body })
+      expect(res.status, `${method} ${path}`).toBe(401)
+      expect(res.json.code).toBe('unauthorized')
+    }
+  })
+
   it('every response above matched the OpenAPI document', () => {
     expect(api.violations).toEqual([])
   })
