@@ -52,6 +52,7 @@ const coreStatus: Readonly<Record<string, readonly [number, string]>> = {
   stay_restriction_violated: [422, "The stay breaks the listing's rules"],
   nights_unavailable: [409, 'Some nights are not available'],
   too_many_pending_bookings: [409, 'Too many bookings are waiting for payment or a host'],
+  idempotency_key_reused: [422, 'Idempotency key reused'],
   invalid_transition: [409, 'The booking cannot do that in its current state'],
   concurrent_modification: [409, 'The resource changed meanwhile; retry'],
   payment_declined: [402, 'The payment was declined'],

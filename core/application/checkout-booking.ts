@@ -40,6 +40,7 @@ export class CheckoutBooking {
     caller: Caller,
     bookingId: BookingId,
     raw: unknown = {},
+    requestKey?: string,
   ): Effect.Effect<Checkout, CheckoutBookingError> {
     const { startPayment } = this
     return Effect.flatMap(
@@ -47,7 +48,7 @@ export class CheckoutBooking {
       (input): Effect.Effect<Checkout, CheckoutBookingError> =>
         input.autoConfirm === true
           ? Effect.fail(new AutoConfirmNotAllowed())
-          : startPayment.execute(caller, bookingId),
+          : startPayment.execute(caller, bookingId, requestKey),
     )
   }
 }

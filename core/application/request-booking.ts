@@ -1,9 +1,10 @@
-import { Effect, Result, Schema } from 'effect'
+import { Cause, Effect, Option, Result, Schema } from 'effect'
 import type { Booking } from '../domain/bookings/booking.js'
 import { applyTransition } from '../domain/bookings/booking.js'
 import { bookingEvent, bookingRequestedEvent } from '../domain/bookings/booking-events.js'
 import { PAYMENT_WINDOW_MS } from '../domain/bookings/lifecycle.js'
 import { bookableBy, mayBook, newBooking } from '../domain/bookings/new-booking.js'
+import type { Stay } from '../domain/shared/dates.js'
 import {
   type EmailNotVerified,
   type Forbidden,
@@ -11,6 +12,7 @@ import {
   type ListingNotBookable,
   type ListingNotFound,
   type NightsUnavailable,
+  RequestKeyReused,
   type StayRestrictionViolated,
   TooManyPendingBookings,
   type UserNotFound,
@@ -37,12 +39,32 @@ export const RequestBookingInput = Schema.Struct({
 })
 export type RequestBookingInput = typeof RequestBookingInput.Type
 
+/** The booking an earlier attempt with the same key made, if it asked for the same stay. */
+const sameRequest = (
+  booking: Booking,
+  listingId: string,
+  stay: Stay,
+  guests: number,
+): Effect.Effect<Booking, RequestKeyReused> =>
+  booking.listingId === listingId &&
+  booking.stay.checkIn === stay.checkIn &&
+  booking.stay.checkOut === stay.checkOut &&
+  booking.guests === guests
+    ? Effect.succeed(booking)
+    : Effect.fail(new RequestKeyReused())
+
 /**
  * A guest asks for a stay. The nights are held at once (all or none) for 15 minutes while the guest
  * pays; an instant-book listing confirms on payment, a request-to-book listing waits for the host
  * once the payment is authorized. The price is quoted by the server and stored as a snapshot. A
  * suspended host's listing takes no bookings (`HostSuspended`); with `requireVerifiedEmail` a guest
  * whose e-mail is not verified gets `EmailNotVerified`.
+ *
+ * With a request key (the client's Idempotency-Key) the booking's id is the one the key names
+ * (`IdGenerator.fromKey`): a retry whose first attempt's answer was lost — even after the HTTP
+ * layer forgot the key — finds the booking that attempt made and returns it as it is now, instead
+ * of booking again; the same key with another stay is `RequestKeyReused`. Two attempts racing
+ * with one key write one booking: the store's unique id refuses the second.
  */
 export class RequestBooking {
   constructor(
@@ -55,6 +77,7 @@ export class RequestBooking {
   execute(
     caller: Caller,
     raw: typeof RequestBookingInput.Encoded,
+    requestKey?: string,
   ): Effect.Effect<
     Booking,
     | ValidationFailed
@@ -68,12 +91,22 @@ export class RequestBooking {
     | StayRestrictionViolated
     | NightsUnavailable
     | TooManyPendingBookings
+    | RequestKeyReused
   > {
     const { users, listings, bookings, availability, clock, ids, settings } = this.deps
     return Effect.gen(function* () {
       const { userId } = yield* requireUser(caller)
       const input = yield* decodeInput(RequestBookingInput, raw)
       const stay = yield* parseStay(input.checkIn, input.checkOut)
+      const keyedId =
+        requestKey === undefined
+          ? undefined
+          : ids.fromKey('booking', `${userId}\nrequestBooking\n${requestKey}`)
+      if (keyedId !== undefined) {
+        const earlier = yield* bookings.byId(keyedId)
+        if (Option.isSome(earlier))
+          return yield* sameRequest(earlier.value, input.listingId, stay, input.guests)
+      }
       yield* Effect.fromResult(mayBook(yield* findUser(users, userId), settings.requireVerifiedEmail))
       const found = yield* findListing(listings, input.listingId as ListingId)
       const listing = yield* Effect.fromResult(bookableBy(found, userId))
@@ -85,7 +118,7 @@ export class RequestBooking {
       const now = clock.now()
       const quote = yield* priceStay(availability, listing, stay, input.guests, now)
       const booking = newBooking({
-        id: ids.next('booking'),
+        id: keyedId ?? ids.next('booking'),
         listing,
         guestId: userId,
         stay,
@@ -97,9 +130,28 @@ export class RequestBooking {
       const { id } = booking
       // The hold is the reservation: all nights or none, whatever else runs concurrently.
       yield* availability.hold(listing.id, id, stay, addMs(now, PAYMENT_WINDOW_MS))
-      yield* dieOnConflict(bookings.save(booking, [bookingRequestedEvent(ids, now, booking)])).pipe(
-        Effect.onError(() => availability.release(listing.id, id)),
-      )
+      const saved = bookings.save(booking, [bookingRequestedEvent(ids, now, booking)])
+      if (keyedId === undefined)
+        yield* dieOnConflict(saved).pipe(Effect.onError(() => availability.release(listing.id, id)))
+      else {
+        // A twin attempt with the same key saved first: its booking (whose hold this attempt only
+        // repeated, a no-op) is the answer, and its nights stay held.
+        const twin = yield* saved.pipe(
+          // Only a failed write frees the nights; a refused one (the twin's) keeps them.
+          Effect.onError((cause) =>
+            Cause.hasFails(cause) ? Effect.void : availability.release(listing.id, id),
+          ),
+          Effect.as(Option.none<Booking>()),
+          Effect.catchTag('ConcurrentModification', () =>
+            Effect.flatMap(bookings.byId(keyedId), (found) =>
+              Option.isSome(found)
+                ? Effect.succeed(found)
+                : Effect.die(new Error(`booking ${keyedId} was refused as a duplicate but is not stored`)),
+            ),
+          ),
+        )
+        if (Option.isSome(twin)) return yield* sameRequest(twin.value, input.listingId, stay, input.guests)
+      }
 
       // The cap checked above is read before the hold, so concurrent requests of one guest could all
       // pass it. Counting again after the save makes it strict: whoever sees more than the cap

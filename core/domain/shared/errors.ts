@@ -66,6 +66,17 @@ export class AutoConfirmNotAllowed extends Data.TaggedError('AutoConfirmNotAllow
   }
 }
 
+/**
+ * A request key (the client's Idempotency-Key) sent again with another request than the one it
+ * first named: the retry of a booking must ask for the same stay.
+ */
+export class RequestKeyReused extends Data.TaggedError('RequestKeyReused')<Record<never, never>> {
+  readonly code = 'idempotency_key_reused' as const
+  override get message(): string {
+    return 'This Idempotency-Key was used with another request'
+  }
+}
+
 export class ListingNotBookable extends Data.TaggedError('ListingNotBookable')<{
   readonly listingId: string
   readonly reason: string
@@ -219,6 +230,7 @@ export type InnkeeperError =
   | StayRestrictionViolated
   | NightsUnavailable
   | TooManyPendingBookings
+  | RequestKeyReused
   | InvalidTransition
   | ConcurrentModification
   | PaymentDeclined
