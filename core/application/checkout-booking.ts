@@ -30,7 +30,9 @@ export type CheckoutBookingError =
 export class CheckoutBooking {
   private readonly startPayment: StartPayment
 
-  constructor(deps: Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings'>) {
+  constructor(
+    deps: Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings' | 'users'>,
+  ) {
     this.startPayment = new StartPayment(deps)
   }
 

@@ -6,7 +6,9 @@ import { PAYMENT_WINDOW_MS } from '../domain/bookings/lifecycle.js'
 import { bookableBy, mayBook, newBooking } from '../domain/bookings/new-booking.js'
 import type { Stay } from '../domain/shared/dates.js'
 import {
+  type EmailNotVerified,
   type Forbidden,
+  type HostSuspended,
   type ListingNotBookable,
   type ListingNotFound,
   type NightsUnavailable,
@@ -22,6 +24,7 @@ import { addMs } from '../domain/shared/time.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import { type Caller, requireUser } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
+import { requireActiveHost } from './support/listing-access.js'
 import { dieOnConflict, findListing, findUser } from './support/load.js'
 import { parseStay, priceStay } from './support/price-stay.js'
 import { BoundedString, Guests, LocalDateString } from './support/schemas.js'
@@ -41,8 +44,10 @@ export type RequestBookingError =
   | Forbidden
   | UserNotFound
   | UserSuspended
+  | EmailNotVerified
   | ListingNotFound
   | ListingNotBookable
+  | HostSuspended
   | StayRestrictionViolated
   | NightsUnavailable
   | TooManyPendingBookings
@@ -65,7 +70,9 @@ const sameRequest = (
 /**
  * A guest asks for a stay. The nights are held at once (all or none) for 15 minutes while the guest
  * pays; an instant-book listing confirms on payment, a request-to-book listing waits for the host
- * once the payment is authorized. The price is quoted by the server and stored as a snapshot.
+ * once the payment is authorized. The price is quoted by the server and stored as a snapshot. A
+ * suspended host's listing takes no bookings (`HostSuspended`); with `requireVerifiedEmail` a guest
+ * whose e-mail is not verified gets `EmailNotVerified`.
  *
  * With a request key (the client's Idempotency-Key) the booking's id is the one the key names
  * (`IdGenerator.fromKey`): a retry whose first attempt's answer was lost — even after the HTTP
@@ -101,9 +108,10 @@ export class RequestBooking {
           return yield* sameRequest(earlier.value, input.listingId, stay, input.guests)
       }
       const create = Effect.gen(function* () {
-        yield* Effect.fromResult(mayBook(yield* findUser(users, userId)))
+        yield* Effect.fromResult(mayBook(yield* findUser(users, userId), settings.requireVerifiedEmail))
         const found = yield* findListing(listings, input.listingId as ListingId)
         const listing = yield* Effect.fromResult(bookableBy(found, userId))
+        yield* requireActiveHost(users, listing)
         const pending = yield* bookings.countByGuest(userId, ['pending_payment', 'awaiting_host'])
         if (pending >= settings.maxPendingBookingsPerGuest)
           return yield* Effect.fail(

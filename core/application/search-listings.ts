@@ -10,10 +10,11 @@ import { averageNightly, type Quote, quoteCalendarNights } from '../domain/prici
 import { decodeCursor, encodeCursor } from '../domain/shared/cursor.js'
 import { localDateAt, type Stay, toEpochDay } from '../domain/shared/dates.js'
 import { ValidationFailed } from '../domain/shared/errors.js'
-import type { ListingId } from '../domain/shared/ids.js'
+import type { ListingId, UserId } from '../domain/shared/ids.js'
 import type { Instant } from '../domain/shared/time.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import type { CoreDeps } from './support/deps.js'
+import { suspendedHosts } from './support/listing-access.js'
 import { PageFields } from './support/page-input.js'
 import { parseStay } from './support/price-stay.js'
 import { Amount, Guests, LocalDateString, NonBlank } from './support/schemas.js'
@@ -68,13 +69,14 @@ const positionOf = (c: string): SearchPosition | null => {
  * allowed by the listing's rules), guests, nightly price range, amenities, property and room types,
  * instant book and minimum rating; sorted by price, rating, newest or distance; cursor-paginated.
  * Static filters and order come from the repository (which may index them); dates and prices for
- * the dates are checked here, candidate by candidate, until the page is full.
+ * the dates are checked here, candidate by candidate, until the page is full. Listings of a
+ * suspended host are left out (each host of a batch looked up once per search).
  */
 export class SearchListings {
-  constructor(private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock'>) {}
+  constructor(private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock' | 'users'>) {}
 
   execute(raw: typeof SearchListingsInput.Encoded = {}): Effect.Effect<SearchResult, ValidationFailed> {
-    const { listings, availability, clock } = this.deps
+    const { listings, availability, clock, users } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(SearchListingsInput, raw)
       const issues: { path: string; message: string }[] = []
@@ -121,7 +123,10 @@ export class SearchListings {
         ...(stay === null ? { nights: null, checkInWeekday: null, checkOutWeekday: null } : stayShape(stay)),
       }
       const limit = input.limit ?? 20
-      const allowed = stay === null ? () => true : stayRules(clock.now(), guests, stay)
+      // Hosts looked up so far: true for a suspended one, whose listings are no candidates.
+      const suspended = new Map<UserId, boolean>()
+      const rules = stay === null ? () => true : stayRules(clock.now(), guests, stay)
+      const allowed = (l: Listing): boolean => suspended.get(l.hostId) !== true && rules(l)
       const cursor = yield* listings.search(filter, sort, after)
       const items: SearchHit[] = []
       let last: Listing | null = null
@@ -149,6 +154,11 @@ export class SearchListings {
           batch = yield* cursor.next(Math.min(want, MAX_EXAMINED_PER_PAGE - examined))
           at = 0
           if (batch.length === 0) break
+          yield* suspendedHosts(
+            users,
+            batch.map((l) => l.hostId),
+            suspended,
+          )
           if (stay !== null) fits = yield* fitting(availability, batch, stay, allowed)
         }
         const listing = batch[at]!
@@ -156,6 +166,7 @@ export class SearchListings {
         at++
         examined++
         last = listing
+        if (suspended.get(listing.hostId) === true) continue
         let quote: Quote | null = null
         if (stay !== null) {
           if (!fit) continue

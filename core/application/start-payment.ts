@@ -6,6 +6,7 @@ import {
   type BookingNotFound,
   type ConcurrentModification,
   Forbidden,
+  type HostSuspended,
   InvalidTransition,
   type PaymentDeclined,
   type PaymentProviderUnavailable,
@@ -14,6 +15,7 @@ import type { BookingId, PaymentId } from '../domain/shared/ids.js'
 import { loadBookingFor } from './support/booking-access.js'
 import type { Caller } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
+import { requireActiveHost } from './support/listing-access.js'
 import { recordPayment } from './support/payment-records.js'
 import { retryOnConflict } from './support/retry.js'
 
@@ -38,7 +40,8 @@ export interface Checkout {
  * The guest starts paying for a pending booking: a PaymentIntent for the quoted total, captured at
  * once for instant book, only authorized for request-to-book (captured when the host accepts).
  * Calling it again returns the payment still in progress instead of creating another; after a
- * failed attempt it creates a fresh one.
+ * failed attempt it creates a fresh one. A booking whose host is suspended is not paid for
+ * (`HostSuspended`): unpaid, it expires.
  *
  * A keyed call (the client's Idempotency-Key) is a retry-safe one: once the booking is paid
  * (authorized or captured, so awaiting the host, confirmed or later) it answers with that payment
@@ -48,7 +51,10 @@ export interface Checkout {
  */
 export class StartPayment {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings'>,
+    private readonly deps: Pick<
+      CoreDeps,
+      'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings' | 'users'
+    >,
   ) {}
 
   execute(
@@ -60,12 +66,13 @@ export class StartPayment {
     | BookingNotFound
     | Forbidden
     | InvalidTransition
+    | HostSuspended
     | PaymentDeclined
     | PaymentProviderUnavailable
     | ConcurrentModification
   > {
     const deps = this.deps
-    const { bookings, payments, gateway, clock, settings } = deps
+    const { bookings, payments, gateway, clock, settings, users } = deps
     return retryOnConflict(
       Effect.gen(function* () {
         const { booking, actor } = yield* loadBookingFor(bookings, caller, bookingId)
@@ -87,6 +94,7 @@ export class StartPayment {
             }),
           )
         }
+        yield* requireActiveHost(users, { id: booking.listingId, hostId: booking.hostId })
         const existing = yield* payments.byBooking(bookingId)
         const open = existing.find(
           (p) =>

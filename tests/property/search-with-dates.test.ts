@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { InMemoryAvailabilityStore } from '../../adapters/memory/in-memory-availability-store.js'
 import { InMemoryListingRepository } from '../../adapters/memory/in-memory-listing-repository.js'
 import { InMemoryOutbox } from '../../adapters/memory/in-memory-outbox.js'
+import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository.js'
 import { ManualClock } from '../../adapters/memory/manual-clock.js'
 import { type SearchHit, SearchListings, type SearchResult } from '../../core/application/search-listings.js'
 import type { Listing } from '../../core/domain/listings/listing.js'
@@ -175,7 +176,12 @@ describe('search with dates: the use case against a brute-force model', () => {
           )
 
         // The use case, page by page.
-        const search = new SearchListings({ listings, availability, clock })
+        const search = new SearchListings({
+          listings,
+          availability,
+          clock,
+          users: new InMemoryUserRepository(new InMemoryOutbox()),
+        })
         const got: SearchHit[] = []
         let cursor: string | null = null
         for (let page = 0; page < 50; page++) {

@@ -83,6 +83,21 @@ export class ListingNotBookable extends Data.TaggedError('ListingNotBookable')<{
 }> {
   readonly code = 'listing_not_bookable' as const
 }
+/** The deployment requires a verified e-mail before booking, and the guest's is not verified yet. */
+export class EmailNotVerified extends Data.TaggedError('EmailNotVerified')<{ readonly userId: string }> {
+  readonly code = 'email_not_verified' as const
+  override get message(): string {
+    return 'Verify your e-mail address before booking'
+  }
+}
+
+/** The listing's host is suspended: the listing is out of search and takes no quotes or bookings. */
+export class HostSuspended extends Data.TaggedError('HostSuspended')<{ readonly listingId: string }> {
+  readonly code = 'host_suspended' as const
+  override get message(): string {
+    return "The listing's host is suspended; it takes no bookings"
+  }
+}
 export type StayRule =
   | 'min_nights'
   | 'max_nights'
@@ -171,6 +186,17 @@ export class RefreshTokenReused extends Data.TaggedError('RefreshTokenReused')<{
   readonly code = 'refresh_token_reused' as const
 }
 
+/**
+ * A refresh token of a session its user signed out of (logout): the session is over, and the token
+ * is no sign of theft, unlike `RefreshTokenReused`.
+ */
+export class SessionEnded extends Data.TaggedError('SessionEnded')<Record<never, never>> {
+  readonly code = 'session_ended' as const
+  override get message(): string {
+    return 'This session was signed out; log in again'
+  }
+}
+
 /** A password-reset link that is malformed, unknown, already used, superseded or expired: one fact. */
 export class ResetTokenInvalid extends Data.TaggedError('ResetTokenInvalid')<Record<never, never>> {
   readonly code = 'reset_token_invalid' as const
@@ -197,8 +223,10 @@ export type InnkeeperError =
   | EmailAlreadyRegistered
   | InvalidCredentials
   | UserSuspended
+  | EmailNotVerified
   | Forbidden
   | ListingNotBookable
+  | HostSuspended
   | StayRestrictionViolated
   | NightsUnavailable
   | TooManyPendingBookings
@@ -213,6 +241,7 @@ export type InnkeeperError =
   | ResponseAlreadyPosted
   | RefreshTokenInvalid
   | RefreshTokenReused
+  | SessionEnded
   | ResetTokenInvalid
   | VerificationTokenInvalid
 

@@ -133,6 +133,8 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
         )
   const engine = createInMemoryEngine({
     start: options.start ?? T0,
+    // The setting as the server's configuration decides it (INNKEEPER_REQUIRE_VERIFIED_EMAIL, mode).
+    settings: { requireVerifiedEmail: config.requireVerifiedEmail },
     idNamespace: `e2e${namespace++}`,
     passwordHashCost: 2 ** 10,
     paymentWebhookSecret: config.paymentWebhookSecret,
