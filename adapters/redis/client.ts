@@ -94,6 +94,9 @@ export const redisCall = <A>(operation: string, call: () => Promise<A>): Effect.
 
 const isNoScript = (e: unknown): boolean => e instanceof Error && e.message.startsWith('NOSCRIPT')
 
+/** Every script defined (at module load), for `keepScriptsLoaded`. */
+const scripts: LuaScript[] = []
+
 /**
  * A Lua script run by EVALSHA, falling back to EVAL when the server does not know it yet (first use,
  * or after a restart emptied its script cache). A Lua script runs atomically on the server.
@@ -106,6 +109,7 @@ export class LuaScript {
     readonly source: string,
   ) {
     this.sha = createHash('sha1').update(source).digest('hex')
+    scripts.push(this)
   }
 
   run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Effect.Effect<unknown> {
@@ -118,6 +122,29 @@ export class LuaScript {
       }
     })
   }
+}
+
+const loading = new WeakMap<Redis, () => void>()
+
+/**
+ * Keeps every script loaded on the server behind `client`: now, and again each time the client is
+ * ready after a reconnection (a restarted Redis has an empty script cache). Without it a script's
+ * first EVALSHA may be one that timed out while Redis was frozen and runs when it wakes: it then
+ * meets NOSCRIPT, and its EVAL fallback is never sent, so a write the caller counted on (an
+ * idempotency claim given up) silently never happens.
+ */
+export const keepScriptsLoaded = (client: Redis): void => {
+  const known = loading.get(client)
+  if (known !== undefined) {
+    if (client.status === 'ready') known()
+    return
+  }
+  const load = () => {
+    for (const s of scripts) client.script('LOAD', s.source).catch(() => {})
+  }
+  loading.set(client, load)
+  client.on('ready', load)
+  if (client.status === 'ready') load()
 }
 
 /** Lua helpers shared by the scripts: exact number formatting and a grow-only PEXPIRE. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Clock } from '../../ports/clock.js'
-import { gcTtl } from './client.js'
+import { gcTtl, keepScriptsLoaded } from './client.js'
 import { type RedisAdapterOptions, resolveOptions } from './options.js'
 
 /**
@@ -23,6 +23,7 @@ export abstract class RedisAdapter {
     this.prefix = `${o.prefix}${namespace}`
     this.clock = o.clock
     this.gcMarginMs = o.gcMarginMs
+    keepScriptsLoaded(client)
   }
 
   /** The Redis TTL of a record that lives `ttlMs` on the clock: that, plus the GC margin. */
