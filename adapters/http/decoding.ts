@@ -138,6 +138,10 @@ export const decoding = (spec: RouteSpec<unknown, unknown>): Koa.Middleware => {
         !(typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length === 0))
     let body: unknown = spec.rawBody ? parsed : parsed === undefined ? NO_FIELDS : fromWire(parsed, issues)
     if (spec.body && !spec.rawBody) {
+      // Every body is a JSON object: an array must not pass as "no fields" (issue 15: a `[]` body
+      // of an optional reason was taken for an empty one, against the document).
+      if (hasBody && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)))
+        issues.push({ path: '', message: 'Expected a JSON object' })
       if (!hasBody && spec.bodyOptional !== true)
         issues.push({ path: '', message: 'A JSON body is required' })
       if (!hasBody && spec.bodyOptional === true) body = {}

@@ -19,6 +19,7 @@ import {
 } from '../views.js'
 import { bodyAs, IdParams, noContent, ok, type RouteDeps } from './common.js'
 
+/** `{listing_id}` in the path, as the parameter is named on the wire (snake_case, like every field). */
 const ListingIdParams = Schema.Struct({ listingId: NonBlank(64) })
 
 export const userRoutes = (deps: RouteDeps): Route[] => {
@@ -72,7 +73,7 @@ export const userRoutes = (deps: RouteDeps): Route[] => {
     }),
     defineRoute<typeof ListingIdParams.Type>({
       method: 'put',
-      path: '/users/me/wishlist/{listingId}',
+      path: '/users/me/wishlist/{listing_id}',
       operationId: 'addToWishlist',
       summary: 'Save a listing (idempotent)',
       tags: ['wishlist'],
@@ -85,7 +86,7 @@ export const userRoutes = (deps: RouteDeps): Route[] => {
     }),
     defineRoute<typeof ListingIdParams.Type>({
       method: 'delete',
-      path: '/users/me/wishlist/{listingId}',
+      path: '/users/me/wishlist/{listing_id}',
       operationId: 'removeFromWishlist',
       summary: 'Remove a listing from your wishlist (idempotent)',
       tags: ['wishlist'],
