@@ -208,6 +208,14 @@ export const openApiDocument = (routes: readonly Route[], prefix: string, info: 
     const params: Json[] = []
     if (spec.params) params.push(...parameters(spec.params, 'path', components))
     if (spec.query) params.push(...parameters(spec.query, 'query', components))
+    for (const h of spec.requestHeaders ?? [])
+      params.push({
+        name: h.name,
+        in: 'header',
+        required: false,
+        description: h.description,
+        schema: { type: 'string' },
+      })
     if (spec.idempotent)
       params.push({
         name: 'Idempotency-Key',

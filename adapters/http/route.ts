@@ -57,6 +57,8 @@ export interface RouteSpec<P, Q> {
   readonly body?: AnySchema
   /** The body may be omitted entirely (e.g. an optional reason). */
   readonly bodyOptional?: boolean
+  /** Request headers the route reads besides the usual ones (documented as header parameters). */
+  readonly requestHeaders?: readonly { readonly name: string; readonly description: string }[]
   /** Honours `Idempotency-Key`. */
   readonly idempotent?: boolean
   /** The body is not JSON-decoded by the API (provider webhooks verify the raw bytes first). */

@@ -50,6 +50,13 @@ export const paymentRoutes = (deps: RouteDeps): Route[] => {
       tags: ['payments'],
       auth: 'public',
       params: ProviderParams,
+      requestHeaders: [
+        { name: 'Stripe-Signature', description: "Stripe's signature of the raw body (provider `stripe`)" },
+        {
+          name: 'Innkeeper-Signature',
+          description: 'The in-memory provider’s signature of the raw body, when Stripe-Signature is absent',
+        },
+      ],
       rawBody: true,
       success: {
         status: 200,
