@@ -82,6 +82,7 @@ export const CORS_EXPOSED_HEADERS: readonly string[] = [
   'Location',
   'Idempotent-Replayed',
   'X-Cache',
+  'WWW-Authenticate',
 ]
 
 export interface HttpApp {

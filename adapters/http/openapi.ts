@@ -117,6 +117,10 @@ const HEADERS: JsonObject = {
     description: 'Tokens and every answer to a signed-in caller are `no-store`',
     schema: { type: 'string', enum: ['no-store'] },
   },
+  'WWW-Authenticate': {
+    description: 'The Bearer challenge of a refused access token (RFC 6750)',
+    schema: { type: 'string' },
+  },
   'X-Cache': {
     description: 'Whether the public response cache answered (`hit`) or the engine did (`miss`)',
     schema: { type: 'string', enum: ['hit', 'miss'] },
@@ -128,6 +132,7 @@ const headerRef = (name: string): JsonObject => ({ $ref: `#/components/headers/$
 /** The headers a response of an operation may carry. */
 const responseHeaders = (spec: Route['spec'], status: number): JsonObject => {
   const names = ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']
+  if (status === 401) names.push('WWW-Authenticate')
   if (status === 429 || status === 503 || (status === 409 && spec.idempotent === true))
     names.push('Retry-After')
   if (spec.auth !== 'public' || spec.path.startsWith('/auth/')) names.push('Cache-Control')
@@ -169,7 +174,8 @@ const describe = (spec: Route['spec']): string => {
         : spec.roles === undefined
           ? 'Requires a signed-in user.'
           : `Requires a signed-in user with the role ${spec.roles.join(' or ')}.`
-  return `${what}\n\n${who}`
+  const strict = spec.query === undefined ? '' : ' Query parameters not listed here are refused (400).'
+  return `${what}\n\n${who}${strict}`
 }
 
 const parameters = (schema: Schema.Top, where: 'path' | 'query', components: JsonObject): Json[] => {
