@@ -11,7 +11,7 @@ import { CURRENCY_PATTERN } from '../../domain/shared/money.js'
  */
 
 /** A string's length in Unicode code points: what JSON Schema's `minLength`/`maxLength` count. */
-export const charCount = (s: string): number => {
+const charCount = (s: string): number => {
   let n = s.length
   for (let i = 0; i < s.length - 1; i++) {
     const c = s.charCodeAt(i)
