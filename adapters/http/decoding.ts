@@ -52,7 +52,13 @@ const normalizeQuery = (
   const value: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(asObject)) {
     if (arrayKeys.has(k)) {
-      const parts = (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s !== '')
+      const parts = (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(','))
+      // An empty value is refused, not dropped: the document says every item is one of the list's.
+      if (parts.includes(''))
+        issues.push({
+          path: k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+          message: 'Expected no empty value (values are repeated parameters or separated by commas)',
+        })
       value[k] = parts
     } else if (Array.isArray(v)) {
       issues.push({ path: k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), message: 'Expected one value' })

@@ -184,11 +184,16 @@ const parameters = (schema: Schema.Top, where: 'path' | 'query', components: Jso
   const required = new Set(Array.isArray(s.required) ? s.required : [])
   return Object.entries(s.properties).map(([name, sch]) => {
     const p: JsonObject = { name, in: where, required: where === 'path' || required.has(name), schema: sch }
+    if (isObject(sch) && typeof sch.description === 'string') p.description = sch.description
     if (isObject(sch) && sch.type === 'array') {
       p.style = 'form'
       p.explode = true
+      // The adapter also splits each value on commas (`?amenities=wifi,pool`): a value has none.
+      const items = sch.items
+      if (isObject(items) && !Array.isArray(items.enum))
+        p.schema = { ...sch, items: { allOf: [items, { type: 'string', pattern: '^[^,]*$' }] } }
+      p.description = `${typeof p.description === 'string' ? `${p.description} ` : ''}Repeat the parameter, or separate values with commas (a value holds no comma).`
     }
-    if (isObject(sch) && typeof sch.description === 'string') p.description = sch.description
     return p
   })
 }

@@ -13,7 +13,9 @@ import type { OpenApiDoc, OpenApiOperation } from './support/operations.js'
  * - response headers and the 503 and 431 answers were undeclared;
  * - an empty Idempotency-Key was ignored, a too-long one reported as field `_idempotency-_key`;
  * - `constructor` and `prototype` keys were reported as unknown fields, not as forbidden keys;
- * - a JSON array sent where an optional body goes was taken for an empty body (200).
+ * - a JSON array sent where an optional body goes was taken for an empty body (200);
+ * - generated requests found: an id of `..` (spec-valid) turns into another URL, and an empty item of
+ *   a query list was dropped instead of refused.
  */
 
 let api: TestApi
@@ -153,6 +155,20 @@ describe('the small refusals', () => {
       expect(res.status, raw).toBe(400)
       expect(res.json, raw).toMatchObject({ code: 'forbidden_json_key', errors: [{ path }] })
     }
+  })
+
+  it("path ids are the engine's id shape (a `..` id would be another URL), and empty query list items are refused, not dropped", async () => {
+    expect(op('get', '/bookings/{id}').parameters?.[0]?.schema).toMatchObject({ pattern: '^[A-Za-z0-9_-]+$' })
+    const dotted = await api.request('GET', '/api/v1/bookings/a.b', { token: guest.token })
+    expect(dotted.status).toBe(400)
+    expect(dotted.json.errors).toEqual([expect.objectContaining({ path: 'id' })])
+    for (const q of ['amenities=', 'amenities=wifi,', 'property_types=,house']) {
+      const res = await api.request('GET', `/api/v1/listings?${q}`)
+      expect(res.status, q).toBe(400)
+    }
+    expect((await api.request('GET', '/api/v1/listings?amenities=wifi,pool&amenities=sauna')).status).toBe(
+      200,
+    )
   })
 
   it('a JSON array is refused where the body is an object, even where the body may be left out', async () => {

@@ -1,13 +1,13 @@
 import { Effect, Schema } from 'effect'
 import { PageInput } from '../../../core/application/support/page-input.js'
-import { NonBlank } from '../../../core/application/support/schemas.js'
+import { Id } from '../../../core/application/support/schemas.js'
 import type { PaymentId } from '../../../core/domain/shared/ids.js'
 import { HttpProblem } from '../problem.js'
 import { defineRoute, type Route } from '../route.js'
 import { PageOf, PaymentView, paymentView } from '../views.js'
 import { IdParams, ok, type RouteDeps } from './common.js'
 
-const ProviderParams = Schema.Struct({ provider: NonBlank(32) })
+const ProviderParams = Schema.Struct({ provider: Id(32) })
 
 export const paymentRoutes = (deps: RouteDeps): Route[] => {
   const uc = deps.useCases

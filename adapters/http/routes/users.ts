@@ -1,7 +1,7 @@
 import { Effect, Schema } from 'effect'
 import { SaveGuestProfileInput } from '../../../core/application/save-guest-profile.js'
 import { PageInput } from '../../../core/application/support/page-input.js'
-import { NonBlank } from '../../../core/application/support/schemas.js'
+import { Id } from '../../../core/application/support/schemas.js'
 import { UpdateProfileInput } from '../../../core/application/update-profile.js'
 import { defineRoute, type Route } from '../route.js'
 import {
@@ -20,7 +20,7 @@ import {
 import { bodyAs, IdParams, noContent, ok, type RouteDeps } from './common.js'
 
 /** `{listing_id}` in the path, as the parameter is named on the wire (snake_case, like every field). */
-const ListingIdParams = Schema.Struct({ listingId: NonBlank(64) })
+const ListingIdParams = Schema.Struct({ listingId: Id() })
 
 export const userRoutes = (deps: RouteDeps): Route[] => {
   const uc = deps.useCases

@@ -63,6 +63,13 @@ export const isAnyKeyOf = (keys: readonly string[], message: string) =>
     toJsonSchema: () => ({ anyOf: keys.map((k) => ({ required: [k] })) }),
   })
 
+/**
+ * An id as the engine makes them (`usr_…`, `lst_…`): letters, digits, `_` and `-`. A path segment
+ * such as `.` or `..` would be another URL once a client normalizes it, so ids never take that shape.
+ */
+export const Id = (max = 64) =>
+  Schema.String.check(isChars(1, max), matches(/^[A-Za-z0-9_-]+$/, 'an id: letters, digits, _ and -'))
+
 export const NonBlank = (max: number) =>
   Schema.String.check(isChars(1, max), matches(/\S/, 'a non-blank string'))
 export const BoundedString = (max: number) => Schema.String.check(isChars(0, max))
