@@ -74,6 +74,22 @@ export const SECURITY_HEADERS: HelmetOptions = {
   },
 }
 
+/**
+ * The response headers a browser client may read (CORS `Access-Control-Expose-Headers`): every header
+ * the OpenAPI document declares that is not CORS-safelisted already (Cache-Control is).
+ */
+export const CORS_EXPOSED_HEADERS: readonly string[] = [
+  'X-Request-Id',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Retry-After',
+  'Location',
+  'Idempotent-Replayed',
+  'X-Cache',
+  'WWW-Authenticate',
+]
+
 export interface HttpApp {
   readonly koa: Koa
   readonly openapi: Record<string, unknown>
@@ -123,13 +139,7 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
           return origins.includes('*') ? '*' : origins.includes(o) ? o : ''
         },
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-        exposeHeaders: [
-          'X-Request-Id',
-          'RateLimit-Limit',
-          'RateLimit-Remaining',
-          'RateLimit-Reset',
-          'Retry-After',
-        ],
+        exposeHeaders: [...CORS_EXPOSED_HEADERS],
         maxAge: 600,
       }),
     )

@@ -52,7 +52,13 @@ const normalizeQuery = (
   const value: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(asObject)) {
     if (arrayKeys.has(k)) {
-      const parts = (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s !== '')
+      const parts = (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(','))
+      // An empty value is refused, not dropped: the document says every item is one of the list's.
+      if (parts.includes(''))
+        issues.push({
+          path: k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+          message: 'Expected no empty value (values are repeated parameters or separated by commas)',
+        })
       value[k] = parts
     } else if (Array.isArray(v)) {
       issues.push({ path: k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), message: 'Expected one value' })
@@ -138,6 +144,10 @@ export const decoding = (spec: RouteSpec<unknown, unknown>): Koa.Middleware => {
         !(typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length === 0))
     let body: unknown = spec.rawBody ? parsed : parsed === undefined ? NO_FIELDS : fromWire(parsed, issues)
     if (spec.body && !spec.rawBody) {
+      // Every body is a JSON object: an array must not pass as "no fields" (issue 15: a `[]` body
+      // of an optional reason was taken for an empty one, against the document).
+      if (hasBody && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)))
+        issues.push({ path: '', message: 'Expected a JSON object' })
       if (!hasBody && spec.bodyOptional !== true)
         issues.push({ path: '', message: 'A JSON body is required' })
       if (!hasBody && spec.bodyOptional === true) body = {}

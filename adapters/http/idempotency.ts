@@ -15,6 +15,28 @@ import { problemResponse, type Rendered, validationProblem } from './rendering.j
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 
+/** The key's rule as the OpenAPI document states it (the same as IDEMPOTENCY_KEY). */
+export const IDEMPOTENCY_KEY_SCHEMA = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^[!-~]+$',
+} as const
+
+/**
+ * A 400 naming the header as sent: `Idempotency-Key`, not a body field (issue 15: the field path
+ * was rewritten to snake_case as `_idempotency-_key`).
+ */
+const badKey = (ctx: Koa.Context): Rendered => {
+  const message = 'Expected 1 to 255 printable ASCII characters'
+  const problem = validationProblem([{ path: 'Idempotency-Key', message }])
+  return problemResponse(ctx, {
+    ...problem,
+    detail: `Idempotency-Key: ${message}`,
+    errors: [{ path: 'Idempotency-Key', message }],
+  })
+}
+
 /** JSON with sorted keys, so two bodies that mean the same have the same fingerprint. */
 const canonical = (v: unknown): string => {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
@@ -57,15 +79,11 @@ export const idempotency =
   (store: IdempotencyStore, ttlMs: number, operationId: string): Koa.Middleware =>
   async (ctx, next) => {
     const claimTtlMs = Math.min(ttlMs, IDEMPOTENCY_CLAIM_TTL_MS)
+    // Absent: no idempotency. Present but empty (or malformed): refused, never silently ignored.
+    if (ctx.headers['idempotency-key'] === undefined) return next()
     const key = ctx.get('idempotency-key')
-    if (key === '') return next()
     if (!IDEMPOTENCY_KEY.test(key)) {
-      ctx.state.response = problemResponse(
-        ctx,
-        validationProblem([
-          { path: 'Idempotency-Key', message: 'Expected 1 to 255 printable ASCII characters' },
-        ]),
-      )
+      ctx.state.response = badKey(ctx)
       return
     }
     const scoped = `${(ctx.state.userId as string | null) ?? 'anonymous'}:${operationId}:${key}`

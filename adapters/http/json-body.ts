@@ -1,6 +1,6 @@
 import { bodyParser } from '@koa/bodyparser'
 import type Koa from 'koa'
-import { firstDuplicateKey } from './json-keys.js'
+import { firstDuplicateKey, firstForbiddenKey } from './json-keys.js'
 import { HttpProblem } from './problem.js'
 
 const isJsonType = (type: string | undefined): boolean =>
@@ -8,9 +8,19 @@ const isJsonType = (type: string | undefined): boolean =>
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+const forbiddenKey = (path: string) =>
+  new HttpProblem(
+    400,
+    'forbidden_json_key',
+    'Forbidden JSON key',
+    `The key "${path}" is not allowed: a body may not contain the keys __proto__, constructor or prototype`,
+    { errors: [{ path, message: 'Forbidden key (__proto__, constructor and prototype are refused)' }] },
+  )
+
 /**
  * Request bodies: JSON only (415 otherwise), at most `limit` (413), well-formed (400
- * `malformed_json`), without `__proto__` (400 `forbidden_json_key`) or a key twice in one object
+ * `malformed_json`), without a `__proto__`, `constructor` or `prototype` key at any depth (400
+ * `forbidden_json_key`, naming the key's path) or a key twice in one object
  * (400 `duplicate_json_key`); the raw text is kept for webhook signatures.
  */
 export const jsonBody = (limit = '100kb'): Koa.Middleware => {
@@ -46,16 +56,18 @@ export const jsonBody = (limit = '100kb'): Koa.Middleware => {
         )
       if (status === 415)
         throw new HttpProblem(415, 'unsupported_media_type', 'Unsupported media type', 'Send UTF-8 JSON')
-      if (e instanceof Error && /prototype/i.test(e.message))
-        throw new HttpProblem(
-          400,
-          'forbidden_json_key',
-          'Forbidden JSON key',
-          'The body may not contain the keys __proto__ or constructor.prototype',
-        )
+      // The parser refuses `__proto__` itself, handing back the text it read.
+      const text = typeof e === 'object' && e !== null && 'body' in e ? e.body : undefined
+      const forbidden =
+        e instanceof Error && /prototype/i.test(e.message) && typeof text === 'string'
+          ? (firstForbiddenKey(text) ?? '__proto__')
+          : null
+      if (forbidden !== null) throw forbiddenKey(forbidden)
       throw new HttpProblem(400, 'malformed_json', 'Malformed JSON', 'The body is not valid JSON')
     }
     const raw: unknown = (ctx.request as { rawBody?: unknown }).rawBody
+    const forbidden = typeof raw === 'string' ? firstForbiddenKey(raw) : null
+    if (forbidden !== null) throw forbiddenKey(forbidden)
     const duplicate = typeof raw === 'string' ? firstDuplicateKey(raw) : null
     if (duplicate !== null)
       throw new HttpProblem(

@@ -5,7 +5,24 @@
  * validator and the server may each read differently: such bodies are refused. The text is already
  * known to be valid JSON, so the scan only follows strings, nesting and the key positions.
  */
-export const firstDuplicateKey = (text: string): string | null => {
+export const firstDuplicateKey = (text: string): string | null =>
+  firstKeyWhere(text, (key, seen) => seen.has(key))
+
+/**
+ * Keys that name the prototype machinery of a JavaScript object: a body carrying one is refused
+ * whatever its depth (prototype pollution), not merely left to fail a schema as an unknown field.
+ */
+export const FORBIDDEN_JSON_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** The path of the first forbidden key (`__proto__`, `constructor`, `prototype`) in a JSON text, or null. */
+export const firstForbiddenKey = (text: string): string | null =>
+  firstKeyWhere(text, (key) => FORBIDDEN_JSON_KEYS.has(key))
+
+/** The path of the first object key `stop` accepts (given the keys of its object read before it). */
+const firstKeyWhere = (
+  text: string,
+  stop: (key: string, seen: ReadonlySet<string>) => boolean,
+): string | null => {
   interface Frame {
     readonly keys: Set<string> | null // null: an array
     readonly name: string
@@ -58,7 +75,7 @@ export const firstDuplicateKey = (text: string): string | null => {
     if (c === '"') {
       const s = readString()
       if (top?.keys != null && top.expectKey) {
-        if (top.keys.has(s)) return path(s)
+        if (stop(s, top.keys)) return path(s)
         top.keys.add(s)
         top.expectKey = false
         pendingName = s

@@ -1,4 +1,5 @@
 import { Schema } from 'effect'
+import { IDEMPOTENCY_KEY_SCHEMA } from './idempotency.js'
 import type { Route } from './route.js'
 import { toSnake } from './wire.js'
 
@@ -69,19 +70,113 @@ const statusText: Record<number, string> = {
   402: 'The payment was declined',
   403: 'Not allowed',
   404: 'Not found (or not yours)',
+  408: "The request's headers or body did not arrive in time (sent by Node's HTTP server, without a body)",
   409: 'Conflicts with the current state (unavailable nights, illegal transition …)',
   413: 'The body is too large',
   415: 'The body must be application/json',
   422: 'Semantically invalid, or an idempotency key reused with another body',
   429: 'Too many requests; see Retry-After',
+  431: "The request's headers are too large (sent by Node's HTTP server, without a body)",
   500: 'Unexpected error; quote the request id',
-  503: 'A backing service is unavailable',
+  503: 'A backing service (rate limiter, idempotency store, sessions, payment provider …) is unavailable; see Retry-After',
 }
 
-const problemResponse = (status: number): JsonObject => ({
-  description: statusText[status] ?? 'Error',
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+/** Statuses Node's HTTP server answers itself, before the app runs: no body, no app headers. */
+const TRANSPORT_STATUSES = new Set([408, 431])
+
+const integerHeader = (description: string): JsonObject => ({
+  description,
+  schema: { type: 'integer', minimum: 0 },
 })
+
+/** Every response header the API sends (components.headers). */
+const HEADERS: JsonObject = {
+  'X-Request-Id': {
+    description: "The request's id: the client's `X-Request-Id` when well-formed, else a new one",
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+  },
+  'RateLimit-Limit': integerHeader(
+    'Requests allowed in a burst by the tighter of the per-IP and per-user limits',
+  ),
+  'RateLimit-Remaining': integerHeader('Requests left in the current burst'),
+  'RateLimit-Reset': integerHeader('Seconds until the burst is fully available again'),
+  'Retry-After': {
+    description: 'Seconds to wait before retrying',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  Location: {
+    description: 'The URL path of the created resource',
+    schema: { type: 'string', pattern: '^/api/v1/' },
+  },
+  'Idempotent-Replayed': {
+    description:
+      'Present (`true`) when the response is the stored answer to an earlier request with the same Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+  },
+  'Cache-Control': {
+    description: 'Tokens and every answer to a signed-in caller are `no-store`',
+    schema: { type: 'string', enum: ['no-store'] },
+  },
+  'WWW-Authenticate': {
+    description: 'The Bearer challenge of a refused access token (RFC 6750)',
+    schema: { type: 'string' },
+  },
+  'X-Cache': {
+    description: 'Whether the public response cache answered (`hit`) or the engine did (`miss`)',
+    schema: { type: 'string', enum: ['hit', 'miss'] },
+  },
+}
+
+const headerRef = (name: string): JsonObject => ({ $ref: `#/components/headers/${name}` })
+
+/** The headers a response of an operation may carry. */
+const responseHeaders = (spec: Route['spec'], status: number): JsonObject => {
+  const names = ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']
+  if (status === 401) names.push('WWW-Authenticate')
+  if (status === 429 || status === 503 || (status === 409 && spec.idempotent === true))
+    names.push('Retry-After')
+  if (spec.auth !== 'public' || spec.path.startsWith('/auth/')) names.push('Cache-Control')
+  if (spec.idempotent === true && status < 500) names.push('Idempotent-Replayed')
+  if (status === spec.success.status) names.push(...(spec.success.headers ?? []))
+  return Object.fromEntries(names.map((n) => [n, headerRef(n)]))
+}
+
+const problemResponse = (spec: Route['spec'], status: number): JsonObject =>
+  TRANSPORT_STATUSES.has(status)
+    ? { $ref: `#/components/responses/Status${status}` }
+    : {
+        description: statusText[status] ?? 'Error',
+        headers: responseHeaders(spec, status),
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      }
+
+/** What each tag groups (the document's `tags`). */
+const TAGS: Readonly<Record<string, string>> = {
+  auth: 'Accounts, sign-in, token refresh and logout, password reset and e-mail verification',
+  users: 'Your account and profile, saved guest profiles, and public profiles',
+  wishlist: 'Listings you saved',
+  listings: 'Listings: search, details, the host’s editing, calendar and quotes',
+  bookings: 'Booking a stay, paying, changing and cancelling it, and the host’s answers',
+  payments: 'Payments and the payment provider’s webhooks',
+  reviews: 'Double-blind reviews after a stay, and host responses',
+  host: 'A host’s bookings, reports and payouts',
+  admin: 'Administration: accounts and reviews',
+}
+
+/** The operation's description: what it does, then who may call it. */
+const describe = (spec: Route['spec']): string => {
+  const what = spec.description ?? `${spec.summary}.`
+  const who =
+    spec.auth === 'public'
+      ? 'No token needed.'
+      : spec.auth === 'optional'
+        ? 'A token is optional; a signed-in caller may see more.'
+        : spec.roles === undefined
+          ? 'Requires a signed-in user.'
+          : `Requires a signed-in user with the role ${spec.roles.join(' or ')}.`
+  const strict = spec.query === undefined ? '' : ' Query parameters not listed here are refused (400).'
+  return `${what}\n\n${who}${strict}`
+}
 
 const parameters = (schema: Schema.Top, where: 'path' | 'query', components: JsonObject): Json[] => {
   const s = wireSchema(schema, components)
@@ -89,11 +184,16 @@ const parameters = (schema: Schema.Top, where: 'path' | 'query', components: Jso
   const required = new Set(Array.isArray(s.required) ? s.required : [])
   return Object.entries(s.properties).map(([name, sch]) => {
     const p: JsonObject = { name, in: where, required: where === 'path' || required.has(name), schema: sch }
+    if (isObject(sch) && typeof sch.description === 'string') p.description = sch.description
     if (isObject(sch) && sch.type === 'array') {
       p.style = 'form'
       p.explode = true
+      // The adapter also splits each value on commas (`?amenities=wifi,pool`): a value has none.
+      const items = sch.items
+      if (isObject(items) && !Array.isArray(items.enum))
+        p.schema = { ...sch, items: { allOf: [items, { type: 'string', pattern: '^[^,]*$' }] } }
+      p.description = `${typeof p.description === 'string' ? `${p.description} ` : ''}Repeat the parameter, or separate values with commas (a value holds no comma).`
     }
-    if (isObject(sch) && typeof sch.description === 'string') p.description = sch.description
     return p
   })
 }
@@ -113,19 +213,28 @@ export const openApiDocument = (routes: readonly Route[], prefix: string, info: 
     const op: JsonObject = {
       operationId: spec.operationId,
       summary: spec.summary,
+      description: describe(spec),
       tags: [...spec.tags],
     }
-    if (spec.description !== undefined) op.description = spec.description
     const params: Json[] = []
     if (spec.params) params.push(...parameters(spec.params, 'path', components))
     if (spec.query) params.push(...parameters(spec.query, 'query', components))
+    for (const h of spec.requestHeaders ?? [])
+      params.push({
+        name: h.name,
+        in: 'header',
+        required: false,
+        description: h.description,
+        schema: { type: 'string' },
+      })
     if (spec.idempotent)
       params.push({
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Makes a retry safe: the same key and body return the first response (kept 24 h).',
-        schema: { type: 'string', minLength: 1, maxLength: 255 },
+        description:
+          'Makes a retry safe: the same key and body return the first response (kept 24 h). 1 to 255 printable ASCII characters; an empty or longer key is refused (400).',
+        schema: IDEMPOTENCY_KEY_SCHEMA,
       })
     if (params.length > 0) op.parameters = params
     if (spec.body)
@@ -136,13 +245,16 @@ export const openApiDocument = (routes: readonly Route[], prefix: string, info: 
     else if (spec.rawBody)
       op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } }
     const responses: JsonObject = {}
+    const headers = responseHeaders(spec, spec.success.status)
     responses[String(spec.success.status)] = spec.success.schema
       ? {
           description: spec.success.description,
+          headers,
           content: { 'application/json': { schema: wireSchema(spec.success.schema, components) } },
         }
-      : { description: spec.success.description }
-    const statuses = new Set<number>([...spec.errors, 400, 429, 500])
+      : { description: spec.success.description, headers }
+    // Any request may meet a backing service that is down (503), or Node's own refusals (408, 431).
+    const statuses = new Set<number>([...spec.errors, 400, 408, 429, 431, 500, 503])
     // An optional token is still checked when sent: a bad one is a 401 there too.
     if (spec.auth !== 'public') statuses.add(401)
     // Every authenticated write checks the account is active: a suspended user's is a 403.
@@ -153,7 +265,7 @@ export const openApiDocument = (routes: readonly Route[], prefix: string, info: 
       statuses.add(415)
     }
     if (spec.idempotent) statuses.add(422).add(409)
-    for (const s of [...statuses].sort()) responses[String(s)] = problemResponse(s)
+    for (const s of [...statuses].sort()) responses[String(s)] = problemResponse(spec, s)
     op.responses = responses
     if (spec.auth === 'user') op.security = [{ bearerAuth: [] }]
     else if (spec.auth === 'optional') op.security = [{}, { bearerAuth: [] }]
@@ -163,13 +275,38 @@ export const openApiDocument = (routes: readonly Route[], prefix: string, info: 
     item[spec.method] = op
     paths[path] = item
   }
+  const tags = [...new Set(routes.flatMap((r) => r.spec.tags))].map((name) => ({
+    name,
+    description: TAGS[name] ?? name,
+  }))
   return {
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version, description: info.description },
-    ...(info.serverUrl === undefined ? {} : { servers: [{ url: info.serverUrl }] }),
+    info: {
+      title: info.title,
+      version: info.version,
+      description: info.description,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers:
+      info.serverUrl === undefined
+        ? [
+            {
+              url: '{origin}',
+              description: 'Where the API is deployed (paths carry the /api/v1 prefix)',
+              variables: {
+                origin: { default: 'http://localhost:3000', description: 'Scheme, host and port' },
+              },
+            },
+          ]
+        : [{ url: info.serverUrl }],
+    tags,
     paths,
     components: {
       schemas: components,
+      responses: Object.fromEntries(
+        [...TRANSPORT_STATUSES].map((s) => [`Status${s}`, { description: statusText[s] ?? 'Error' }]),
+      ),
+      headers: HEADERS,
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   }

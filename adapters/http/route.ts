@@ -39,6 +39,9 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>
 }
 
+/** `Location`: the created resource (201); `X-Cache`: `hit` or `miss` of the response cache. */
+export type SuccessHeader = 'Location' | 'X-Cache'
+
 // biome-ignore lint/suspicious/noExplicitAny: route schemas are heterogeneous; each route's own types are checked where it is defined
 type AnySchema = Schema.Codec<any, any, never, never>
 
@@ -59,11 +62,19 @@ export interface RouteSpec<P, Q> {
   readonly body?: AnySchema
   /** The body may be omitted entirely (e.g. an optional reason). */
   readonly bodyOptional?: boolean
+  /** Request headers the route reads besides the usual ones (documented as header parameters). */
+  readonly requestHeaders?: readonly { readonly name: string; readonly description: string }[]
   /** Honours `Idempotency-Key`. */
   readonly idempotent?: boolean
   /** The body is not JSON-decoded by the API (provider webhooks verify the raw bytes first). */
   readonly rawBody?: boolean
-  readonly success: { readonly status: number; readonly description: string; readonly schema?: AnySchema }
+  readonly success: {
+    readonly status: number
+    readonly description: string
+    readonly schema?: AnySchema
+    /** Headers the success carries besides the ones every response has (documented in OpenAPI). */
+    readonly headers?: readonly SuccessHeader[]
+  }
   /** Problem statuses the route documents, besides the ones every route may return. */
   readonly errors: readonly number[]
   readonly handle: (ctx: RequestContext<P, Q>) => Effect.Effect<Reply, unknown>

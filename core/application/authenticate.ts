@@ -3,10 +3,11 @@ import { InvalidCredentials, UserSuspended, type ValidationFailed } from '../dom
 import { decodeInput } from '../domain/shared/validation.js'
 import { normalizeEmail, type User } from '../domain/users/user.js'
 import type { CoreDeps } from './support/deps.js'
+import { isChars } from './support/schemas.js'
 
 export const AuthenticateInput = Schema.Struct({
-  email: Schema.String.check(Schema.isMaxLength(254)),
-  password: Schema.String.check(Schema.isMaxLength(200)),
+  email: Schema.String.check(isChars(0, 254)),
+  password: Schema.String.check(isChars(0, 200)),
 })
 export type AuthenticateInput = typeof AuthenticateInput.Type
 

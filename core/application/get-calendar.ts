@@ -6,7 +6,7 @@ import type { LocalDate } from '../domain/shared/dates.js'
 import type { ListingNotFound, ValidationFailed } from '../domain/shared/errors.js'
 import type { ListingId } from '../domain/shared/ids.js'
 import { decodeInput } from '../domain/shared/validation.js'
-import { checkRange } from './support/calendar-range.js'
+import { CALENDAR_RANGE_RULE, checkRange } from './support/calendar-range.js'
 import type { Caller } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { loadVisibleListing } from './support/listing-access.js'
@@ -24,7 +24,10 @@ export interface CalendarNight {
   readonly booked?: number
 }
 
-export const GetCalendarInput = Schema.Struct({ from: LocalDateString, to: LocalDateString })
+export const GetCalendarInput = Schema.Struct({
+  from: LocalDateString,
+  to: LocalDateString.annotate({ description: CALENDAR_RANGE_RULE }),
+})
 
 export const describeNight = (listing: Listing, n: NightState, forOwner: boolean): CalendarNight => {
   const price = priceNight(listing.pricing, n.date, n).amount

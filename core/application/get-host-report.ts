@@ -18,7 +18,9 @@ export const HostReportInput = Schema.Struct({
   /** First night of the period. */
   from: LocalDateString,
   /** First night after the period (half-open). */
-  to: LocalDateString,
+  to: LocalDateString.annotate({
+    description: `First night after the period: after from, at most ${MAX_REPORT_NIGHTS} nights later`,
+  }),
   /** Only this listing (one of the host's). */
   listingId: Schema.optionalKey(NonBlank(64)),
   /** Admins only: report on another host's listings. */

@@ -12,7 +12,7 @@ import {
   PaymentDeclined,
   type PaymentProviderUnavailable,
   type StayRestrictionViolated,
-  ValidationFailed,
+  type ValidationFailed,
 } from '../domain/shared/errors.js'
 import type { BookingId, PaymentId } from '../domain/shared/ids.js'
 import { decodeInput } from '../domain/shared/validation.js'
@@ -25,14 +25,16 @@ import { findListing } from './support/load.js'
 import { recordPayment } from './support/payment-records.js'
 import { parseStay, priceStay } from './support/price-stay.js'
 import { retryOnConflict } from './support/retry.js'
-import { Guests, LocalDateString } from './support/schemas.js'
+import { Guests, isAnyKeyOf, LocalDateString } from './support/schemas.js'
 import { type SettleDeps, thenSettle } from './support/settle-booking.js'
 
 export const ModifyBookingInput = Schema.Struct({
   checkIn: Schema.optionalKey(LocalDateString),
-  checkOut: Schema.optionalKey(LocalDateString),
+  checkOut: Schema.optionalKey(
+    LocalDateString.annotate({ description: 'After check_in (the new one, or the current)' }),
+  ),
   guests: Schema.optionalKey(Guests),
-})
+}).check(isAnyKeyOf(['checkIn', 'checkOut', 'guests'], 'give checkIn, checkOut or guests'))
 export type ModifyBookingInput = typeof ModifyBookingInput.Type
 
 type Deps = SettleDeps & Pick<CoreDeps, 'listings' | 'users'>
@@ -75,10 +77,6 @@ export class ModifyBooking {
     const { bookings, listings, availability, clock, users } = deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(ModifyBookingInput, raw)
-      if (input.checkIn === undefined && input.checkOut === undefined && input.guests === undefined)
-        return yield* Effect.fail(
-          new ValidationFailed({ issues: [{ path: '', message: 'give checkIn, checkOut or guests' }] }),
-        )
 
       // 1. Claim.
       const claim = retryOnConflict(

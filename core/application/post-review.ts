@@ -37,7 +37,11 @@ export const PostReviewInput = Schema.Struct({
   bookingId: NonBlank(64),
   rating: Score,
   /** Only when the guest reviews the stay. */
-  categories: Schema.optionalKey(ReviewCategoriesInput),
+  categories: Schema.optionalKey(
+    ReviewCategoriesInput.annotate({
+      description: 'Only when the guest reviews the stay; a host reviewing the guest sends none (400)',
+    }),
+  ),
   comment: Schema.optionalKey(BoundedString(2000)),
 })
 export type PostReviewInput = typeof PostReviewInput.Type

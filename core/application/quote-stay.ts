@@ -19,7 +19,7 @@ import { Guests, LocalDateString } from './support/schemas.js'
 
 export const QuoteStayInput = Schema.Struct({
   checkIn: LocalDateString,
-  checkOut: LocalDateString,
+  checkOut: LocalDateString.annotate({ description: 'Day of departure: after check_in' }),
   guests: Guests,
 })
 export type QuoteStayInput = typeof QuoteStayInput.Type

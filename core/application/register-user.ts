@@ -5,11 +5,11 @@ import { decodeInput } from '../domain/shared/validation.js'
 import { normalizeEmail, type User } from '../domain/users/user.js'
 import type { CoreDeps } from './support/deps.js'
 import { dieOnConflict } from './support/load.js'
-import { BoundedString, Email, NonBlank } from './support/schemas.js'
+import { BoundedString, Email, isChars, NonBlank } from './support/schemas.js'
 import { newEmailVerification } from './verify-email.js'
 
 /** A new password: 10 to 200 characters (registration and password reset share this rule). */
-export const Password = Schema.String.check(Schema.isMinLength(10), Schema.isMaxLength(200))
+export const Password = Schema.String.check(isChars(10, 200))
 
 export const RegisterUserInput = Schema.Struct({
   email: Email,

@@ -27,12 +27,12 @@ import type { CoreDeps } from './support/deps.js'
 import { requireActiveHost } from './support/listing-access.js'
 import { dieOnConflict, findListing, findUser } from './support/load.js'
 import { parseStay, priceStay } from './support/price-stay.js'
-import { BoundedString, Guests, LocalDateString } from './support/schemas.js'
+import { BoundedString, Guests, isChars, LocalDateString } from './support/schemas.js'
 
 export const RequestBookingInput = Schema.Struct({
-  listingId: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(64)),
+  listingId: Schema.String.check(isChars(1, 64)),
   checkIn: LocalDateString,
-  checkOut: LocalDateString,
+  checkOut: LocalDateString.annotate({ description: 'Day of departure: after check_in' }),
   guests: Guests,
   /** A note to the host (request-to-book). */
   message: Schema.optionalKey(BoundedString(2000)),

@@ -21,21 +21,37 @@ import { Amount, Guests, LocalDateString, NonBlank } from './support/schemas.js'
 
 export const SearchListingsInput = Schema.Struct({
   city: Schema.optionalKey(NonBlank(100)),
-  lat: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: -90, maximum: 90 }))),
-  lng: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: -180, maximum: 180 }))),
+  lat: Schema.optionalKey(
+    Schema.Finite.check(Schema.isBetween({ minimum: -90, maximum: 90 })).annotate({
+      description: 'Latitude of the search point; lat and lng go together',
+    }),
+  ),
+  lng: Schema.optionalKey(
+    Schema.Finite.check(Schema.isBetween({ minimum: -180, maximum: 180 })).annotate({
+      description: 'Longitude of the search point; lat and lng go together',
+    }),
+  ),
   radiusKm: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 0.1, maximum: 500 }))),
-  checkIn: Schema.optionalKey(LocalDateString),
-  checkOut: Schema.optionalKey(LocalDateString),
+  checkIn: Schema.optionalKey(
+    LocalDateString.annotate({ description: 'First night; check_in and check_out go together' }),
+  ),
+  checkOut: Schema.optionalKey(
+    LocalDateString.annotate({ description: 'Day of departure: after check_in; the two go together' }),
+  ),
   guests: Schema.optionalKey(Guests),
   /** Nightly price range, minor units: the average nightly price of the stay when dates are given. */
-  minPrice: Schema.optionalKey(Amount),
-  maxPrice: Schema.optionalKey(Amount),
+  minPrice: Schema.optionalKey(Amount.annotate({ description: 'Minor units; at most max_price' })),
+  maxPrice: Schema.optionalKey(Amount.annotate({ description: 'Minor units; at least min_price' })),
   amenities: Schema.optionalKey(Schema.Array(NonBlank(60)).check(Schema.isMaxLength(20))),
   propertyTypes: Schema.optionalKey(Schema.Array(Schema.Literals(propertyTypes))),
   roomTypes: Schema.optionalKey(Schema.Array(Schema.Literals(roomTypes))),
   instantBook: Schema.optionalKey(Schema.Boolean),
   minRating: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 1, maximum: 5 }))),
-  sort: Schema.optionalKey(Schema.Literals(['price_asc', 'price_desc', 'rating', 'newest', 'distance'])),
+  sort: Schema.optionalKey(
+    Schema.Literals(['price_asc', 'price_desc', 'rating', 'newest', 'distance']).annotate({
+      description: '`distance` needs lat and lng (and is the default with them; else price_asc)',
+    }),
+  ),
   ...PageFields,
 })
 export type SearchListingsInput = typeof SearchListingsInput.Type

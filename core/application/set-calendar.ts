@@ -5,22 +5,22 @@ import {
   type ConcurrentModification,
   InvalidTransition,
   type ListingNotFound,
-  ValidationFailed,
+  type ValidationFailed,
 } from '../domain/shared/errors.js'
 import type { ListingId } from '../domain/shared/ids.js'
 import { decodeInput } from '../domain/shared/validation.js'
-import { checkRange } from './support/calendar-range.js'
+import { CALENDAR_RANGE_RULE, checkRange } from './support/calendar-range.js'
 import type { Caller } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { loadOwnListing } from './support/listing-access.js'
 import { retryOnConflict } from './support/retry.js'
-import { Amount, LocalDateString } from './support/schemas.js'
+import { Amount, isAnyKeyOf, LocalDateString } from './support/schemas.js'
 
 export const SetCalendarInput = Schema.Struct({
   /** First night changed. */
   from: LocalDateString,
   /** First night not changed (half-open). */
-  to: LocalDateString,
+  to: LocalDateString.annotate({ description: CALENDAR_RANGE_RULE }),
   blocked: Schema.optionalKey(Schema.Boolean),
   /** A nightly price for these dates; null clears it. */
   priceOverride: Schema.optionalKey(Schema.NullOr(Amount.check(Schema.isGreaterThanOrEqualTo(1)))),
@@ -28,7 +28,7 @@ export const SetCalendarInput = Schema.Struct({
   surgeBp: Schema.optionalKey(
     Schema.NullOr(Schema.Int.check(Schema.isBetween({ minimum: 5_000, maximum: 50_000 }))),
   ),
-})
+}).check(isAnyKeyOf(['blocked', 'priceOverride', 'surgeBp'], 'give blocked, priceOverride or surgeBp'))
 export type SetCalendarInput = typeof SetCalendarInput.Type
 
 /**
@@ -50,10 +50,6 @@ export class SetCalendar {
       const input = yield* decodeInput(SetCalendarInput, raw)
       yield* checkRange(input.from, input.to)
       const { from, to, ...patch } = input
-      if (Object.keys(patch).length === 0)
-        return yield* Effect.fail(
-          new ValidationFailed({ issues: [{ path: '', message: 'give blocked, priceOverride or surgeBp' }] }),
-        )
       const listing = yield* loadOwnListing(listings, caller, listingId)
       if (listing.status === 'archived')
         return yield* Effect.fail(

@@ -4,12 +4,13 @@ import { addMs, DAY, type Instant } from '../domain/shared/time.js'
 import type { User } from '../domain/users/user.js'
 import { Authenticate, AuthenticateInput } from './authenticate.js'
 import type { CoreDeps } from './support/deps.js'
+import { isChars } from './support/schemas.js'
 
 /** How long a refresh token lives; each rotation issues a new one with a fresh 30 days. */
 export const REFRESH_TOKEN_TTL_MS = 30 * DAY
 
 /** A refresh token as clients hold it: opaque. */
-export const RefreshToken = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(512))
+export const RefreshToken = Schema.String.check(isChars(1, 512))
 
 /**
  * A signed-in user and their refresh token. The token is handed out once and stored only as its

@@ -11,14 +11,19 @@ import { type Caller, requireUser } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
 import { findUser } from './support/load.js'
 import { retryOnConflict } from './support/retry.js'
-import { BoundedString, NonBlank, Url } from './support/schemas.js'
+import { BoundedString, isChars, matches, NonBlank, Url } from './support/schemas.js'
 
 /** E.164-like: an optional +, then digits, spaces, dashes, dots or parentheses. */
-const Phone = Schema.String.check(Schema.isMaxLength(32), Schema.isPattern(/^\+?[0-9][0-9 ().-]{3,30}$/))
+const Phone = Schema.String.check(matches(/^\+?[0-9][0-9 ().-]{3,30}$/, 'a phone number'))
 /** A BCP 47 language tag such as `en`, `pt-BR`, `zh-Hant`. */
-const LanguageTag = Schema.String.check(Schema.isPattern(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/))
+const LanguageTag = Schema.String.check(
+  isChars(2, 35),
+  matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag'),
+)
 /** A connected account id at the payout provider, such as Stripe's `acct_1Nv0FGQ9RKHgCVdK`. */
-export const PayoutAccountId = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,128}$/)).annotate({
+export const PayoutAccountId = Schema.String.check(
+  matches(/^[A-Za-z0-9_-]{1,128}$/, 'a payout account id'),
+).annotate({
   description: "The host's connected account at the payout provider (Stripe: acct_…); null clears it",
 })
 

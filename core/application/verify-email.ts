@@ -7,12 +7,13 @@ import { newPendingToken, parseUserToken, pendingTokenMatches, type User } from 
 import type { CoreDeps } from './support/deps.js'
 import { dieOnConflict } from './support/load.js'
 import { retryOnConflict } from './support/retry.js'
+import { isChars } from './support/schemas.js'
 
 /** How long an e-mail verification link stays valid. */
 export const EMAIL_VERIFICATION_TTL_MS = 2 * DAY
 
 /** A token as users receive it in a link: `<userId>.<secret>`. */
-export const LinkToken = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(512))
+export const LinkToken = Schema.String.check(isChars(1, 512))
 
 /**
  * A fresh e-mail verification link for `user`, replacing any earlier one: the user to save (with

@@ -119,8 +119,15 @@ describe('OpenAPI document', () => {
         `${method} ${path} has a success`,
       ).toBe(true)
       // Errors are problem+json, and the statuses every route may return are documented everywhere.
-      for (const s of ['400', '429', '500']) expect(statuses, `${method} ${path}`).toContain(s)
-      for (const s of statuses.filter((x) => Number(x) >= 400))
+      // Issue 15: 503 (a backing service down) and Node's own 408 and 431 are possible everywhere too.
+      for (const s of ['400', '408', '429', '431', '500', '503'])
+        expect(statuses, `${method} ${path}`).toContain(s)
+      // Node's HTTP server answers 408 and 431 itself, without a body: shared body-less responses.
+      for (const s of ['408', '431'])
+        expect(op.responses[s], `${method} ${path} ${s}`).toEqual({
+          $ref: `#/components/responses/Status${s}`,
+        })
+      for (const s of statuses.filter((x) => Number(x) >= 400 && x !== '408' && x !== '431'))
         expect(Object.keys(op.responses[s]?.content ?? {}), `${method} ${path} ${s}`).toEqual([
           'application/problem+json',
         ])

@@ -261,15 +261,25 @@ describe('request ids, security headers, CORS', () => {
       headers: { origin: 'https://admin.example.com' },
     })
     expect(res.headers.get('access-control-allow-origin')).toBe('https://admin.example.com')
-    const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase()
-    for (const h of [
-      'x-request-id',
-      'ratelimit-limit',
-      'ratelimit-remaining',
-      'ratelimit-reset',
-      'retry-after',
+    // Issue 15: a browser client can read every response header the OpenAPI document declares
+    // (Idempotent-Replayed and Location were missing), except the CORS-safelisted ones.
+    const exposed = (res.headers.get('access-control-expose-headers') ?? '')
+      .toLowerCase()
+      .split(',')
+      .map((h) => h.trim())
+    const doc = (await (await fetch(`${cors.url}/openapi.json`)).json()) as {
+      components: { headers: Record<string, unknown> }
+    }
+    const declared = Object.keys(doc.components.headers).map((h) => h.toLowerCase())
+    expect(declared).toEqual(expect.arrayContaining(['idempotent-replayed', 'location', 'retry-after']))
+    const safelisted = new Set([
+      'cache-control',
+      'content-language',
+      'content-type',
+      'expires',
+      'last-modified',
     ])
-      expect(exposed).toContain(h)
+    for (const h of declared.filter((d) => !safelisted.has(d))) expect(exposed, h).toContain(h)
     const pre = await fetch(`${cors.url}/api/v1/bookings`, {
       method: 'OPTIONS',
       headers: {

@@ -91,13 +91,13 @@ const NO_ID = { id: 'zz_missing_000001' }
 const CASES: Record<string, Case> = {
   addToWishlist: {
     kind: 'denied',
-    targets: (w) => [{ label: 'draft listing', params: { listingId: w.draftListing } }],
-    missing: { listingId: 'zz_missing_000001' },
+    targets: (w) => [{ label: 'draft listing', params: { listing_id: w.draftListing } }],
+    missing: { listing_id: 'zz_missing_000001' },
   },
   removeFromWishlist: {
     kind: 'own',
-    targets: (w) => [{ label: "listing in the owner's wishlist", params: { listingId: w.activeListing } }],
-    missing: { listingId: 'zz_missing_000001' },
+    targets: (w) => [{ label: "listing in the owner's wishlist", params: { listing_id: w.activeListing } }],
+    missing: { listing_id: 'zz_missing_000001' },
   },
   deleteGuest: {
     kind: 'denied',

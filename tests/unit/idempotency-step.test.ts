@@ -38,6 +38,7 @@ const fakeContext = (): Koa.Context =>
     path: '/api/v1/bookings',
     state: { userId: 'usr_1' },
     request: { body: { listing_id: 'lst_1' } },
+    headers: { 'idempotency-key': 'key-1' },
     get: (name: string) => (name.toLowerCase() === 'idempotency-key' ? 'key-1' : ''),
     set: () => {},
   }) as unknown as Koa.Context

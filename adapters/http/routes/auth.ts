@@ -1,6 +1,10 @@
-import { Effect, Schema } from 'effect'
+import { Effect } from 'effect'
 import { AuthenticateInput } from '../../../core/application/authenticate.js'
+import { RefreshSessionInput } from '../../../core/application/refresh-session.js'
 import { RegisterUserInput } from '../../../core/application/register-user.js'
+import { RequestPasswordResetInput } from '../../../core/application/request-password-reset.js'
+import { ResetPasswordInput } from '../../../core/application/reset-password.js'
+import { VerifyEmailInput } from '../../../core/application/verify-email.js'
 import type { User } from '../../../core/domain/users/user.js'
 import { normalizeEmail } from '../../../core/domain/users/user.js'
 import type { HttpProblem } from '../problem.js'
@@ -8,17 +12,15 @@ import { defineRoute, type Route } from '../route.js'
 import { MeView, meView, TokensView } from '../views.js'
 import { bodyAs, limit, noContent, ok, type RouteDeps, tooManyAttempts } from './common.js'
 
-const RefreshInput = Schema.Struct({
-  refreshToken: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(512)),
-})
-const ResetRequestInput = Schema.Struct({ email: Schema.String.check(Schema.isMaxLength(254)) })
-const ResetConfirmInput = Schema.Struct({
-  token: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(512)),
-  newPassword: Schema.String.check(Schema.isMinLength(10), Schema.isMaxLength(200)),
-})
-const VerifyInput = Schema.Struct({
-  token: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(512)),
-})
+/*
+ * The bodies are documented with the schemas the use cases decode them with, so the document states
+ * exactly the rules the server applies (issue 15: the route's own looser copies let spec-valid bodies
+ * through to a 400).
+ */
+const RefreshInput = RefreshSessionInput
+const ResetRequestInput = RequestPasswordResetInput
+const ResetConfirmInput = ResetPasswordInput
+const VerifyInput = VerifyEmailInput
 
 const emailOf = (body: unknown): string =>
   typeof body === 'object' && body !== null && 'email' in body && typeof body.email === 'string'

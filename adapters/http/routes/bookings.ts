@@ -44,7 +44,12 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       auth: 'user',
       body: RequestBookingInput,
       idempotent: true,
-      success: { status: 201, description: 'The pending booking', schema: BookingView },
+      success: {
+        status: 201,
+        description: 'The pending booking',
+        schema: BookingView,
+        headers: ['Location'],
+      },
       errors: [403, 404, 409, 422],
       handle: ({ caller, body, requestKey }) =>
         Effect.map(uc.requestBooking.execute(caller, bodyAs(RequestBookingInput, body), requestKey), (b) => ({

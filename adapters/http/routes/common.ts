@@ -1,5 +1,5 @@
 import { Effect, Schema } from 'effect'
-import { NonBlank } from '../../../core/application/support/schemas.js'
+import { Id } from '../../../core/application/support/schemas.js'
 import type { Cache } from '../../../ports/cache.js'
 import type { Clock } from '../../../ports/clock.js'
 import type { BackoffPolicy, RateLimiter, RateLimitPolicy } from '../../../ports/rate-limiter.js'
@@ -44,7 +44,7 @@ export interface RouteDeps {
   readonly paymentProviders: readonly string[]
 }
 
-export const IdParams = Schema.Struct({ id: NonBlank(64) })
+export const IdParams = Schema.Struct({ id: Id() })
 export type IdParams = typeof IdParams.Type
 
 export const ok = (value: unknown, status?: number): Reply =>

@@ -50,7 +50,12 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       auth: 'user',
       roles: ['host'],
       body: CreateListingInput,
-      success: { status: 201, description: 'The new draft listing', schema: ListingView },
+      success: {
+        status: 201,
+        description: 'The new draft listing',
+        schema: ListingView,
+        headers: ['Location'],
+      },
       errors: [403],
       handle: ({ caller, body }) =>
         Effect.map(uc.createListing.execute(caller, bodyAs(CreateListingInput, body)), (l) => ({
@@ -68,7 +73,12 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       tags: ['listings'],
       auth: 'optional',
       query: SearchListingsInput,
-      success: { status: 200, description: 'A page of hits', schema: PageOf(SearchHitView) },
+      success: {
+        status: 200,
+        description: 'A page of hits',
+        schema: PageOf(SearchHitView),
+        headers: ['X-Cache'],
+      },
       errors: [],
       handle: ({ query }) => {
         const key = `search-body:${createHash('sha256').update(JSON.stringify(query)).digest('hex')}`
@@ -90,7 +100,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       tags: ['listings'],
       auth: 'optional',
       params: IdParams,
-      success: { status: 200, description: 'The listing', schema: ListingView },
+      success: { status: 200, description: 'The listing', schema: ListingView, headers: ['X-Cache'] },
       errors: [404],
       handle: ({ caller, params }) =>
         caller.kind === 'user'

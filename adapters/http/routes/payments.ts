@@ -1,12 +1,13 @@
 import { Effect, Schema } from 'effect'
 import { PageInput } from '../../../core/application/support/page-input.js'
+import { Id } from '../../../core/application/support/schemas.js'
 import type { PaymentId } from '../../../core/domain/shared/ids.js'
 import { HttpProblem } from '../problem.js'
 import { defineRoute, type Route } from '../route.js'
 import { PageOf, PaymentView, paymentView } from '../views.js'
 import { IdParams, ok, type RouteDeps } from './common.js'
 
-const ProviderParams = Schema.Struct({ provider: Schema.String.check(Schema.isMaxLength(32)) })
+const ProviderParams = Schema.Struct({ provider: Id(32) })
 
 export const paymentRoutes = (deps: RouteDeps): Route[] => {
   const uc = deps.useCases
@@ -49,6 +50,13 @@ export const paymentRoutes = (deps: RouteDeps): Route[] => {
       tags: ['payments'],
       auth: 'public',
       params: ProviderParams,
+      requestHeaders: [
+        { name: 'Stripe-Signature', description: "Stripe's signature of the raw body (provider `stripe`)" },
+        {
+          name: 'Innkeeper-Signature',
+          description: 'The in-memory provider’s signature of the raw body, when Stripe-Signature is absent',
+        },
+      ],
       rawBody: true,
       success: {
         status: 200,

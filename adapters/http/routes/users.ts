@@ -1,7 +1,7 @@
 import { Effect, Schema } from 'effect'
 import { SaveGuestProfileInput } from '../../../core/application/save-guest-profile.js'
 import { PageInput } from '../../../core/application/support/page-input.js'
-import { NonBlank } from '../../../core/application/support/schemas.js'
+import { Id } from '../../../core/application/support/schemas.js'
 import { UpdateProfileInput } from '../../../core/application/update-profile.js'
 import { defineRoute, type Route } from '../route.js'
 import {
@@ -19,7 +19,8 @@ import {
 } from '../views.js'
 import { bodyAs, IdParams, noContent, ok, type RouteDeps } from './common.js'
 
-const ListingIdParams = Schema.Struct({ listingId: NonBlank(64) })
+/** `{listing_id}` in the path, as the parameter is named on the wire (snake_case, like every field). */
+const ListingIdParams = Schema.Struct({ listingId: Id() })
 
 export const userRoutes = (deps: RouteDeps): Route[] => {
   const uc = deps.useCases
@@ -72,7 +73,7 @@ export const userRoutes = (deps: RouteDeps): Route[] => {
     }),
     defineRoute<typeof ListingIdParams.Type>({
       method: 'put',
-      path: '/users/me/wishlist/{listingId}',
+      path: '/users/me/wishlist/{listing_id}',
       operationId: 'addToWishlist',
       summary: 'Save a listing (idempotent)',
       tags: ['wishlist'],
@@ -85,7 +86,7 @@ export const userRoutes = (deps: RouteDeps): Route[] => {
     }),
     defineRoute<typeof ListingIdParams.Type>({
       method: 'delete',
-      path: '/users/me/wishlist/{listingId}',
+      path: '/users/me/wishlist/{listing_id}',
       operationId: 'removeFromWishlist',
       summary: 'Remove a listing from your wishlist (idempotent)',
       tags: ['wishlist'],

@@ -7,7 +7,9 @@ import {
   BasisPoints,
   BoundedString,
   CurrencyCode,
+  isChars,
   LocalDateString,
+  matches,
   NonBlank,
   NonNegativeInt,
   PositiveInt,
@@ -15,14 +17,25 @@ import {
   Weekday,
 } from './schemas.js'
 
+/**
+ * An IANA time zone name the runtime's time zone database knows. No JSON Schema can list what a
+ * database accepts (aliases such as Asia/Kolkata and Asia/Calcutta both pass), so the document states
+ * the name's shape and length, and says in words that it must be a known zone.
+ */
 export const TimeZone = Schema.String.check(
-  Schema.makeFilter((s: string) => (s.length <= 64 && isValidTimeZone(s)) || 'Expected an IANA time zone'),
+  isChars(1, 64),
+  matches(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, 'an IANA time zone name'),
+  Schema.makeFilter((s: string) => isValidTimeZone(s) || 'Expected an IANA time zone', {
+    description: 'An IANA time zone name known to the server, such as Europe/Lisbon',
+    examples: ['Europe/Lisbon', 'America/New_York', 'Asia/Tokyo', 'UTC'],
+    toJsonSchema: () => ({}),
+  }),
 )
 
 export const LocationInput = Schema.Struct({
   address: NonBlank(300),
   city: NonBlank(100),
-  country: Schema.String.check(Schema.isPattern(/^[A-Z]{2}$/)),
+  country: Schema.String.check(matches(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code: two capital letters')),
   lat: Schema.Finite.check(Schema.isBetween({ minimum: -90, maximum: 90 })),
   lng: Schema.Finite.check(Schema.isBetween({ minimum: -180, maximum: 180 })),
   timezone: TimeZone,
@@ -37,7 +50,7 @@ const NightlyPrice = Amount.check(Schema.isGreaterThanOrEqualTo(1))
 
 export const SeasonInput = Schema.Struct({
   from: LocalDateString,
-  to: LocalDateString,
+  to: LocalDateString.annotate({ description: 'First night after the season: after from' }),
   nightly: NightlyPrice,
 })
 
@@ -45,21 +58,33 @@ export const PricingInput = Schema.Struct({
   baseNightly: NightlyPrice,
   weekendNightly: Schema.optionalKey(Schema.NullOr(NightlyPrice)),
   weekendDays: Schema.optionalKey(Schema.Array(Weekday).check(Schema.isMaxLength(7))),
-  seasons: Schema.optionalKey(Schema.Array(SeasonInput).check(Schema.isMaxLength(50))),
+  seasons: Schema.optionalKey(
+    Schema.Array(SeasonInput)
+      .check(Schema.isMaxLength(50))
+      .annotate({ description: 'Seasons must not overlap' }),
+  ),
   weeklyDiscountBp: Schema.optionalKey(BasisPoints),
   monthlyDiscountBp: Schema.optionalKey(BasisPoints),
   cleaningFee: Schema.optionalKey(Amount),
   extraGuestFee: Schema.optionalKey(Amount),
-  extraGuestThreshold: Schema.optionalKey(PositiveInt),
+  extraGuestThreshold: Schema.optionalKey(
+    PositiveInt.annotate({ description: 'At most max_guests when extra_guest_fee is above 0' }),
+  ),
   serviceFeeBp: Schema.optionalKey(BasisPoints),
   commissionBp: Schema.optionalKey(BasisPoints),
   taxBp: Schema.optionalKey(BasisPoints),
 })
 
 export const RestrictionsInput = Schema.Struct({
-  minNights: Schema.optionalKey(PositiveInt.check(Schema.isLessThanOrEqualTo(365))),
+  minNights: Schema.optionalKey(
+    PositiveInt.check(Schema.isLessThanOrEqualTo(365)).annotate({ description: 'At most max_nights' }),
+  ),
   maxNights: Schema.optionalKey(PositiveInt.check(Schema.isLessThanOrEqualTo(730))),
-  advanceNoticeDays: Schema.optionalKey(NonNegativeInt.check(Schema.isLessThanOrEqualTo(365))),
+  advanceNoticeDays: Schema.optionalKey(
+    NonNegativeInt.check(Schema.isLessThanOrEqualTo(365)).annotate({
+      description: 'At most booking_window_days',
+    }),
+  ),
   bookingWindowDays: Schema.optionalKey(NonNegativeInt.check(Schema.isLessThanOrEqualTo(730))),
   checkInWeekdays: Schema.optionalKey(Schema.Array(Weekday).check(Schema.isMaxLength(7))),
   checkOutWeekdays: Schema.optionalKey(Schema.Array(Weekday).check(Schema.isMaxLength(7))),

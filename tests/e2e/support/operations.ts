@@ -21,7 +21,12 @@ export interface OpenApiOperation {
   readonly responses: Readonly<
     Record<
       string,
-      { readonly description?: string; readonly content?: Record<string, { schema: JsonSchema }> }
+      {
+        readonly description?: string
+        readonly $ref?: string
+        readonly headers?: Record<string, { readonly $ref?: string; readonly schema?: JsonSchema }>
+        readonly content?: Record<string, { schema: JsonSchema }>
+      }
     >
   >
   readonly security?: readonly Readonly<Record<string, readonly string[]>>[]
