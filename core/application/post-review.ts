@@ -38,7 +38,7 @@ export const PostReviewInput = Schema.Struct({
   rating: Score,
   /** Only when the guest reviews the stay. */
   categories: Schema.optionalKey(ReviewCategoriesInput),
-  comment: Schema.optionalKey(BoundedString(2000)),
+  comment: Schema.optionalKey(BoundedString(2000, 'multi_line')),
 })
 export type PostReviewInput = typeof PostReviewInput.Type
 

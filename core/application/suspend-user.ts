@@ -15,7 +15,7 @@ import { changeUserStatus } from './support/user-status.js'
 
 export const SuspendUserInput = Schema.Struct({
   userId: NonBlank(64),
-  reason: Schema.optionalKey(BoundedString(500)),
+  reason: Schema.optionalKey(BoundedString(500, 'multi_line')),
 })
 export type SuspendUserInput = typeof SuspendUserInput.Type
 

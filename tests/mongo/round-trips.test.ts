@@ -81,12 +81,18 @@ describe('round trips of the hot use cases on the Mongo adapters', () => {
       run(useCases.requestBooking.execute(w.guest, { listingId: listing.id, ...stay, guests: 2 })),
     )
     const search = await commandsOf(() =>
+      run(
+        useCases.searchListings.execute({ city: 'Amsterdam', ...stay, guests: 2, limit: 20, sort: 'newest' }),
+      ),
+    )
+    const byPrice = await commandsOf(() =>
       run(useCases.searchListings.execute({ city: 'Amsterdam', ...stay, guests: 2, limit: 20 })),
     )
     const get = await commandsOf(() => run(useCases.getListing.execute(w.guest, listing.id)))
     console.info(
       `[mongo round trips] RequestBooking (7 nights): ${request.length} [${request.join(', ')}]\n` +
         `[mongo round trips] search page (20 of 25, with dates): ${search.length} [${search.join(', ')}]\n` +
+        `[mongo round trips] search page by price (20 of 25, with dates): ${byPrice.length} [${byPrice.join(', ')}]\n` +
         `[mongo round trips] GET listing: ${get.length} [${get.join(', ')}]`,
     )
     // GET listing: the listing's current document.
@@ -101,6 +107,11 @@ describe('round trips of the hot use cases on the Mongo adapters', () => {
     // so it first reads the listings' change mark: 2 × 2 + 1 + 20.
     expect(search).toHaveLength(25)
     expect(search.filter((c) => c === 'find listings')).toHaveLength(2)
+    // By price (the default sort) with dates, the order is the stays' totals (issue 15): every
+    // candidate is checked and quoted before the page is cut: one listing query, one availability
+    // check, the calendar of each of the 24 free candidates.
+    expect(byPrice).toHaveLength(26)
+    expect(byPrice.filter((c) => c === 'find listings')).toHaveLength(1)
   })
 
   it('a booking journey runs on the Mongo adapters: request, pay, confirm, cancel with refund', async () => {
