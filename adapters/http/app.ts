@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import type { IdempotencyStore } from '../../ports/idempotency-store.js'
 import type { RateLimiter } from '../../ports/rate-limiter.js'
 import type { AccessTokens } from './auth.js'
-import { authentication } from './authentication.js'
+import { authentication, type WriteAuthorization, writeAuthorization } from './authentication.js'
 import { decoding } from './decoding.js'
 import { type DocsAssets, mountDocs } from './docs.js'
 import { type CacheCoherence, handler } from './handler.js'
@@ -28,6 +28,11 @@ export const API_PREFIX = '/api/v1'
 export interface HttpAppOptions {
   readonly routes: readonly Route[]
   readonly tokens: AccessTokens
+  /**
+   * Run before every authenticated write (`engine.useCases.authorizeWrite`): a suspended user's
+   * writes are refused whatever the age of their access token.
+   */
+  readonly authorizeWrite: WriteAuthorization
   readonly rateLimiter: RateLimiter
   readonly idempotency: IdempotencyStore
   readonly metrics: HttpMetrics
@@ -156,6 +161,8 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
   for (const { spec } of options.routes) {
     const template = `${API_PREFIX}${spec.path}`
     const steps: Koa.Middleware[] = [writeResponse(template), authentication(tokens, spec.auth)]
+    if (spec.auth !== 'public' && spec.method !== 'get')
+      steps.push(writeAuthorization(options.authorizeWrite))
     if (limits !== false) steps.push(userRateLimit(rateLimiter, limits))
     steps.push(decoding(spec))
     if (spec.idempotent) steps.push(idempotency(options.idempotency, idempotencyTtl, spec.operationId))

@@ -2,7 +2,8 @@ import { Effect } from 'effect'
 import type Koa from 'koa'
 import { anonymousCaller, type Caller, userCaller } from '../../core/application/support/caller.js'
 import type { UserId } from '../../core/domain/shared/ids.js'
-import { type AccessTokens, bearerToken } from './auth.js'
+import { type AccessTokens, bearerToken, unknownSubjectProblem } from './auth.js'
+import { HttpProblem, problemOfCoreError } from './problem.js'
 import type { AuthMode } from './route.js'
 
 /**
@@ -35,3 +36,24 @@ export const authentication = (tokens: AccessTokens, mode: AuthMode): Koa.Middle
     return next()
   }
 }
+
+/** Whether a caller may write now (the core's `AuthorizeWrite`): a suspended user may not. */
+export type WriteAuthorization = (caller: Caller) => Effect.Effect<void, unknown>
+
+/**
+ * On an authenticated route that changes something (any method but GET): the signed-in user's
+ * account must be active now, read from the store on every such request rather than trusted from
+ * the access token, so a suspension refuses writes at once (403 `user_suspended`) even with a token
+ * issued before it. A token whose user no longer exists is a 401. Anonymous callers pass.
+ */
+export const writeAuthorization =
+  (authorize: WriteAuthorization): Koa.Middleware =>
+  async (ctx, next) => {
+    const result = await Effect.runPromise(Effect.result(authorize(ctx.state.caller as Caller)))
+    if (result._tag === 'Failure') {
+      const problem = problemOfCoreError(result.failure)
+      if (problem === undefined || problem.code === 'user_not_found') throw unknownSubjectProblem()
+      throw new HttpProblem(problem.status, problem.code, problem.title, problem.detail)
+    }
+    return next()
+  }

@@ -27,8 +27,15 @@ const availabilityChanging: ReadonlySet<EventType> = new Set<EventType>([
   'innkeeper.booking.cancelled.v1',
 ])
 
+/** A host's suspension or reinstatement takes their listings out of search or puts them back. */
+const hostStanding: ReadonlySet<EventType> = new Set<EventType>([
+  'innkeeper.user.suspended.v1',
+  'innkeeper.user.reinstated.v1',
+])
+
 const touchesListing = (type: EventType): boolean =>
   type.startsWith('innkeeper.listing.') ||
+  hostStanding.has(type) ||
   type.startsWith('innkeeper.review.') ||
   availabilityChanging.has(type)
 
@@ -44,7 +51,8 @@ const listingIdOf = (e: DomainEvent): string | null => {
 /**
  * The cache tags an event makes stale: every listing event and review event (ratings, visible
  * reviews) → its listing and search; availability-changing booking events → the listing and
- * search. User and payment events touch no cached page.
+ * search; a suspension or reinstatement → search (the user's listings leave it or come back). Other
+ * user events and payment events touch no cached page.
  */
 export const cacheTagsFor = (e: DomainEvent): string[] => {
   if (!touchesListing(e.type)) return []

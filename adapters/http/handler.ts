@@ -58,6 +58,7 @@ export const handler = (
       header: headerOf(ctx),
       requestId: ctx.state.requestId as string,
       ip: ctx.ip,
+      requestKey: ctx.state.requestKey as string | undefined,
     }
     // The fiber runs at once: a handler that finished without waiting (a cache hit) is rendered
     // without a promise hop; one still running is awaited.

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { Effect } from 'effect'
 import type Koa from 'koa'
-import type { IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js'
+import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js'
 import { HttpProblem } from './problem.js'
 import { problemResponse, type Rendered, validationProblem } from './rendering.js'
 
@@ -70,8 +70,19 @@ export const idempotency =
     }
     const scoped = `${(ctx.state.userId as string | null) ?? 'anonymous'}:${operationId}:${key}`
     const fingerprint = sha256(`${ctx.method} ${ctx.path}\n${canonical(ctx.request.body ?? null)}`)
-    // A store that cannot be reached here fails the request before anything ran: 503 (request-log).
-    const begun = await Effect.runPromise(store.begin(scoped, fingerprint, claimTtlMs))
+    // The claim is this request's own (a fresh id, not the client-chosen request id), so giving it
+    // up never frees another request's.
+    const owner = randomUUID()
+    let begun: IdempotencyBegin
+    try {
+      begun = await Effect.runPromise(store.begin(scoped, fingerprint, claimTtlMs, owner))
+    } catch (err) {
+      // A store that cannot be reached here fails the request before anything ran: 503
+      // (request-log). A stalled store may still run the claim once it wakes; giving it up after
+      // it (same connection, in order) leaves no claim behind that nobody will complete.
+      await bestEffort('abandon', ctx, store.abandon(scoped, owner))
+      throw err
+    }
     switch (begun.kind) {
       case 'mismatch':
         throw new HttpProblem(
@@ -100,16 +111,17 @@ export const idempotency =
         return
       }
       case 'started': {
+        ctx.state.requestKey = key
         try {
           await next()
         } catch (err) {
-          await bestEffort('abandon', ctx, store.abandon(scoped))
+          await bestEffort('abandon', ctx, store.abandon(scoped, owner))
           throw err
         }
         const result = ctx.state.response as Rendered
         // The work is done (or failed with a 5xx, which releases the key): the client gets its real
         // answer even when the store cannot take the result now; the claim then lapses by itself.
-        if (result.status >= 500) await bestEffort('abandon', ctx, store.abandon(scoped))
+        if (result.status >= 500) await bestEffort('abandon', ctx, store.abandon(scoped, owner))
         else await bestEffort('complete', ctx, store.complete(scoped, storedOf(result), ttlMs))
         return
       }

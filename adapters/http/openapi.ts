@@ -145,6 +145,8 @@ export const openApiDocument = (routes: readonly Route[], prefix: string, info: 
     const statuses = new Set<number>([...spec.errors, 400, 429, 500])
     // An optional token is still checked when sent: a bad one is a 401 there too.
     if (spec.auth !== 'public') statuses.add(401)
+    // Every authenticated write checks the account is active: a suspended user's is a 403.
+    if (spec.auth !== 'public' && spec.method !== 'get') statuses.add(403)
     // The body parser runs for every method that may carry a body, whether the route reads one or not.
     if (spec.method !== 'get') {
       statuses.add(413)

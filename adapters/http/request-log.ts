@@ -3,6 +3,7 @@ import type Koa from 'koa'
 import type { Logger } from 'pino'
 import { isUnavailable } from '../../ports/unavailable.js'
 import type { HttpMetrics } from './metrics.js'
+import { OutageLog } from './outage-log.js'
 import {
   HttpProblem,
   internalProblem,
@@ -27,6 +28,7 @@ export const requestLog = (
   templateOf: (path: string, method: string) => string,
   apiPrefix: string,
 ): Koa.Middleware => {
+  const outages = new OutageLog(logger)
   return async (ctx, next) => {
     const started = process.hrtime.bigint()
     const given = ctx.get('x-request-id')
@@ -67,13 +69,14 @@ export const requestLog = (
     } catch (err) {
       if (err instanceof HttpProblem) sendProblem(ctx, problemOfHttp(err), { ...err.headers })
       else if (isUnavailable(err)) {
-        logger.warn({ err, requestId, method: ctx.method, path: ctx.path }, 'backing service unreachable')
+        outages.refused(err, { requestId, method: ctx.method, path: ctx.path })
         sendProblem(ctx, unavailableProblem(), { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
       } else {
         logger.error({ err, requestId, method: ctx.method, path: ctx.path }, 'unhandled error')
         sendProblem(ctx, internalProblem())
       }
     }
+    if (ctx.status !== 503) outages.answered()
     const stored = ctx.state.idempotencyWarning as { what: string; err: unknown } | undefined
     if (stored !== undefined)
       logger.warn(

@@ -20,6 +20,11 @@ export interface RequestContext<P, Q> {
   readonly requestId: string
   /** The client's address (from X-Forwarded-For only when the proxy is trusted). */
   readonly ip: string
+  /**
+   * The request's valid `Idempotency-Key` on routes that honour one, for use cases that remember
+   * it (a retry whose stored answer was lost still reaches what the first attempt did).
+   */
+  readonly requestKey: string | undefined
 }
 
 /** A success: the value (camelCase, encoded through the route's response schema) and extras. */

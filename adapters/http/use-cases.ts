@@ -3,6 +3,7 @@ import type { ActivateListing } from '../../core/application/activate-listing.js
 import type { AddToWishlist } from '../../core/application/add-to-wishlist.js'
 import type { ApplyPaymentEvent } from '../../core/application/apply-payment-event.js'
 import type { ArchiveListing } from '../../core/application/archive-listing.js'
+import type { AuthorizeWrite } from '../../core/application/authorize-write.js'
 import type { CancelBooking } from '../../core/application/cancel-booking.js'
 import type { CheckoutBooking } from '../../core/application/checkout-booking.js'
 import type { CreateListing } from '../../core/application/create-listing.js'
@@ -53,6 +54,7 @@ import type { VerifyEmail } from '../../core/application/verify-email.js'
 export interface HttpUseCases {
   readonly registerUser: RegisterUser
   readonly startSession: StartSession
+  readonly authorizeWrite: AuthorizeWrite
   readonly refreshSession: RefreshSession
   readonly endSession: EndSession
   readonly requestPasswordReset: RequestPasswordReset

@@ -5,7 +5,12 @@ import { MapSweeper } from './bounded.js'
 import { snapshot } from './support.js'
 
 type Entry =
-  | { readonly kind: 'in_progress'; readonly fingerprint: string; readonly expiresAt: number }
+  | {
+      readonly kind: 'in_progress'
+      readonly fingerprint: string
+      readonly expiresAt: number
+      readonly owner: string | null
+    }
   | {
       readonly kind: 'completed'
       readonly fingerprint: string | null
@@ -36,12 +41,17 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     })
   }
 
-  begin(key: string, fingerprint: string, ttlMs: number): Effect.Effect<IdempotencyBegin> {
+  begin(key: string, fingerprint: string, ttlMs: number, owner?: string): Effect.Effect<IdempotencyBegin> {
     return Effect.sync((): IdempotencyBegin => {
       const now = this.clock.now()
       const e = this.live(key, now)
       if (e === undefined) {
-        this.entries.set(key, { kind: 'in_progress', fingerprint, expiresAt: now + Math.max(0, ttlMs) })
+        this.entries.set(key, {
+          kind: 'in_progress',
+          fingerprint,
+          expiresAt: now + Math.max(0, ttlMs),
+          owner: owner ?? null,
+        })
         this.sweeper.afterWrite(now)
         return { kind: 'started' }
       }
@@ -63,9 +73,10 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     })
   }
 
-  abandon(key: string): Effect.Effect<void> {
+  abandon(key: string, owner?: string): Effect.Effect<void> {
     return Effect.sync(() => {
-      if (this.entries.get(key)?.kind === 'in_progress') this.entries.delete(key)
+      const e = this.entries.get(key)
+      if (e?.kind === 'in_progress' && (owner === undefined || e.owner === owner)) this.entries.delete(key)
     })
   }
 

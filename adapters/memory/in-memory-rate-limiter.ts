@@ -1,6 +1,13 @@
 import { Effect } from 'effect'
 import type { Clock } from '../../ports/clock.js'
-import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../../ports/rate-limiter.js'
+import {
+  type BackoffDecision,
+  type BackoffPolicy,
+  backoffDelayMs,
+  type RateLimitDecision,
+  type RateLimiter,
+  type RateLimitPolicy,
+} from '../../ports/rate-limiter.js'
 import { MapSweeper } from './bounded.js'
 
 interface Bucket {
@@ -8,6 +15,14 @@ interface Bucket {
   updatedAt: number
   /** When the bucket is full again if nothing more is taken: from then on it can be forgotten. */
   fullAt: number
+}
+
+interface Failures {
+  count: number
+  /** When the last failure was counted. */
+  lastAt: number
+  /** When the count is forgotten. */
+  forgetAt: number
 }
 
 /** Milliseconds until `missing` tokens are refilled; "never" is reported as MAX_SAFE_INTEGER. */
@@ -28,11 +43,14 @@ export interface InMemoryRateLimiterOptions {
 
 /**
  * A token bucket per key on the injected clock; each decision is one synchronous step. A bucket that
- * has refilled is the same as no bucket, so refilled buckets are swept as requests go on.
+ * has refilled is the same as no bucket, so refilled buckets are swept as requests go on. Failure
+ * counts (backoff) are kept beside the buckets, swept once forgotten.
  */
 export class InMemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>()
   private readonly sweeper: MapSweeper<string, Bucket>
+  private readonly failures = new Map<string, Failures>()
+  private readonly failureSweeper: MapSweeper<string, Failures>
 
   constructor(
     private readonly clock: Clock,
@@ -41,6 +59,49 @@ export class InMemoryRateLimiter implements RateLimiter {
     this.sweeper = new MapSweeper(this.buckets, {
       expired: (b, now) => b.fullAt <= now,
       maxEntries: options.maxKeys ?? 100_000,
+    })
+    this.failureSweeper = new MapSweeper(this.failures, {
+      expired: (f, now) => f.forgetAt <= now,
+      maxEntries: options.maxKeys ?? 100_000,
+    })
+  }
+
+  /** The live failure record of a key at `now` (a forgotten one is dropped). */
+  private live(key: string, now: number): Failures | undefined {
+    const f = this.failures.get(key)
+    if (f !== undefined && f.forgetAt <= now) {
+      this.failures.delete(key)
+      return undefined
+    }
+    return f
+  }
+
+  backoff(key: string, policy: BackoffPolicy): Effect.Effect<BackoffDecision> {
+    return Effect.sync(() => {
+      const now = this.clock.now()
+      const f = this.live(key, now)
+      if (f === undefined) return { failures: 0, retryAfterMs: 0 }
+      return {
+        failures: f.count,
+        retryAfterMs: Math.max(0, f.lastAt + backoffDelayMs(f.count, policy) - now),
+      }
+    })
+  }
+
+  recordFailure(key: string, policy: BackoffPolicy): Effect.Effect<BackoffDecision> {
+    return Effect.sync(() => {
+      const now = this.clock.now()
+      const count = (this.live(key, now)?.count ?? 0) + 1
+      const delay = backoffDelayMs(count, policy)
+      // Re-inserted so the map's order stays "least recently failed first" for the size bound.
+      this.failures.delete(key)
+      this.failures.set(key, {
+        count,
+        lastAt: now,
+        forgetAt: now + Math.max(1, policy.forgetAfterMs, delay),
+      })
+      this.failureSweeper.afterWrite(now)
+      return { failures: count, retryAfterMs: delay }
     })
   }
 
@@ -74,6 +135,7 @@ export class InMemoryRateLimiter implements RateLimiter {
   reset(key: string): Effect.Effect<void> {
     return Effect.sync(() => {
       this.buckets.delete(key)
+      this.failures.delete(key)
     })
   }
 

@@ -1,5 +1,5 @@
 import { Effect } from 'effect'
-import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/domain/shared/errors.js'
+import { RefreshTokenInvalid, RefreshTokenReused, SessionEnded } from '../../core/domain/shared/errors.js'
 import type { UserId } from '../../core/domain/shared/ids.js'
 import type { Instant } from '../../core/domain/shared/time.js'
 import type { SessionStore } from '../../ports/session-store.js'
@@ -14,6 +14,8 @@ interface TokenRecord {
 interface Family {
   readonly userId: UserId
   revoked: boolean
+  /** Revoked by its user's sign-out. */
+  ended: boolean
   readonly hashes: Set<string>
 }
 
@@ -51,17 +53,18 @@ export class InMemorySessionStore implements SessionStore {
     now: Instant,
   ): Effect.Effect<
     { readonly userId: UserId; readonly familyId: string },
-    RefreshTokenInvalid | RefreshTokenReused
+    RefreshTokenInvalid | RefreshTokenReused | SessionEnded
   > {
     return Effect.suspend(
       (): Effect.Effect<
         { readonly userId: UserId; readonly familyId: string },
-        RefreshTokenInvalid | RefreshTokenReused
+        RefreshTokenInvalid | RefreshTokenReused | SessionEnded
       > => {
         const token = this.tokens.get(presentedHash)
         if (token === undefined) return Effect.fail(new RefreshTokenInvalid())
         const family = this.families.get(token.familyId)
         if (token.rotated) {
+          if (family?.ended === true) return Effect.fail(new SessionEnded())
           this.revoke(token.familyId)
           return Effect.fail(new RefreshTokenReused({ familyId: token.familyId }))
         }
@@ -84,6 +87,14 @@ export class InMemorySessionStore implements SessionStore {
     return Effect.sync(() => this.revoke(familyId))
   }
 
+  endFamily(familyId: string): Effect.Effect<void> {
+    return Effect.sync(() => {
+      this.revoke(familyId)
+      const f = this.families.get(familyId)
+      if (f !== undefined) f.ended = true
+    })
+  }
+
   revokeUser(userId: UserId): Effect.Effect<void> {
     return Effect.sync(() => {
       for (const familyId of this.familiesByUser.get(userId) ?? []) this.revoke(familyId)
@@ -93,7 +104,7 @@ export class InMemorySessionStore implements SessionStore {
   private family(familyId: string, userId: UserId): Family {
     let f = this.families.get(familyId)
     if (f === undefined) {
-      f = { userId, revoked: false, hashes: new Set() }
+      f = { userId, revoked: false, ended: false, hashes: new Set() }
       this.families.set(familyId, f)
       let mine = this.familiesByUser.get(userId)
       if (mine === undefined) {

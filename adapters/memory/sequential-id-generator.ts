@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { type IdKind, type IdOf, idPrefixes } from '../../core/domain/shared/ids.js'
 import type { IdGenerator } from '../../ports/id-generator.js'
 
@@ -27,5 +28,13 @@ export class SequentialIdGenerator implements IdGenerator {
     const n = this.counters.get(kind) ?? this.seed
     this.counters.set(kind, n + 1)
     return `${idPrefixes[kind]}_${this.namespace}${String(n).padStart(this.width, '0')}` as IdOf[K]
+  }
+
+  /**
+   * `prefix_k<digest>`: never one of the counters' ids, and without the namespace, so every
+   * generator (every process) names the same id for a key.
+   */
+  fromKey<K extends IdKind>(kind: K, key: string): IdOf[K] {
+    return `${idPrefixes[kind]}_k${createHash('sha256').update(key).digest('hex').slice(0, 32)}` as IdOf[K]
   }
 }

@@ -1,6 +1,12 @@
 import { Effect, Option } from 'effect'
 import type { Cache } from '../../ports/cache.js'
-import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../../ports/rate-limiter.js'
+import type {
+  BackoffDecision,
+  BackoffPolicy,
+  RateLimitDecision,
+  RateLimiter,
+  RateLimitPolicy,
+} from '../../ports/rate-limiter.js'
 import { RedisCommandFailed } from './client.js'
 
 /** Told once when a port's Redis becomes unreachable and once when it answers again. */
@@ -130,6 +136,16 @@ export class RateLimiterWithFallback implements RateLimiter {
   consume(key: string, policy: RateLimitPolicy, cost?: number): Effect.Effect<RateLimitDecision> {
     return this.state.run(this.primary.consume(key, policy, cost), () =>
       this.local.consume(key, policy, cost),
+    )
+  }
+
+  backoff(key: string, policy: BackoffPolicy): Effect.Effect<BackoffDecision> {
+    return this.state.run(this.primary.backoff(key, policy), () => this.local.backoff(key, policy))
+  }
+
+  recordFailure(key: string, policy: BackoffPolicy): Effect.Effect<BackoffDecision> {
+    return this.state.run(this.primary.recordFailure(key, policy), () =>
+      this.local.recordFailure(key, policy),
     )
   }
 

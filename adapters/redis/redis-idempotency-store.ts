@@ -11,11 +11,12 @@ import { RedisAdapter } from './redis-adapter.js'
  *   f: the request fingerprint (absent when `complete` found no live claim)
  *   x: when the record dies, on the injected clock
  *   r: the stored response as JSON (completed only)
+ *   o: the claim's owner (in progress only; absent when `begin` named none)
  * `begin` is one Lua script: of any number of concurrent callers, in any number of processes,
  * exactly one finds the key free and claims it.
  */
 
-/** KEYS: record. ARGV: fingerprint, now, expiresAt, Redis TTL. */
+/** KEYS: record. ARGV: fingerprint, now, expiresAt, Redis TTL, owner ('' for none). */
 const BEGIN = new LuaScript(
   'idempotency.begin',
   `
@@ -26,6 +27,7 @@ if e[1] and tonumber(e[3]) <= tonumber(ARGV[2]) then
 end
 if not e[1] then
   redis.call('HSET', KEYS[1], 's', 'p', 'f', ARGV[1], 'x', ARGV[3])
+  if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'o', ARGV[5]) end
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   return { 'started' }
 end
@@ -50,11 +52,12 @@ return 1
 `,
 )
 
-/** KEYS: record. Gives up a claim; a completed response stays. */
+/** KEYS: record. ARGV: owner ('' for any). Gives up a claim (that owner's); a completed response stays. */
 const ABANDON = new LuaScript(
   'idempotency.abandon',
   `
-if redis.call('HGET', KEYS[1], 's') == 'p' then redis.call('DEL', KEYS[1]) end
+local e = redis.call('HMGET', KEYS[1], 's', 'o')
+if e[1] == 'p' and (ARGV[1] == '' or e[2] == ARGV[1]) then redis.call('DEL', KEYS[1]) end
 return 1
 `,
 )
@@ -74,13 +77,13 @@ export class RedisIdempotencyStore extends RedisAdapter implements IdempotencySt
     super(client, options, 'idem:')
   }
 
-  begin(key: string, fingerprint: string, ttlMs: number): Effect.Effect<IdempotencyBegin> {
+  begin(key: string, fingerprint: string, ttlMs: number, owner?: string): Effect.Effect<IdempotencyBegin> {
     return Effect.suspend(() => {
       const ttl = Number.isFinite(ttlMs) ? Math.max(0, ttlMs) : 0
       return BEGIN.run(
         this.client,
         [this.prefix + key],
-        [fingerprint, this.clock.now(), this.clock.now() + ttl, this.gcTtlAfter(ttl)],
+        [fingerprint, this.clock.now(), this.clock.now() + ttl, this.gcTtlAfter(ttl), owner ?? ''],
       )
     }).pipe(Effect.flatMap((reply) => this.decodeBegin(reply)))
   }
@@ -94,8 +97,8 @@ export class RedisIdempotencyStore extends RedisAdapter implements IdempotencySt
     }).pipe(Effect.asVoid)
   }
 
-  abandon(key: string): Effect.Effect<void> {
-    return ABANDON.run(this.client, [this.prefix + key], []).pipe(Effect.asVoid)
+  abandon(key: string, owner?: string): Effect.Effect<void> {
+    return ABANDON.run(this.client, [this.prefix + key], [owner ?? '']).pipe(Effect.asVoid)
   }
 
   private decodeBegin(reply: unknown): Effect.Effect<IdempotencyBegin> {

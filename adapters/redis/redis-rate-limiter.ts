@@ -1,6 +1,13 @@
 import { Effect } from 'effect'
 import type { Redis } from 'ioredis'
-import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../../ports/rate-limiter.js'
+import {
+  type BackoffDecision,
+  type BackoffPolicy,
+  backoffDelayMs,
+  type RateLimitDecision,
+  type RateLimiter,
+  type RateLimitPolicy,
+} from '../../ports/rate-limiter.js'
 import { badReply, LUA_PRELUDE, LuaScript, redisCall } from './client.js'
 import type { RedisAdapterOptions } from './options.js'
 import { RedisAdapter } from './redis-adapter.js'
@@ -65,6 +72,37 @@ return { allowed and '1' or '0', int(remaining), int(retry), int(reset) }
 `,
 )
 
+/**
+ * Counts one failure of a key: a hash { n: count, a: last failure, f: forgotten at } beside the
+ * bucket (its own key), so concurrent failures are each counted. The delay is the port's
+ * `backoffDelayMs`, computed here the same way.
+ *
+ * KEYS: failures. ARGV: free failures, base delay ms, max delay ms, forget after ms, now, GC margin ms.
+ * Returns { count, delayMs } as decimal strings.
+ */
+const RECORD_FAILURE = new LuaScript(
+  'rateLimiter.recordFailure',
+  `${LUA_PRELUDE}
+local free = tonumber(ARGV[1])
+local base = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local forget = tonumber(ARGV[4])
+local now = tonumber(ARGV[5])
+local margin = tonumber(ARGV[6])
+local b = redis.call('HMGET', KEYS[1], 'n', 'f')
+local n = 0
+if b[1] and tonumber(b[2]) > now then n = tonumber(b[1]) end
+n = n + 1
+local delay = 0
+if n > free then delay = math.min(max, base * 2 ^ math.min(n - free - 1, 60)) end
+local keep = math.max(1, forget, delay)
+redis.call('HSET', KEYS[1], 'n', n, 'a', num(now), 'f', num(now + keep))
+redis.call('PEXPIRE', KEYS[1], math.min(keep + margin, 70368744177664))
+local function int(x) return string.format('%.0f', x) end
+return { int(n), int(delay) }
+`,
+)
+
 /** A finite, non-negative number, or `fallback`. */
 const nonNegative = (n: number, fallback: number): number => (Number.isFinite(n) ? Math.max(0, n) : fallback)
 
@@ -109,7 +147,57 @@ export class RedisRateLimiter extends RedisAdapter implements RateLimiter {
     })
   }
 
+  backoff(key: string, policy: BackoffPolicy): Effect.Effect<BackoffDecision> {
+    return redisCall('rateLimiter.backoff', () =>
+      this.client.hmget(this.failuresKey(key), 'n', 'a', 'f'),
+    ).pipe(
+      Effect.map(([n, a, f]) => {
+        const now = this.clock.now()
+        const count = Number(n)
+        const lastAt = Number(a)
+        if (!(Number(f) > now) || !Number.isSafeInteger(count) || count < 1 || !Number.isFinite(lastAt))
+          return { failures: 0, retryAfterMs: 0 }
+        return {
+          failures: count,
+          retryAfterMs: Math.max(0, lastAt + backoffDelayMs(count, policy) - now),
+        }
+      }),
+    )
+  }
+
+  recordFailure(key: string, policy: BackoffPolicy): Effect.Effect<BackoffDecision> {
+    return Effect.suspend(() =>
+      RECORD_FAILURE.run(
+        this.client,
+        [this.failuresKey(key)],
+        [
+          nonNegative(policy.freeFailures, 0),
+          nonNegative(policy.baseDelayMs, 0),
+          nonNegative(policy.maxDelayMs, 0),
+          nonNegative(policy.forgetAfterMs, 0),
+          this.clock.now(),
+          this.gcMarginMs,
+        ],
+      ).pipe(
+        Effect.flatMap((reply) => {
+          const n = Array.isArray(reply) ? reply.map(wholeNumber) : []
+          const [failures, retryAfterMs] = n
+          if (n.length !== 2 || failures === undefined || retryAfterMs === undefined)
+            return badReply(RECORD_FAILURE.name, reply)
+          return Effect.succeed({ failures, retryAfterMs })
+        }),
+      ),
+    )
+  }
+
   reset(key: string): Effect.Effect<void> {
-    return redisCall('rateLimiter.reset', () => this.client.del(this.prefix + key)).pipe(Effect.asVoid)
+    return redisCall('rateLimiter.reset', () =>
+      this.client.del(this.prefix + key, this.failuresKey(key)),
+    ).pipe(Effect.asVoid)
+  }
+
+  /** The failure count's key: apart from the bucket's, so the two records never share a hash. */
+  private failuresKey(key: string): string {
+    return `${this.prefix}fail:${key}`
   }
 }

@@ -1,6 +1,6 @@
 import { Effect } from 'effect'
 import type { Redis } from 'ioredis'
-import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/domain/shared/errors.js'
+import { RefreshTokenInvalid, RefreshTokenReused, SessionEnded } from '../../core/domain/shared/errors.js'
 import { asId, type UserId } from '../../core/domain/shared/ids.js'
 import type { Instant } from '../../core/domain/shared/time.js'
 import type { SessionStore } from '../../ports/session-store.js'
@@ -11,7 +11,7 @@ import { RedisAdapter } from './redis-adapter.js'
 /*
  * Layout under the prefix (tokens are known only by their hashes):
  *   sess:t:<hash>     hash { f: family, u: user, x: expiresAt, r: '1' once rotated }
- *   sess:f:<family>   hash { u: user, v: '1' once revoked }
+ *   sess:f:<family>   hash { u: user, v: '1' once revoked, e: '1' once ended by its user's sign-out }
  *   sess:fh:<family>  set of the family's token hashes
  *   sess:u:<user>     set of the user's families
  * Each operation is one Lua script, so of concurrent rotations of one token exactly one wins and
@@ -75,6 +75,7 @@ local t = redis.call('HMGET', tk, 'f', 'u', 'x', 'r')
 if not t[1] then return { 'invalid' } end
 local fid, uid = t[1], t[2]
 if t[4] == '1' then
+  if redis.call('HGET', P .. 'f:' .. fid, 'e') == '1' then return { 'ended' } end
   revoke(fid)
   return { 'reused', fid }
 end
@@ -93,11 +94,14 @@ return { 'ok', uid, fid }
 `,
 )
 
-/** ARGV: prefix, family. */
+/** ARGV: prefix, family, '1' when it is its user's sign-out (ended) or '0'. */
 const REVOKE_FAMILY = new LuaScript(
   'sessions.revokeFamily',
   `${COMMON}
 revoke(ARGV[2])
+if ARGV[3] == '1' and redis.call('EXISTS', P .. 'f:' .. ARGV[2]) == 1 then
+  redis.call('HSET', P .. 'f:' .. ARGV[2], 'e', '1')
+end
 return 1
 `,
 )
@@ -145,7 +149,7 @@ export class RedisSessionStore extends RedisAdapter implements SessionStore {
     presentedHash: string,
     next: { readonly tokenHash: string; readonly expiresAt: Instant },
     now: Instant,
-  ): Effect.Effect<Rotated, RefreshTokenInvalid | RefreshTokenReused> {
+  ): Effect.Effect<Rotated, RefreshTokenInvalid | RefreshTokenReused | SessionEnded> {
     return Effect.suspend(() =>
       ROTATE.run(
         this.client,
@@ -153,21 +157,28 @@ export class RedisSessionStore extends RedisAdapter implements SessionStore {
         [this.prefix, presentedHash, next.tokenHash, next.expiresAt, now, this.gcTtlUntil(next.expiresAt)],
       ),
     ).pipe(
-      Effect.flatMap((reply): Effect.Effect<Rotated, RefreshTokenInvalid | RefreshTokenReused> => {
-        if (!Array.isArray(reply)) return badReply(ROTATE.name, reply)
-        const [kind, a, b] = reply as unknown[]
-        if (kind === 'invalid') return Effect.fail(new RefreshTokenInvalid())
-        if (kind === 'reused' && typeof a === 'string')
-          return Effect.fail(new RefreshTokenReused({ familyId: a }))
-        if (kind === 'ok' && typeof a === 'string' && typeof b === 'string')
-          return Effect.succeed({ userId: asId('user', a), familyId: b })
-        return badReply(ROTATE.name, reply)
-      }),
+      Effect.flatMap(
+        (reply): Effect.Effect<Rotated, RefreshTokenInvalid | RefreshTokenReused | SessionEnded> => {
+          if (!Array.isArray(reply)) return badReply(ROTATE.name, reply)
+          const [kind, a, b] = reply as unknown[]
+          if (kind === 'invalid') return Effect.fail(new RefreshTokenInvalid())
+          if (kind === 'ended') return Effect.fail(new SessionEnded())
+          if (kind === 'reused' && typeof a === 'string')
+            return Effect.fail(new RefreshTokenReused({ familyId: a }))
+          if (kind === 'ok' && typeof a === 'string' && typeof b === 'string')
+            return Effect.succeed({ userId: asId('user', a), familyId: b })
+          return badReply(ROTATE.name, reply)
+        },
+      ),
     )
   }
 
   revokeFamily(familyId: string): Effect.Effect<void> {
-    return REVOKE_FAMILY.run(this.client, [], [this.prefix, familyId]).pipe(Effect.asVoid)
+    return REVOKE_FAMILY.run(this.client, [], [this.prefix, familyId, '0']).pipe(Effect.asVoid)
+  }
+
+  endFamily(familyId: string): Effect.Effect<void> {
+    return REVOKE_FAMILY.run(this.client, [], [this.prefix, familyId, '1']).pipe(Effect.asVoid)
   }
 
   revokeUser(userId: UserId): Effect.Effect<void> {

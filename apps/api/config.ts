@@ -83,6 +83,7 @@ const Env = Schema.Struct({
     }),
   ),
   INNKEEPER_SEED: Schema.optionalKey(Bool),
+  INNKEEPER_REQUIRE_VERIFIED_EMAIL: Schema.optionalKey(Bool),
   INNKEEPER_TICK_MS: Schema.optionalKey(IntString(10, 60_000)),
   INNKEEPER_SHUTDOWN_GRACE_MS: Schema.optionalKey(IntString(0, 600_000)),
   INNKEEPER_API_BACKGROUND: Schema.optionalKey(
@@ -147,6 +148,11 @@ export interface ApiConfig {
    */
   readonly trustProxy: number
   readonly seed: boolean
+  /**
+   * INNKEEPER_REQUIRE_VERIFIED_EMAIL: only guests with a verified e-mail may book (403
+   * `email_not_verified`). On by default in production, off in development.
+   */
+  readonly requireVerifiedEmail: boolean
   /** How often the background loop runs: webhooks, due transitions, outbox relay. */
   readonly tickMs: number
   /**
@@ -319,6 +325,7 @@ export const loadApiConfig = (
     rateLimit: truthy(e.INNKEEPER_RATE_LIMIT, true),
     trustProxy: proxyHops(e.INNKEEPER_TRUST_PROXY),
     seed: truthy(e.INNKEEPER_SEED, mode === 'development'),
+    requireVerifiedEmail: truthy(e.INNKEEPER_REQUIRE_VERIFIED_EMAIL, mode === 'production'),
     tickMs: e.INNKEEPER_TICK_MS === undefined ? 250 : Number(e.INNKEEPER_TICK_MS),
     shutdownGraceMs:
       e.INNKEEPER_SHUTDOWN_GRACE_MS === undefined ? 10_000 : Number(e.INNKEEPER_SHUTDOWN_GRACE_MS),

@@ -12,6 +12,8 @@ export type DegradationReport =
 
 export interface DegradationSink {
   report(r: DegradationReport): void
+  /** One background turn's relay result (published and unconfirmed events). */
+  relayed(r: { readonly published: number; readonly failed: number }): void
 }
 
 /**
@@ -39,6 +41,7 @@ export const degradationSink = (
     registers: [registry],
   })
   return {
+    relayed: (r) => messaging.observeRelay(r),
     report: (r) => {
       up.set({ port: r.port }, r.state === 'down' ? 0 : 1)
       const what = r.kind === 'broker' ? 'broker connection' : `Redis for ${r.port}`

@@ -51,13 +51,15 @@ export class AutoConfirmingCheckout implements Pick<CheckoutBooking, 'execute'> 
     caller: Caller,
     bookingId: BookingId,
     raw: typeof CheckoutBookingInput.Encoded = {},
+    requestKey?: string,
   ): ReturnType<CheckoutBooking['execute']> {
     const { checkout, payer, getBooking, getPayment } = this
     return Effect.gen(function* () {
       const input = yield* decodeInput(CheckoutBookingInput, raw)
-      if (input.autoConfirm !== true) return yield* checkout.execute(caller, bookingId, input)
-      const started = yield* checkout.execute(caller, bookingId, {})
-      yield* payer(started.payment)
+      if (input.autoConfirm !== true) return yield* checkout.execute(caller, bookingId, input, requestKey)
+      const started = yield* checkout.execute(caller, bookingId, {}, requestKey)
+      // A keyed retry of a checkout that went through gets its payment back: nothing left to pay.
+      if (started.payment.status === 'requires_payment') yield* payer(started.payment)
       return {
         booking: yield* getBooking.execute(caller, started.booking.id),
         // The caller's own payment, just made: not finding it would be a bug, not a client's error.

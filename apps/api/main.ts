@@ -72,7 +72,10 @@ const main = async () => {
     storeConfig.kind === 'mongo' ? await openStore(storeConfig, { appName: 'innkeeper-api' }) : null
   // Outages are logged at warn once each and counted on /metrics; the logger and the metrics exist
   // once the server does, so the reports find them through this late-bound sink.
-  let degraded: DegradationSink = { report: (line) => process.stderr.write(`${JSON.stringify(line)}\n`) }
+  let degraded: DegradationSink = {
+    report: (line) => process.stderr.write(`${JSON.stringify(line)}\n`),
+    relayed: () => {},
+  }
   const infra = await createInfrastructure(infraConfig, {
     connectionName: 'innkeeper-api',
     degrade: true,
@@ -95,6 +98,7 @@ const main = async () => {
       ...(store === null ? {} : { store: store.ports }),
     },
     ...(infra.amqp === null || !runsAll ? {} : { amqp: { consumer: infra.amqp.consumer } }),
+    onTick: (r) => degraded.relayed({ published: r.relayed, failed: r.relayFailed }),
     ready: async () => {
       const redisOk = infra.redis === null || (await infra.redis.ping().catch(() => '')) === 'PONG'
       const amqpOk = infra.amqp === null || infra.amqp.connection.ready

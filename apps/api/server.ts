@@ -21,7 +21,7 @@ import {
   type RateLimitSettings,
 } from '../../adapters/http/index.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
-import { createEngine, type EngineOptions } from '../composition/engine.js'
+import { createEngine, type EngineOptions, type TickReport } from '../composition/engine.js'
 import type { InfrastructurePorts, InMemoryEngine } from '../composition/in-memory-engine.js'
 import { stripeProviders } from '../composition/payments.js'
 import { amqpEventSource } from '../worker/event-sources.js'
@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   readonly logger?: Logger
   /** Run the background loop (webhooks, due transitions, outbox relay) every `config.tickMs`. */
   readonly background?: boolean
+  /** Told each background turn's report (the API's event-flow metrics). */
+  readonly onTick?: (report: TickReport) => void
   /** Overrides of the limits (tests use tight ones to see 429s). */
   readonly rateLimits?: RateLimitSettings | false
   readonly loginLimits?: LoginLimits | false
@@ -135,6 +137,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       liveClock: true,
       randomIds: true,
       paymentWebhookSecret: config.paymentWebhookSecret,
+      settings: { requireVerifiedEmail: config.requireVerifiedEmail },
       ...providers,
       ...options.engineOptions,
       ...(ports === undefined ? {} : { ports }),
@@ -173,6 +176,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     routes,
     cacheCoherence: invalidation,
     tokens,
+    authorizeWrite: (caller) => engine.useCases.authorizeWrite.execute(caller),
     rateLimiter: options.ports?.rateLimiter ?? engine.adapters.rateLimiter,
     idempotency: options.ports?.idempotency ?? engine.adapters.idempotency,
     metrics,
@@ -206,7 +210,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     if (ticking) return ticking
     ticking = engine
       .tick()
-      .then(() => undefined)
+      .then((report) => options.onTick?.(report))
       .catch((err: unknown) => logger.error({ err }, 'background tick failed'))
       .finally(() => {
         ticking = null

@@ -54,6 +54,8 @@ export interface TickReport {
   readonly revealedReviews: number
   readonly paymentEvents: number
   readonly relayed: number
+  /** Events the broker did not confirm in this turn's relay runs (they stay pending). */
+  readonly relayFailed: number
   readonly payouts: PayoutRunReport
 }
 
@@ -166,9 +168,19 @@ export class BackgroundRunner {
     // The ledger takes in the booking changes just relayed; payouts come after, so they see them.
     const earnings = t.earnings ? await this.earnings() : 0
     const payouts = t.payouts ? await this.payouts() : noPayouts
-    let published = relayed.published
-    if (t.relay && earnings + payouts.created + payouts.paid + payouts.failed > 0)
-      published += (await this.relay()).published
-    return { due, revealedReviews: due.reviewsRevealed, paymentEvents, relayed: published, payouts }
+    let { published, failed } = relayed
+    if (t.relay && earnings + payouts.created + payouts.paid + payouts.failed > 0) {
+      const again = await this.relay()
+      published += again.published
+      failed += again.failed
+    }
+    return {
+      due,
+      revealedReviews: due.reviewsRevealed,
+      paymentEvents,
+      relayed: published,
+      relayFailed: failed,
+      payouts,
+    }
   }
 }

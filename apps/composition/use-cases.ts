@@ -4,6 +4,7 @@ import { AddToWishlist } from '../../core/application/add-to-wishlist.js'
 import { ApplyPaymentEvent } from '../../core/application/apply-payment-event.js'
 import { ArchiveListing } from '../../core/application/archive-listing.js'
 import { Authenticate } from '../../core/application/authenticate.js'
+import { AuthorizeWrite } from '../../core/application/authorize-write.js'
 import { CancelBooking } from '../../core/application/cancel-booking.js'
 import { CheckoutBooking } from '../../core/application/checkout-booking.js'
 import { CreateListing } from '../../core/application/create-listing.js'
@@ -67,6 +68,7 @@ export const useCaseClasses = {
   registerUser: RegisterUser,
   authenticate: Authenticate,
   startSession: StartSession,
+  authorizeWrite: AuthorizeWrite,
   refreshSession: RefreshSession,
   endSession: EndSession,
   requestPasswordReset: RequestPasswordReset,

@@ -52,6 +52,7 @@ const WorkerEnv = Schema.Struct({
   INNKEEPER_WORKER_PAYOUTS_MS: Schema.optionalKey(IntString(10, 24 * 3_600_000)),
   /** Runs this worker's clock ahead (tests and drills: what the timers will do later). Never in production. */
   INNKEEPER_WORKER_CLOCK_AHEAD_MS: Schema.optionalKey(IntString(0, 366 * 24 * 3_600_000)),
+  INNKEEPER_WORKER_METRICS_PORT: Schema.optionalKey(IntString(0, 65_535)),
 })
 
 /** The variable names `loadWorkerConfig` reads besides the infrastructure and store ones. */
@@ -79,6 +80,11 @@ export interface WorkerConfig {
   readonly concurrency: number
   /** How long consumed event ids are remembered for de-duplication. */
   readonly dedupeTtlMs: number
+  /**
+   * The port of the worker's Prometheus endpoint (`GET /metrics`: outbox backlog and lag, relay
+   * results, broker connection, consumer outcomes, process metrics); null: none.
+   */
+  readonly metricsPort: number | null
 }
 
 /**
@@ -182,5 +188,7 @@ export const loadWorkerConfig = (
       e.INNKEEPER_WORKER_DEDUPE_TTL_MS === undefined
         ? 7 * 24 * 3_600_000
         : Number(e.INNKEEPER_WORKER_DEDUPE_TTL_MS),
+    metricsPort:
+      e.INNKEEPER_WORKER_METRICS_PORT === undefined ? null : Number(e.INNKEEPER_WORKER_METRICS_PORT),
   })
 }

@@ -1,16 +1,20 @@
 import { Result } from 'effect'
 import { pino } from 'pino'
+import { collectDefaultMetrics, Registry } from 'prom-client'
 import {
   CacheProcessedEvents,
   InMemoryProcessedEvents,
   type ProcessedEvents,
 } from '../../adapters/amqp/index.js'
+import { MessagingMetrics } from '../../adapters/amqp/messaging-metrics.js'
+import type { OutboxBacklog } from '../../ports/events.js'
 import { createEngine } from '../composition/engine.js'
 import { createInfrastructure, redactAmqpUrl } from '../composition/infrastructure.js'
 import { stripeGateway } from '../composition/payments.js'
 import { type OpenedStore, openStore, redactMongoUrl } from '../composition/store.js'
 import { loadWorkerConfig } from './config.js'
 import { amqpEventSource } from './event-sources.js'
+import { startMetricsServer } from './metrics-server.js'
 import { startWorker, type Worker } from './worker.js'
 
 /**
@@ -36,15 +40,31 @@ const main = async () => {
   const log = pino({ level: config.logLevel, base: { service: 'innkeeper-worker' } })
   const store: OpenedStore | null =
     config.store.kind === 'mongo' ? await openStore(config.store, { appName: 'innkeeper-worker' }) : null
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  // On a shared store the worker relays the outbox: its backlog is read at each scrape.
+  let outboxBacklog: (() => Promise<OutboxBacklog>) | null = null
+  const messaging = new MessagingMetrics(
+    registry,
+    store === null
+      ? {}
+      : {
+          backlog: () =>
+            outboxBacklog === null ? Promise.reject(new Error('not started yet')) : outboxBacklog(),
+        },
+  )
   const infra = await createInfrastructure(config.infrastructure, {
     connectionName: 'innkeeper-worker',
     onError: (source, err) => log.debug({ err, source }, 'connection problem; reconnecting'),
     // Once per outage, not per reconnection attempt (issue 16: outages are visible).
-    onBrokerStatus: (s) =>
-      s.state === 'down'
-        ? log.warn({ reason: s.reason }, 'broker connection lost; events wait in the outbox')
-        : log.warn({ downForMs: s.downForMs }, `broker connection back after ${s.downForMs} ms`),
+    onBrokerStatus: (s) => {
+      messaging.observeConnection(s)
+      if (s.state === 'down')
+        log.warn({ reason: s.reason }, 'broker connection lost; events wait in the outbox')
+      else log.warn({ downForMs: s.downForMs }, `broker connection back after ${s.downForMs} ms`)
+    },
     onOutcome: (queue, o) => {
+      messaging.observeOutcome(queue, o)
       if (o.kind === 'dead-lettered')
         log.warn({ queue, eventId: o.id, reason: o.reason }, 'event dead-lettered')
       else if (o.kind === 'retry')
@@ -58,6 +78,7 @@ const main = async () => {
     throw err
   })
   const { amqp } = infra
+  if (amqp !== null) messaging.observeConnection({ state: 'connected' })
   const cache = infra.ports.cache
   // Shared by every replica of the worker and kept across restarts when the cache is Redis.
   const processed = (name: string): ProcessedEvents =>
@@ -106,7 +127,9 @@ const main = async () => {
         earnings: inProcess,
       },
     })
+    outboxBacklog = () => engine.run(engine.deps.outbox.backlog())
     worker = startWorker({
+      onRelay: (r) => messaging.observeRelay(r),
       useCases: engine.useCases,
       runner: engine.background,
       relay: { intervalMs: config.loops.relayMs },
@@ -117,6 +140,9 @@ const main = async () => {
     })
   }
   await worker.ready
+  const metricsServer =
+    config.metricsPort === null ? null : await startMetricsServer(registry, config.metricsPort)
+  if (metricsServer !== null) log.info({ url: metricsServer.url }, 'worker metrics')
   log.info(
     {
       ...(amqp === null
@@ -147,6 +173,7 @@ const main = async () => {
     }, 30_000)
     force.unref()
     await worker.close()
+    await metricsServer?.close()
     await infra.close()
     await store?.close()
     log.info({ stats: worker.stats() }, 'stopped')

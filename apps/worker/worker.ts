@@ -52,6 +52,8 @@ export interface StartWorkerOptions {
         readonly cache?: Cache
       }
   readonly log?: WorkerLog
+  /** Told each relay run's result (the worker's metrics). */
+  readonly onRelay?: (result: { readonly published: number; readonly failed: number }) => void
 }
 
 export interface WorkerStats {
@@ -180,6 +182,7 @@ export const startWorker = (options: StartWorkerOptions): Worker => {
           if (r0.tasks.earnings) await r0.earnings()
           counters.relayed += r.published
           counters.relayFailed += r.failed
+          options.onRelay?.(r)
           if (r.failed > 0) log.warn({ failed: r.failed }, 'broker did not confirm; events stay pending')
           return r.published === batchSize
         },

@@ -30,7 +30,9 @@ export type CheckoutBookingError =
 export class CheckoutBooking {
   private readonly startPayment: StartPayment
 
-  constructor(deps: Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings'>) {
+  constructor(
+    deps: Pick<CoreDeps, 'bookings' | 'payments' | 'gateway' | 'clock' | 'ids' | 'settings' | 'users'>,
+  ) {
     this.startPayment = new StartPayment(deps)
   }
 
@@ -38,6 +40,7 @@ export class CheckoutBooking {
     caller: Caller,
     bookingId: BookingId,
     raw: unknown = {},
+    requestKey?: string,
   ): Effect.Effect<Checkout, CheckoutBookingError> {
     const { startPayment } = this
     return Effect.flatMap(
@@ -45,7 +48,7 @@ export class CheckoutBooking {
       (input): Effect.Effect<Checkout, CheckoutBookingError> =>
         input.autoConfirm === true
           ? Effect.fail(new AutoConfirmNotAllowed())
-          : startPayment.execute(caller, bookingId),
+          : startPayment.execute(caller, bookingId, requestKey),
     )
   }
 }

@@ -9,7 +9,8 @@ export const EndSessionInput = Schema.Struct({ refreshToken: RefreshToken })
 export type EndSessionInput = typeof EndSessionInput.Type
 
 /**
- * Signs out: ends the session (refresh-token family) the presented token belongs to.
+ * Signs out: ends the session (refresh-token family) the presented token belongs to; presenting one
+ * of its tokens afterwards is `SessionEnded`, not reuse.
  *
  * The store has no read-only lookup, so the token is first rotated to a throwaway one (a digest of
  * a secret nobody keeps, expiring at once): that step atomically proves the token live and names
@@ -40,9 +41,18 @@ export class EndSession {
           { tokenHash: secrets.digest(secrets.token()), expiresAt: now },
           now,
         )
-        .pipe(Effect.catchTag('RefreshTokenReused', () => Effect.fail(new RefreshTokenInvalid())))
-      yield* sessions.revokeFamily(owner.familyId)
-      if (owner.userId !== userId) return yield* Effect.fail(new RefreshTokenInvalid())
+        .pipe(
+          Effect.catchTags({
+            RefreshTokenReused: () => Effect.fail(new RefreshTokenInvalid()),
+            SessionEnded: () => Effect.fail(new RefreshTokenInvalid()),
+          }),
+        )
+      if (owner.userId !== userId) {
+        yield* sessions.revokeFamily(owner.familyId)
+        return yield* Effect.fail(new RefreshTokenInvalid())
+      }
+      // The owner's own sign-out: the family's tokens answer SessionEnded from now on, not reuse.
+      yield* sessions.endFamily(owner.familyId)
     })
   }
 }

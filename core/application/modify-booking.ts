@@ -5,6 +5,7 @@ import {
   type BookingNotFound,
   ConcurrentModification,
   Forbidden,
+  type HostSuspended,
   InvalidTransition,
   type ListingNotFound,
   type NightsUnavailable,
@@ -19,6 +20,7 @@ import { loadBookingFor } from './support/booking-access.js'
 import { abandonChange, applyChange } from './support/booking-change.js'
 import type { Caller } from './support/caller.js'
 import type { CoreDeps } from './support/deps.js'
+import { requireActiveHost } from './support/listing-access.js'
 import { findListing } from './support/load.js'
 import { recordPayment } from './support/payment-records.js'
 import { parseStay, priceStay } from './support/price-stay.js'
@@ -33,7 +35,7 @@ export const ModifyBookingInput = Schema.Struct({
 })
 export type ModifyBookingInput = typeof ModifyBookingInput.Type
 
-type Deps = SettleDeps & Pick<CoreDeps, 'listings'>
+type Deps = SettleDeps & Pick<CoreDeps, 'listings' | 'users'>
 
 /**
  * The guest (or an admin) changes the dates or the number of guests of a booking that is pending
@@ -46,6 +48,7 @@ type Deps = SettleDeps & Pick<CoreDeps, 'listings'>
  *  4. apply: the booking takes the new stay, guests and quote, and the claim is cleared.
  * Abandoning clears the claim; settling then refunds whatever the change had charged. A lower total
  * is refunded by settling too. A pending booking's open payment is voided: the guest pays the new total.
+ * A booking whose host is suspended is not changed (`HostSuspended`).
  */
 export class ModifyBooking {
   constructor(private readonly deps: Deps) {}
@@ -59,6 +62,7 @@ export class ModifyBooking {
     | ValidationFailed
     | BookingNotFound
     | ListingNotFound
+    | HostSuspended
     | Forbidden
     | InvalidTransition
     | StayRestrictionViolated
@@ -68,7 +72,7 @@ export class ModifyBooking {
     | ConcurrentModification
   > {
     const deps = this.deps
-    const { bookings, listings, availability, clock } = deps
+    const { bookings, listings, availability, clock, users } = deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(ModifyBookingInput, raw)
       if (input.checkIn === undefined && input.checkOut === undefined && input.guests === undefined)
@@ -100,6 +104,7 @@ export class ModifyBooking {
           )
           const guests = input.guests ?? booking.guests
           const listing = yield* findListing(listings, booking.listingId)
+          yield* requireActiveHost(users, listing)
           const now = clock.now()
           const quote = yield* priceStay(availability, listing, stay, guests, now, {
             requireAvailable: false,

@@ -2,6 +2,7 @@ import { Effect, Option, Schema } from 'effect'
 import {
   type RefreshTokenInvalid,
   type RefreshTokenReused,
+  type SessionEnded,
   UserNotFound,
   UserSuspended,
   type ValidationFailed,
@@ -17,7 +18,8 @@ export type RefreshSessionInput = typeof RefreshSessionInput.Type
 /**
  * Trades a live refresh token for a new one of the same family (rotation), valid for another
  * `REFRESH_TOKEN_TTL_MS`. An unknown, expired or revoked token is `RefreshTokenInvalid`; a token
- * that was already rotated is `RefreshTokenReused` and the store has revoked its whole family.
+ * that was already rotated is `RefreshTokenReused` and the store has revoked its whole family; a
+ * token of a session its user signed out of is `SessionEnded`.
  * A suspended user's family is revoked and the call fails `UserSuspended`; a user who no longer
  * exists likewise ends the family, with `UserNotFound`.
  */
@@ -28,7 +30,7 @@ export class RefreshSession {
     raw: typeof RefreshSessionInput.Encoded,
   ): Effect.Effect<
     Session,
-    ValidationFailed | RefreshTokenInvalid | RefreshTokenReused | UserSuspended | UserNotFound
+    ValidationFailed | RefreshTokenInvalid | RefreshTokenReused | SessionEnded | UserSuspended | UserNotFound
   > {
     const { users, secrets, sessions, clock } = this.deps
     return Effect.gen(function* () {

@@ -11,11 +11,12 @@ import { decodeCursor, encodeCursor, fingerprintOf } from '../domain/shared/curs
 import { localDateAt, type Stay, toEpochDay } from '../domain/shared/dates.js'
 import { CursorMismatch, ValidationFailed } from '../domain/shared/errors.js'
 import { convertAmount, type RateTable, rateOf } from '../domain/shared/exchange.js'
-import type { ListingId } from '../domain/shared/ids.js'
+import type { ListingId, UserId } from '../domain/shared/ids.js'
 import type { Currency, Money } from '../domain/shared/money.js'
 import type { Instant } from '../domain/shared/time.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import type { CoreDeps } from './support/deps.js'
+import { suspendedHosts } from './support/listing-access.js'
 import { PageFields } from './support/page-input.js'
 import { mergedByWorth, type PricePosition } from './support/price-order.js'
 import { parseStay } from './support/price-stay.js'
@@ -123,17 +124,18 @@ export const MAX_PRICE_RANKED = 20_000
  * MAX_PRICE_RANKED of them).
  *
  * A cursor is bound to its search: sent with another one (other filters, sort, currency or rates)
- * it is refused with CursorMismatch.
+ * it is refused with CursorMismatch. Listings of a suspended host are left out (each host of a
+ * batch looked up once per search).
  */
 export class SearchListings {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock' | 'exchangeRates'>,
+    private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock' | 'exchangeRates' | 'users'>,
   ) {}
 
   execute(
     raw: typeof SearchListingsInput.Encoded = {},
   ): Effect.Effect<SearchResult, ValidationFailed | CursorMismatch> {
-    const { listings, availability, clock, exchangeRates } = this.deps
+    const { listings, availability, clock, exchangeRates, users } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(SearchListingsInput, raw)
       const table = yield* exchangeRates.current()
@@ -193,10 +195,21 @@ export class SearchListings {
         ...(stay === null ? { nights: null, checkInWeekday: null, checkOutWeekday: null } : stayShape(stay)),
       }
       const limit = input.limit ?? 20
-      const allowed = stay === null ? () => true : stayRules(clock.now(), guests, stay)
+      // Hosts looked up so far: true for a suspended one, whose listings are no candidates.
+      const suspended = new Map<UserId, boolean>()
+      const rules = stay === null ? () => true : stayRules(clock.now(), guests, stay)
+      const allowed = (l: Listing): boolean => suspended.get(l.hostId) !== true && rules(l)
+      /** Looks up the hosts of a batch not seen yet (before `allowed` or `hitOf` is asked about it). */
+      const hostsOf = (batch: readonly Listing[]) =>
+        suspendedHosts(
+          users,
+          batch.map((l) => l.hostId),
+          suspended,
+        )
       /** The hit of a listing that passed the static filter, or null when the dates or price rule it out. */
       const hitOf = (listing: Listing, fit: boolean): Effect.Effect<SearchHit | null> =>
         Effect.gen(function* () {
+          if (suspended.get(listing.hostId) === true) return null
           let quote: Quote | null = null
           if (stay !== null) {
             if (!fit) return null
@@ -237,7 +250,7 @@ export class SearchListings {
 
       // By the stay's price: every candidate is quoted, then ranked by (price, id).
       if (byPrice && stay !== null) {
-        const ranked = yield* rankByStayPrice(listings, availability, filter, stay, allowed, hitOf)
+        const ranked = yield* rankByStayPrice(listings, availability, filter, stay, allowed, hostsOf, hitOf)
         if (ranked === null)
           return yield* Effect.fail(
             new ValidationFailed({
@@ -303,6 +316,7 @@ export class SearchListings {
           batch = yield* cursor.next(Math.min(want, MAX_EXAMINED_PER_PAGE - examined))
           at = 0
           if (batch.length === 0) break
+          yield* hostsOf(batch)
           if (stay !== null) fits = yield* fitting(availability, batch, stay, allowed)
         }
         const listing = batch[at]!
@@ -335,6 +349,7 @@ const rankByStayPrice = (
   filter: ListingFilter,
   stay: Stay,
   allowed: (listing: Listing) => boolean,
+  hostsOf: (batch: readonly Listing[]) => Effect.Effect<unknown>,
   hitOf: (listing: Listing, fit: boolean) => Effect.Effect<SearchHit | null>,
 ): Effect.Effect<SearchHit[] | null> =>
   Effect.gen(function* () {
@@ -349,6 +364,7 @@ const rankByStayPrice = (
         yield* cursor.close()
         return null
       }
+      yield* hostsOf(batch)
       const fits = yield* fitting(availability, batch, stay, allowed)
       for (let k = 0; k < batch.length; k++) {
         const hit = yield* hitOf(batch[k]!, fits[k] === true)

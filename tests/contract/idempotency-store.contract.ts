@@ -90,6 +90,21 @@ export const idempotencyStoreContract = (name: string, make: () => Promise<Idemp
       expect(await run(h.store.begin('k', 'fp', TTL))).toEqual({ kind: 'completed', response })
     })
 
+    it("abandon with an owner gives up only that owner's claim; begin's owner is the claim's", async () => {
+      await run(h.store.begin('k', 'fp', TTL, 'req-1'))
+      await run(h.store.abandon('k', 'req-2'))
+      expect(await run(h.store.begin('k', 'fp', TTL, 'req-2'))).toEqual({ kind: 'in_progress' })
+      // The owner that lost the race (req-2) abandoning changes nothing either.
+      await run(h.store.abandon('k', 'req-2'))
+      expect(await run(h.store.begin('k', 'fp', TTL, 'req-3'))).toEqual({ kind: 'in_progress' })
+      await run(h.store.abandon('k', 'req-1'))
+      expect(await run(h.store.begin('k', 'fp', TTL, 'req-3'))).toEqual({ kind: 'started' })
+      // A completed response stays whoever abandons.
+      await run(h.store.complete('k', response, TTL))
+      await run(h.store.abandon('k', 'req-3'))
+      expect(await run(h.store.begin('k', 'fp', TTL, 'req-4'))).toEqual({ kind: 'completed', response })
+    })
+
     it('the stored response comes back exactly: status, body and every header', async () => {
       const rich: StoredResponse = {
         status: 422,

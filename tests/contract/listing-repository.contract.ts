@@ -2,6 +2,8 @@ import { Effect, Option } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { InMemoryAvailabilityStore } from '../../adapters/memory/in-memory-availability-store.js'
 import { FIXED_RATE_TABLE, InMemoryExchangeRates } from '../../adapters/memory/in-memory-exchange-rates.js'
+import { InMemoryOutbox } from '../../adapters/memory/in-memory-outbox.js'
+import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository.js'
 import { ManualClock } from '../../adapters/memory/manual-clock.js'
 import { type SearchHit, SearchListings, type SearchResult } from '../../core/application/search-listings.js'
 import { listingMatches } from '../../core/domain/listings/filter.js'
@@ -168,6 +170,7 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
         clock: new ManualClock(at(0)),
         // Three currencies: a price search queries the repository once per currency of the table.
         exchangeRates: new InMemoryExchangeRates(table),
+        users: new InMemoryUserRepository(new InMemoryOutbox()),
       })
       const pages = async (input: Parameters<SearchListings['execute']>[0]): Promise<SearchHit[]> => {
         const out: SearchHit[] = []

@@ -132,7 +132,11 @@ sessionStoreContract('memory', async () => ({
   clock: new ManualClock(T0),
 }))
 clockContract('ManualClock', async () => ({ clock: new ManualClock() }))
-idGeneratorContract('SequentialIdGenerator', async () => ({ ids: new SequentialIdGenerator() }))
+let idNamespaces = 0
+// Each instance with a namespace of its own, as the processes of one deployment have.
+idGeneratorContract('SequentialIdGenerator', async () => ({
+  ids: new SequentialIdGenerator({ namespace: `n${++idNamespaces}` }),
+}))
 
 describe('memory adapters: specifics beyond the port contracts', () => {
   it('ManualClock moves only when told: set and advance', () => {

@@ -118,4 +118,48 @@ export const rateLimiterContract = (name: string, make: () => Promise<RateLimite
       expect(spent).toBeLessThanOrEqual(5)
       expect(spent).toBeGreaterThanOrEqual(4)
     })
+
+    const backoff = { freeFailures: 2, baseDelayMs: 1_000, maxDelayMs: 4_000, forgetAfterMs: 60_000 }
+
+    it('backoff: free failures cost nothing, then each failure doubles the delay up to the maximum', async () => {
+      const delays = []
+      for (let i = 0; i < 6; i++)
+        delays.push((await run(h.limiter.recordFailure('f:1', backoff))).retryAfterMs)
+      expect(delays).toEqual([0, 0, 1_000, 2_000, 4_000, 4_000])
+      expect(await run(h.limiter.backoff('f:1', backoff))).toEqual({ failures: 6, retryAfterMs: 4_000 })
+      h.clock.advance(3_999)
+      expect((await run(h.limiter.backoff('f:1', backoff))).retryAfterMs).toBe(1)
+      h.clock.advance(1)
+      expect(await run(h.limiter.backoff('f:1', backoff))).toEqual({ failures: 6, retryAfterMs: 0 })
+    })
+
+    it('backoff: the count is forgotten forgetAfterMs after the last failure, and reset clears it', async () => {
+      for (let i = 0; i < 3; i++) await run(h.limiter.recordFailure('f:2', backoff))
+      expect((await run(h.limiter.backoff('f:2', backoff))).failures).toBe(3)
+      h.clock.advance(60_000)
+      expect(await run(h.limiter.backoff('f:2', backoff))).toEqual({ failures: 0, retryAfterMs: 0 })
+      expect((await run(h.limiter.recordFailure('f:2', backoff))).failures).toBe(1)
+      await run(h.limiter.recordFailure('f:2', backoff))
+      await run(h.limiter.recordFailure('f:2', backoff))
+      await run(h.limiter.reset('f:2'))
+      expect(await run(h.limiter.backoff('f:2', backoff))).toEqual({ failures: 0, retryAfterMs: 0 })
+    })
+
+    it('backoff: keys are independent of each other and of the token bucket under the same key', async () => {
+      for (let i = 0; i < 4; i++) await run(h.limiter.recordFailure('k', backoff))
+      expect((await run(h.limiter.backoff('other', backoff))).failures).toBe(0)
+      expect(await run(h.limiter.consume('k', policy))).toMatchObject({ allowed: true, remaining: 4 })
+      expect((await run(h.limiter.backoff('k', backoff))).failures).toBe(4)
+    })
+
+    it('backoff: concurrent failures are each counted', async () => {
+      const decisions = await run(
+        Effect.all(
+          Array.from({ length: 10 }, () => h.limiter.recordFailure('f:c', backoff)),
+          { concurrency: 'unbounded' },
+        ),
+      )
+      expect(decisions.map((d) => d.failures).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+      expect((await run(h.limiter.backoff('f:c', backoff))).failures).toBe(10)
+    })
   })

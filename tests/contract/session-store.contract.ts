@@ -1,6 +1,6 @@
 import { Effect } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { RefreshTokenInvalid, RefreshTokenReused } from '../../core/domain/shared/errors.js'
+import { RefreshTokenInvalid, RefreshTokenReused, SessionEnded } from '../../core/domain/shared/errors.js'
 import { asId } from '../../core/domain/shared/ids.js'
 import { addMs, DAY } from '../../core/domain/shared/time.js'
 import type { SessionStore } from '../../ports/session-store.js'
@@ -106,6 +106,18 @@ export const sessionStoreContract = (name: string, make: () => Promise<SessionSt
       const err = await failure(rotate('h1', 'h3'))
       expect(err).toBeInstanceOf(RefreshTokenReused)
       expect((err as RefreshTokenReused).familyId).toBe('fam_1')
+    })
+
+    it('a family ended by its user: its rotated tokens are SessionEnded (not reuse), its live ones are gone', async () => {
+      await issue('fam_1', 'h1')
+      await issue('fam_2', 'k1')
+      await run(rotate('h1', 'h2'))
+      await run(h.store.endFamily('fam_1'))
+      expect(await failure(rotate('h1', 'h3'))).toBeInstanceOf(SessionEnded)
+      expect(await failure(rotate('h2', 'h3'))).toBeInstanceOf(RefreshTokenInvalid)
+      expect(await failure(rotate('h1', 'h4'))).toBeInstanceOf(SessionEnded)
+      // Another family is untouched.
+      expect(await run(rotate('k1', 'k2'))).toEqual({ userId: alice, familyId: 'fam_2' })
     })
 
     it("the next token lives until its own expiresAt, not its predecessor's", async () => {

@@ -750,7 +750,12 @@ describe('production mode', () => {
   let api: TestApi
   beforeAll(async () => {
     // Production takes real payments: the engine pays through Stripe (the stateful test server).
-    api = await startTestApi({ mode: 'production', payments: 'stripe' })
+    // Its guests book without verifying their e-mail (the production default requires it; its own test is in security-auth).
+    api = await startTestApi({
+      mode: 'production',
+      payments: 'stripe',
+      env: { INNKEEPER_REQUIRE_VERIFIED_EMAIL: 'false' },
+    })
   })
   afterAll(() => api.close())
 

@@ -1,5 +1,7 @@
 import { Effect, Option } from 'effect'
+import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
+import { MessagingMetrics } from '../../adapters/amqp/messaging-metrics.js'
 import { listingTag, SEARCH_TAG } from '../../adapters/http/cache-invalidation.js'
 import { InMemoryCache } from '../../adapters/memory/index.js'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
@@ -40,6 +42,33 @@ describe('worker on in-process events (no broker)', () => {
     expect(Option.isNone(await run(adapters.cache.get('results')))).toBe(true)
     expect(Option.isSome(await run(adapters.cache.get('other-detail')))).toBe(true)
     expect(worker.stats().consumers['cache-invalidation']).toMatchObject({ deadLettered: 0 })
+  })
+
+  it('each relay run reaches the worker metrics: events published, and the outbox backlog read at scrape', async () => {
+    const engine = createInMemoryEngine({ start: T0, passwordHashCost: 1024 })
+    const registry = new Registry()
+    const metrics = new MessagingMetrics(registry, {
+      backlog: () => engine.run(engine.deps.outbox.backlog()),
+    })
+    const worker = startWorker({
+      useCases: engine.useCases,
+      relay: { intervalMs: 60_000 },
+      onRelay: (r) => metrics.observeRelay(r),
+    })
+    const w = await makeWorld(engine)
+    await activeListing(w)
+    const pending = engine.adapters.outbox.pendingEvents().length
+    expect(pending).toBeGreaterThan(0)
+    expect(await registry.getSingleMetricAsString('innkeeper_outbox_backlog')).toContain(
+      `innkeeper_outbox_backlog ${pending}`,
+    )
+    await worker.runOnce()
+    await worker.close()
+    const relayed = await registry.getSingleMetricAsString('innkeeper_outbox_relayed_events_total')
+    expect(relayed).toContain(`innkeeper_outbox_relayed_events_total{result="published"} ${pending}`)
+    expect(await registry.getSingleMetricAsString('innkeeper_outbox_backlog')).toContain(
+      'innkeeper_outbox_backlog 0',
+    )
   })
 
   it('retries a failing handler a bounded number of times, then reports the event given up (never silent)', async () => {

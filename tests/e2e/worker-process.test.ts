@@ -156,6 +156,7 @@ describe('npm run worker (a process)', () => {
       INNKEEPER_AMQP_EXCHANGE: exchange,
       INNKEEPER_REDIS_PREFIX: redisPrefix,
       INNKEEPER_WORKER_QUEUE_PREFIX: queuePrefix,
+      INNKEEPER_WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
     })
     // Start-up (tsx compiling the worker) takes seconds, many more on a loaded 2-core machine.
@@ -186,6 +187,16 @@ describe('npm run worker (a process)', () => {
     expect(Option.isSome(await Effect.runPromise(cache.get('listing:lst_8:page')))).toBe(true)
     // The processed id is remembered in Redis, for every replica.
     expect(await redis.keys(`${redisPrefix}*processed*`)).not.toEqual([])
+    // Its metrics (issue 16 item 3: outages and consumer outcomes are visible): the broker connection
+    // and what the consumer did with the message, on the worker's own /metrics.
+    const metricsUrl = /"url":"(http:[^"]+\/metrics)"/.exec(p.output())?.[1]
+    expect(metricsUrl).toBeDefined()
+    const metrics = await (await fetch(metricsUrl as string)).text()
+    expect(metrics).toContain('innkeeper_broker_connected 1')
+    expect(metrics).toContain(
+      `innkeeper_consumer_messages_total{queue="${queuePrefix}.cache-invalidation",outcome="handled"} 1`,
+    )
+    expect(metrics).toContain('process_cpu_user_seconds_total')
     const tree = descendants(p.child.pid as number)
     expect(tree.length).toBeGreaterThan(0)
     p.child.kill('SIGTERM')

@@ -53,6 +53,11 @@ describe('Redis killed under the cache and the rate limiter', () => {
     await run(cache.invalidateTags(['t']))
     const decisions = []
     for (let i = 0; i < 5; i++) decisions.push((await run(limiter.consume('ip:1', policy))).allowed)
+    // Failure counts (login backoff) fall back to the per-process limiter too: counted and read back.
+    const backoff = { freeFailures: 1, baseDelayMs: 1_000, maxDelayMs: 8_000, forgetAfterMs: 60_000 }
+    await run(limiter.recordFailure('pair:1', backoff))
+    expect(await run(limiter.recordFailure('pair:1', backoff))).toEqual({ failures: 2, retryAfterMs: 1_000 })
+    expect(await run(limiter.backoff('pair:1', backoff))).toEqual({ failures: 2, retryAfterMs: 1_000 })
     const elapsed = performance.now() - started
     // Every read is a miss (the use case runs), nothing failed.
     expect(reads.every(Option.isNone)).toBe(true)

@@ -304,6 +304,45 @@ describe('booking races (fast-check scheduler)', () => {
     )
   }, 900_000)
 
+  it(`attempts of one keyed request racing each other and other guests: one booking per key, never oversold (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        async (s, units, attempts, rivals) => {
+          // Guest 0 sends one request `attempts` times under one key (a client retrying a request
+          // whose answer it never got); each rival books the same night once, without a key.
+          const r = await setupRace(s, units, 1 + rivals)
+          const checkIn = addDays(DAY0, 3)
+          const input = { listingId: r.listingId, checkIn, checkOut: addDays(checkIn, 1), guests: 1 }
+          const rb = r.engine.useCases.requestBooking
+          const results = await race(r, s, () => [
+            ...Array.from({ length: attempts }, () =>
+              settle(r.engine.run(rb.execute(r.guests[0]!, input, 'k'))),
+            ),
+            ...r.guests.slice(1).map((g) => settle(r.engine.run(rb.execute(g, input)))),
+          ])
+          const keyed = results.slice(0, attempts)
+          // Every attempt of the key has one answer: the same booking, or all NightsUnavailable.
+          const answers = new Set(keyed.map((x) => (x.ok ? x.value.id : x.tag)))
+          expect(answers.size).toBe(1)
+          const keyedWon = keyed[0]?.ok === true ? 1 : 0
+          const rivalsWon = results.slice(attempts).filter((x) => x.ok).length
+          expect(keyedWon + rivalsWon).toBe(Math.min(units, 1 + rivals))
+          const mine = await r.engine.run(r.engine.useCases.listGuestBookings.execute(r.guests[0]!, {}))
+          expect(mine.items).toHaveLength(keyedWon)
+          const [night] = sync(
+            r.engine.adapters.availability.calendar(r.listingId, checkIn, addDays(checkIn, 1)),
+          )
+          expect(night?.held).toBe(keyedWon + rivalsWon)
+        },
+      ),
+      { numRuns: RUNS },
+    )
+  }, 900_000)
+
   it(`overlapping stays, cancellations and modifications interleaved never oversell a night (${RUNS} runs)`, async () => {
     await fc.assert(overlappingStays(), { numRuns: RUNS })
   }, 900_000)

@@ -5,6 +5,7 @@ import { InMemoryAvailabilityStore } from '../../adapters/memory/in-memory-avail
 import { FIXED_RATE_TABLE, InMemoryExchangeRates } from '../../adapters/memory/in-memory-exchange-rates.js'
 import { InMemoryListingRepository } from '../../adapters/memory/in-memory-listing-repository.js'
 import { InMemoryOutbox } from '../../adapters/memory/in-memory-outbox.js'
+import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository.js'
 import { ManualClock } from '../../adapters/memory/manual-clock.js'
 import { type SearchHit, SearchListings, type SearchResult } from '../../core/application/search-listings.js'
 import type { Listing } from '../../core/domain/listings/listing.js'
@@ -59,6 +60,7 @@ describe('search by price in one currency, across listings priced in others', ()
           availability: new InMemoryAvailabilityStore(clock),
           clock,
           exchangeRates: new InMemoryExchangeRates(),
+          users: new InMemoryUserRepository(new InMemoryOutbox()),
         })
         const got: SearchHit[] = []
         let cursor: string | null = null

@@ -5,6 +5,7 @@ import { InMemoryAvailabilityStore } from '../../adapters/memory/in-memory-avail
 import { FIXED_RATE_TABLE, InMemoryExchangeRates } from '../../adapters/memory/in-memory-exchange-rates.js'
 import { InMemoryListingRepository } from '../../adapters/memory/in-memory-listing-repository.js'
 import { InMemoryOutbox } from '../../adapters/memory/in-memory-outbox.js'
+import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository.js'
 import { ManualClock } from '../../adapters/memory/manual-clock.js'
 import { type SearchHit, SearchListings, type SearchResult } from '../../core/application/search-listings.js'
 import type { Listing } from '../../core/domain/listings/listing.js'
@@ -190,6 +191,7 @@ describe('search with dates: the use case against a brute-force model', () => {
           availability,
           clock,
           exchangeRates: new InMemoryExchangeRates(),
+          users: new InMemoryUserRepository(new InMemoryOutbox()),
         })
         const got: SearchHit[] = []
         let cursor: string | null = null

@@ -178,10 +178,15 @@ describe('cache tags', () => {
       expect(cacheTagsFor(sample(t, { listingId: 'lst_9' }))).toEqual([])
   })
 
+  it("a user's suspension or reinstatement makes search stale (a suspended host's listings leave it)", () => {
+    for (const t of ['innkeeper.user.suspended.v1', 'innkeeper.user.reinstated.v1'] as const)
+      expect(cacheTagsFor(sample(t, { userId: 'usr_1', by: 'usr_admin', reason: '' }))).toEqual(['search'])
+  })
+
   it('every event the journeys emitted that touches a listing names it in its tags', () => {
     for (const e of emitted) {
       const tags = cacheTagsFor(e)
-      if (tags.length === 0) continue
+      if (tags.length === 0 || e.type.startsWith('innkeeper.user.')) continue
       expect(tags).toContain(SEARCH_TAG)
       expect(tags).toContain(listingTag(String('listingId' in e.data ? e.data.listingId : e.subject)))
     }

@@ -63,3 +63,40 @@ describe('the idempotency step', () => {
     expect(ctx.state.idempotencyWarning).toMatchObject({ what: 'complete' })
   })
 })
+
+describe('the idempotency step when the store stalls at the claim', () => {
+  it('gives up its own claim after a begin that failed (a stalled store may run it late), then fails the request', async () => {
+    const calls: string[] = []
+    const owners: (string | undefined)[] = []
+    const store: IdempotencyStore = {
+      begin: (_key, _fp, _ttl, owner) =>
+        Effect.suspend(() => {
+          owners.push(owner)
+          calls.push('begin')
+          return Effect.die(unreachable)
+        }),
+      complete: () => Effect.sync(() => void calls.push('complete')),
+      abandon: (_key, owner) =>
+        Effect.sync(() => {
+          owners.push(owner)
+          calls.push('abandon')
+        }),
+    }
+    const ctx = fakeContext()
+    let ran = false
+    await expect(
+      idempotency(
+        store,
+        DAY,
+        'requestBooking',
+      )(ctx, async () => {
+        ran = true
+      }),
+    ).rejects.toBeDefined()
+    expect(ran).toBe(false)
+    expect(calls).toEqual(['begin', 'abandon'])
+    // One owner, fresh for the request: the abandon can only free the claim this begin made.
+    expect(owners[0]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(owners[1]).toBe(owners[0])
+  })
+})

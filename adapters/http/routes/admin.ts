@@ -2,6 +2,7 @@ import { Effect, Schema } from 'effect'
 import { HostReportInput } from '../../../core/application/get-host-report.js'
 import { PageInput } from '../../../core/application/support/page-input.js'
 import { BoundedString, NonBlank } from '../../../core/application/support/schemas.js'
+import { SuspensionTerms } from '../../../core/application/suspend-user.js'
 import { defineRoute, type Route } from '../route.js'
 import { HostReportView, hostReportView, MeView, meView, PageOf, ReviewView, reviewView } from '../views.js'
 import { bodyAs, IdParams, ok, type RouteDeps } from './common.js'
@@ -66,11 +67,13 @@ export const adminRoutes = (deps: RouteDeps): Route[] => {
       path: '/admin/users/{id}/suspend',
       operationId: 'suspendUser',
       summary: 'Admin: suspend an account (its sessions are revoked)',
+      description:
+        "Every write by the account is refused at once (403 `user_suspended`) and its refresh tokens stop working. Its listings leave search and refuse quotes and bookings (409 `host_suspended`). `upcoming_bookings`: `keep` (default) leaves the host's bookings that have not started as they are; `cancel` cancels each as an admin cancellation: the guest is refunded everything paid and notified.",
       tags: ['admin'],
       auth: 'user',
       roles: ['admin'],
       params: IdParams,
-      body: ReasonInput,
+      body: SuspensionTerms,
       bodyOptional: true,
       success: { status: 200, description: 'The suspended account', schema: MeView },
       errors: [403, 404, 409],

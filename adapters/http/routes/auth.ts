@@ -3,9 +3,10 @@ import { AuthenticateInput } from '../../../core/application/authenticate.js'
 import { RegisterUserInput } from '../../../core/application/register-user.js'
 import type { User } from '../../../core/domain/users/user.js'
 import { normalizeEmail } from '../../../core/domain/users/user.js'
+import type { HttpProblem } from '../problem.js'
 import { defineRoute, type Route } from '../route.js'
 import { MeView, meView, TokensView } from '../views.js'
-import { bodyAs, limit, noContent, ok, type RouteDeps } from './common.js'
+import { bodyAs, limit, noContent, ok, type RouteDeps, tooManyAttempts } from './common.js'
 
 const RefreshInput = Schema.Struct({
   refreshToken: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(512)),
@@ -42,6 +43,35 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
           limit(deps, `${code}:ip:${ip}`, deps.loginLimits.perIp, code),
           limit(deps, `${code}:account:${account}`, deps.loginLimits.perAccount, code),
         )
+  /**
+   * A login under the limits: every attempt spends one of the address's tokens; a pair of address
+   * and account that is waiting out its delay is refused before the password is checked; a wrong
+   * password (or unknown e-mail: the same answer) counts one failure for the pair and lengthens its
+   * delay, a success clears it. No limit is keyed on the account alone.
+   */
+  const throttledLogin = <A, E extends { readonly _tag: string }>(
+    ip: string,
+    account: string,
+    attempt: Effect.Effect<A, E>,
+  ): Effect.Effect<A, E | HttpProblem> => {
+    const limits = deps.loginLimits
+    if (limits === false) return attempt
+    const code = 'too_many_login_attempts'
+    const pair = `${code}:ip-account:${ip}|${account}`
+    return Effect.gen(function* () {
+      yield* limit(deps, `${code}:ip:${ip}`, limits.perIp, code)
+      const wait = yield* deps.rateLimiter.backoff(pair, limits.perIpAccount)
+      if (wait.retryAfterMs > 0) return yield* Effect.fail(tooManyAttempts(code, wait.retryAfterMs))
+      const result = yield* Effect.result(attempt)
+      if (result._tag === 'Success') {
+        yield* deps.rateLimiter.reset(pair)
+        return result.success
+      }
+      if (result.failure._tag === 'InvalidCredentials')
+        yield* deps.rateLimiter.recordFailure(pair, limits.perIpAccount)
+      return yield* Effect.fail(result.failure)
+    })
+  }
 
   return [
     defineRoute({
@@ -64,7 +94,7 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       operationId: 'login',
       summary: 'Exchange e-mail and password for an access token and a refresh token',
       description:
-        'Attempts are rate-limited per account and per IP. An unknown e-mail and a wrong password get the same answer.',
+        'Attempts are limited per client address; failed attempts for one account from one address wait a growing delay (429 with Retry-After), cleared by a success. Failures from other addresses never block the account. An unknown e-mail and a wrong password get the same answer.',
       tags: ['auth'],
       auth: 'public',
       body: AuthenticateInput,
@@ -72,8 +102,11 @@ export const authRoutes = (deps: RouteDeps): Route[] => {
       errors: [401, 403],
       handle: ({ body, ip }) =>
         Effect.gen(function* () {
-          yield* guard(ip, emailOf(body), 'too_many_login_attempts')
-          const session = yield* uc.startSession.execute(bodyAs(AuthenticateInput, body))
+          const session = yield* throttledLogin(
+            ip,
+            emailOf(body),
+            uc.startSession.execute(bodyAs(AuthenticateInput, body)),
+          )
           return ok(yield* tokensFor(session))
         }),
     }),

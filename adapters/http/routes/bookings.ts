@@ -46,8 +46,8 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       idempotent: true,
       success: { status: 201, description: 'The pending booking', schema: BookingView },
       errors: [403, 404, 409, 422],
-      handle: ({ caller, body }) =>
-        Effect.map(uc.requestBooking.execute(caller, bodyAs(RequestBookingInput, body)), (b) => ({
+      handle: ({ caller, body, requestKey }) =>
+        Effect.map(uc.requestBooking.execute(caller, bodyAs(RequestBookingInput, body), requestKey), (b) => ({
           value: bookingView(b),
           headers: { Location: `/api/v1/bookings/${b.id}` },
         })),
@@ -181,9 +181,14 @@ export const bookingRoutes = (deps: RouteDeps): Route[] => {
       idempotent: true,
       success: { status: 200, description: 'The payment to confirm', schema: CheckoutView },
       errors: [402, 403, 404, 409, 503],
-      handle: ({ caller, params, body }) =>
+      handle: ({ caller, params, body, requestKey }) =>
         Effect.map(
-          uc.checkoutBooking.execute(caller, asBookingId(params.id), bodyAs(CheckoutBookingInput, body)),
+          uc.checkoutBooking.execute(
+            caller,
+            asBookingId(params.id),
+            bodyAs(CheckoutBookingInput, body),
+            requestKey,
+          ),
           (c) =>
             ok({
               booking: bookingView(c.booking),

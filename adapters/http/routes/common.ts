@@ -2,22 +2,32 @@ import { Effect, Schema } from 'effect'
 import { NonBlank } from '../../../core/application/support/schemas.js'
 import type { Cache } from '../../../ports/cache.js'
 import type { Clock } from '../../../ports/clock.js'
-import type { RateLimiter, RateLimitPolicy } from '../../../ports/rate-limiter.js'
+import type { BackoffPolicy, RateLimiter, RateLimitPolicy } from '../../../ports/rate-limiter.js'
 import type { AccessTokens } from '../auth.js'
 import { HttpProblem } from '../problem.js'
 import type { Reply } from '../route.js'
 import type { HttpUseCases } from '../use-cases.js'
 
+/**
+ * Sign-in throttling (OWASP Authentication Cheat Sheet): nothing keyed on the account alone, so a
+ * stranger's failures never lock the owner out from another address.
+ */
 export interface LoginLimits {
-  /** Attempts per account (e-mail). */
-  readonly perAccount: RateLimitPolicy
-  /** Attempts per client IP. */
+  /** Every login attempt per client address, whatever the account (password spraying, hashing cost). */
   readonly perIp: RateLimitPolicy
+  /**
+   * Failed logins per client address and account (normalized e-mail): a growing delay; a success
+   * clears it. Repeated guessing slows down; the owner elsewhere is untouched.
+   */
+  readonly perIpAccount: BackoffPolicy
+  /** Password-reset requests per account, from any address (keeps the owner's inbox from a flood). */
+  readonly perAccount: RateLimitPolicy
 }
 
 export const defaultLoginLimits: LoginLimits = {
-  perAccount: { capacity: 5, refillPerSecond: 5 / 300 },
   perIp: { capacity: 20, refillPerSecond: 20 / 300 },
+  perIpAccount: { freeFailures: 3, baseDelayMs: 1_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 3_600_000 },
+  perAccount: { capacity: 5, refillPerSecond: 5 / 300 },
 }
 
 /** What the route handlers need besides the request. */
@@ -41,6 +51,17 @@ export const ok = (value: unknown, status?: number): Reply =>
   status === undefined ? { value } : { value, status }
 export const noContent: Reply = {}
 
+/** The 429 of a refused attempt: `Retry-After` in whole seconds, at least 1. */
+export const tooManyAttempts = (code: string, retryAfterMs: number): HttpProblem =>
+  new HttpProblem(
+    429,
+    code,
+    'Too many attempts',
+    'Wait before trying again',
+    {},
+    { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+  )
+
 /** Consumes one token of a limit, or fails 429 with Retry-After. */
 export const limit = (
   deps: RouteDeps,
@@ -49,20 +70,7 @@ export const limit = (
   code: string,
 ): Effect.Effect<void, HttpProblem> =>
   Effect.flatMap(deps.rateLimiter.consume(key, policy), (d) =>
-    d.allowed
-      ? Effect.void
-      : Effect.fail(
-          new HttpProblem(
-            429,
-            code,
-            'Too many attempts',
-            'Wait before trying again',
-            {},
-            {
-              'Retry-After': String(Math.max(1, Math.ceil(d.retryAfterMs / 1000))),
-            },
-          ),
-        ),
+    d.allowed ? Effect.void : Effect.fail(tooManyAttempts(code, d.retryAfterMs)),
   )
 
 /**

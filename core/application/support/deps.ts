@@ -62,10 +62,13 @@ export interface CoreSettings {
   readonly payoutDelayHours: number
   /** Hours a payable balance waits before the next try when the host has no payout account or a payout failed. */
   readonly payoutRetryHours: number
+  /** Only a guest whose e-mail is verified may book (`EmailNotVerified`). Off by default in the core. */
+  readonly requireVerifiedEmail: boolean
 }
 export const defaultSettings: CoreSettings = {
   maxPendingBookingsPerGuest: 3,
   concurrencyRetries: 5,
   payoutDelayHours: 24,
   payoutRetryHours: 6,
+  requireVerifiedEmail: false,
 }

@@ -3,7 +3,13 @@ import type { Listing } from '../listings/listing.js'
 import { cancellationPolicies } from '../policies/cancellation.js'
 import type { Quote } from '../pricing/quote.js'
 import { type Stay, zonedInstant } from '../shared/dates.js'
-import { Forbidden, ListingNotBookable, ListingNotFound, UserSuspended } from '../shared/errors.js'
+import {
+  EmailNotVerified,
+  Forbidden,
+  ListingNotBookable,
+  ListingNotFound,
+  UserSuspended,
+} from '../shared/errors.js'
 import type { BookingId, UserId } from '../shared/ids.js'
 import type { Instant } from '../shared/time.js'
 import type { User } from '../users/user.js'
@@ -11,9 +17,19 @@ import { type Booking, computeDueAt } from './booking.js'
 
 // ---- bookability: who may book what ----
 
-/** Only an active user may book (a suspended one keeps read access to what they have). */
-export const mayBook = (guest: User): Result.Result<User, UserSuspended> =>
-  guest.status === 'active' ? Result.succeed(guest) : Result.fail(new UserSuspended({ userId: guest.id }))
+/**
+ * Only an active user may book (a suspended one keeps read access to what they have); where the
+ * deployment requires it, only one whose e-mail is verified.
+ */
+export const mayBook = (
+  guest: User,
+  requireVerifiedEmail = false,
+): Result.Result<User, UserSuspended | EmailNotVerified> =>
+  guest.status !== 'active'
+    ? Result.fail(new UserSuspended({ userId: guest.id }))
+    : requireVerifiedEmail && guest.emailVerifiedAt === null
+      ? Result.fail(new EmailNotVerified({ userId: guest.id }))
+      : Result.succeed(guest)
 
 /** Whether a listing takes bookings (and quotes) now: only an active one does. */
 export const takesBookings = (listing: Listing): Result.Result<Listing, ListingNotBookable> =>

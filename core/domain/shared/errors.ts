@@ -78,11 +78,37 @@ export class AutoConfirmNotAllowed extends Data.TaggedError('AutoConfirmNotAllow
   }
 }
 
+/**
+ * A request key (the client's Idempotency-Key) sent again with another request than the one it
+ * first named: the retry of a booking must ask for the same stay.
+ */
+export class RequestKeyReused extends Data.TaggedError('RequestKeyReused')<Record<never, never>> {
+  readonly code = 'idempotency_key_reused' as const
+  override get message(): string {
+    return 'This Idempotency-Key was used with another request'
+  }
+}
+
 export class ListingNotBookable extends Data.TaggedError('ListingNotBookable')<{
   readonly listingId: string
   readonly reason: string
 }> {
   readonly code = 'listing_not_bookable' as const
+}
+/** The deployment requires a verified e-mail before booking, and the guest's is not verified yet. */
+export class EmailNotVerified extends Data.TaggedError('EmailNotVerified')<{ readonly userId: string }> {
+  readonly code = 'email_not_verified' as const
+  override get message(): string {
+    return 'Verify your e-mail address before booking'
+  }
+}
+
+/** The listing's host is suspended: the listing is out of search and takes no quotes or bookings. */
+export class HostSuspended extends Data.TaggedError('HostSuspended')<{ readonly listingId: string }> {
+  readonly code = 'host_suspended' as const
+  override get message(): string {
+    return "The listing's host is suspended; it takes no bookings"
+  }
 }
 export type StayRule =
   | 'min_nights'
@@ -172,6 +198,17 @@ export class RefreshTokenReused extends Data.TaggedError('RefreshTokenReused')<{
   readonly code = 'refresh_token_reused' as const
 }
 
+/**
+ * A refresh token of a session its user signed out of (logout): the session is over, and the token
+ * is no sign of theft, unlike `RefreshTokenReused`.
+ */
+export class SessionEnded extends Data.TaggedError('SessionEnded')<Record<never, never>> {
+  readonly code = 'session_ended' as const
+  override get message(): string {
+    return 'This session was signed out; log in again'
+  }
+}
+
 /** A password-reset link that is malformed, unknown, already used, superseded or expired: one fact. */
 export class ResetTokenInvalid extends Data.TaggedError('ResetTokenInvalid')<Record<never, never>> {
   readonly code = 'reset_token_invalid' as const
@@ -199,11 +236,14 @@ export type InnkeeperError =
   | EmailAlreadyRegistered
   | InvalidCredentials
   | UserSuspended
+  | EmailNotVerified
   | Forbidden
   | ListingNotBookable
+  | HostSuspended
   | StayRestrictionViolated
   | NightsUnavailable
   | TooManyPendingBookings
+  | RequestKeyReused
   | InvalidTransition
   | ConcurrentModification
   | PaymentDeclined
@@ -214,6 +254,7 @@ export type InnkeeperError =
   | ResponseAlreadyPosted
   | RefreshTokenInvalid
   | RefreshTokenReused
+  | SessionEnded
   | ResetTokenInvalid
   | VerificationTokenInvalid
 

@@ -4,6 +4,7 @@ import { StripePaymentGateway } from '../../../adapters/stripe/index.js'
 import { type ApiConfig, loadApiConfig } from '../../../apps/api/config.js'
 import { grantRole } from '../../../apps/api/seed.js'
 import { type ApiServer, startApiServer } from '../../../apps/api/server.js'
+import type { InfrastructurePorts } from '../../../apps/composition/engine.js'
 import { createInMemoryEngine, type InMemoryEngine } from '../../../apps/composition/in-memory-engine.js'
 import { stripeProviders } from '../../../apps/composition/payments.js'
 import type { UserId } from '../../../core/domain/shared/ids.js'
@@ -83,6 +84,8 @@ export interface TestApiOptions {
   readonly start?: number
   /** `stripe`: the engine pays through StripePaymentGateway against a stateful Stripe test server. */
   readonly payments?: 'memory' | 'stripe'
+  /** Infrastructure ports the API uses instead of the engine's in-memory ones (a faulty store, say). */
+  readonly ports?: InfrastructurePorts
 }
 
 let namespace = 0
@@ -130,6 +133,8 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
         )
   const engine = createInMemoryEngine({
     start: options.start ?? T0,
+    // The setting as the server's configuration decides it (INNKEEPER_REQUIRE_VERIFIED_EMAIL, mode).
+    settings: { requireVerifiedEmail: config.requireVerifiedEmail },
     idNamespace: `e2e${namespace++}`,
     passwordHashCost: 2 ** 10,
     paymentWebhookSecret: config.paymentWebhookSecret,
@@ -153,6 +158,7 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
     config,
     engine,
     background: false,
+    ...(options.ports === undefined ? {} : { ports: options.ports }),
     rateLimits: options.rateLimits ?? false,
     loginLimits: options.loginLimits ?? false,
   })

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
+import { Effect } from 'effect'
 import { pino } from 'pino'
 import {
   AccessTokens,
@@ -51,6 +52,8 @@ export const startCustomApp = async (
   const app = createHttpApp({
     routes,
     tokens,
+    // The custom routes' callers have no accounts to be suspended.
+    authorizeWrite: () => Effect.void,
     rateLimiter: new InMemoryRateLimiter(clock),
     idempotency: new InMemoryIdempotencyStore(clock),
     metrics: new HttpMetrics({ defaultMetrics: false }),

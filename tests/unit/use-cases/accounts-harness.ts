@@ -46,6 +46,11 @@ export const accountsWorld = () => {
         seen.revokedFamilies.push(familyId)
         return w.sessions.revokeFamily(familyId)
       }),
+    endFamily: (familyId) =>
+      Effect.suspend(() => {
+        seen.revokedFamilies.push(familyId)
+        return w.sessions.endFamily(familyId)
+      }),
     revokeUser: (userId) => w.sessions.revokeUser(userId),
   }
   const deps = { ...w, hasher, sessions }

@@ -1,10 +1,13 @@
 import { Effect, Exit } from 'effect'
 import {
+  InMemoryAvailabilityStore,
   InMemoryBookingRepository,
   InMemoryEventPublisher,
   InMemoryGuestProfileRepository,
   InMemoryListingRepository,
   InMemoryOutbox,
+  InMemoryPaymentGateway,
+  InMemoryPaymentRepository,
   InMemoryReviewRepository,
   InMemorySessionStore,
   InMemoryUserRepository,
@@ -52,6 +55,9 @@ export const world = () => {
     users: new InMemoryUserRepository(outbox),
     listings: new InMemoryListingRepository(outbox),
     bookings: new InMemoryBookingRepository(outbox),
+    payments: new InMemoryPaymentRepository(outbox),
+    availability: new InMemoryAvailabilityStore(clock),
+    gateway: new InMemoryPaymentGateway({ clock, secret: 'whsec_unit_harness' }),
     reviews: new InMemoryReviewRepository(outbox),
     wishlists: new InMemoryWishlistRepository(),
     guestProfiles: new InMemoryGuestProfileRepository(),

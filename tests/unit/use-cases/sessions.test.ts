@@ -163,9 +163,21 @@ describe('EndSession', () => {
     const t2 = await signIn(a, ANA)
     await run(a.endSession.execute(caller, { refreshToken: t1 }))
     expect(a.seen.revokedFamilies).toEqual([a.seen.issued[0]])
+    // Issue 15: after sign-out the token says the session ended (SessionEnded), not reuse.
     const after = await failure(a.refreshSession.execute({ refreshToken: t1 }))
-    expect(['RefreshTokenInvalid', 'RefreshTokenReused']).toContain(after._tag)
+    expect(after._tag).toBe('SessionEnded')
+    expect(after.code).toBe('session_ended')
     expect((await run(a.refreshSession.execute({ refreshToken: t2 }))).refreshToken).toBeTypeOf('string')
+  })
+
+  it('after sign-out every token of the family, rotated ones included, is SessionEnded, and nothing else is revoked', async () => {
+    const a = accountsWorld()
+    const { caller } = await registered(a, ANA)
+    const t1 = await signIn(a, ANA)
+    const t2 = (await run(a.refreshSession.execute({ refreshToken: t1 }))).refreshToken
+    await run(a.endSession.execute(caller, { refreshToken: t2 }))
+    expect((await failure(a.refreshSession.execute({ refreshToken: t1 })))._tag).toBe('SessionEnded')
+    expect((await failure(a.refreshSession.execute({ refreshToken: t2 })))._tag).toBe('SessionEnded')
   })
 
   it('signing out with a rotated token of the family ends the family (after a refresh, the old token still signs out)', async () => {
