@@ -21,9 +21,11 @@ import {
   type RateLimitSettings,
 } from '../../adapters/http/index.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
+import type { Clock } from '../../ports/clock.js'
 import { createEngine, type EngineOptions, type TickReport } from '../composition/engine.js'
 import type { InfrastructurePorts, InMemoryEngine } from '../composition/in-memory-engine.js'
 import { stripeProviders } from '../composition/payments.js'
+import { observeRecordedEvents, type RecordedEventsListener } from '../composition/recorded-events.js'
 import { amqpEventSource } from '../worker/event-sources.js'
 import { startWorker, type Worker } from '../worker/worker.js'
 import type { ApiConfig } from './config.js'
@@ -131,6 +133,10 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     options.engine === undefined && config.payments.provider === 'stripe'
       ? await stripeProviders(config.payments)
       : undefined
+  // On a shared store the events its writes record are observed here (the in-memory outbox that
+  // `onAppend` follows is then unused): the response cache is invalidated through them below.
+  let recorded: RecordedEventsListener = () => {}
+  const sharedStore = options.engineOptions?.store
   const engine =
     options.engine ??
     createEngine({
@@ -140,6 +146,9 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       settings: { requireVerifiedEmail: config.requireVerifiedEmail },
       ...providers,
       ...options.engineOptions,
+      ...(sharedStore === undefined
+        ? {}
+        : { store: (c: Clock) => observeRecordedEvents(sharedStore(c), (events) => recorded(events)) }),
       ...(ports === undefined ? {} : { ports }),
     })
   const { clock } = engine.adapters
@@ -156,6 +165,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   const invalidation = new CacheInvalidation(cache, (err, tags) =>
     logger.error({ err, tags }, 'cache invalidation failed'),
   )
+  recorded = invalidation.handle
   const stopInvalidation = engine.adapters.outbox.onAppend(invalidation.handle)
 
   let startedUp = options.startup === undefined
