@@ -92,8 +92,10 @@ describe('server timeouts (INNKEEPER_HEADERS_TIMEOUT_MS, _REQUEST_TIMEOUT_MS, _K
     )
     process.stdout.write(`slow body: ${out.status} after ${out.closedAfterMs} ms (bound ${REQUEST_MS} ms)\n`)
     expect(out.status).toBe(408)
-    // The request timeout counts from the first byte; Node checks every quarter of the bound.
-    expect(out.closedAfterMs).toBeLessThanOrEqual(REQUEST_MS * 1.25 + 200)
+    // The request timeout counts from the first byte; Node checks every quarter of the bound (and a
+    // shared, loaded machine adds its delays): far below the minutes such a body used to hold on.
+    expect(out.closedAfterMs).toBeGreaterThanOrEqual(REQUEST_MS - 100)
+    expect(out.closedAfterMs).toBeLessThanOrEqual(REQUEST_MS * 1.25 + 1_000)
   })
 
   it('headers that stop coming are answered 408 and closed within the headers timeout', async () => {
@@ -106,7 +108,8 @@ describe('server timeouts (INNKEEPER_HEADERS_TIMEOUT_MS, _REQUEST_TIMEOUT_MS, _K
       `slow headers: ${out.status} after ${out.closedAfterMs} ms (bound ${HEADERS_MS} ms)\n`,
     )
     expect(out.status).toBe(408)
-    expect(out.closedAfterMs).toBeLessThanOrEqual(HEADERS_MS * 1.25 + 200)
+    expect(out.closedAfterMs).toBeGreaterThanOrEqual(HEADERS_MS - 100)
+    expect(out.closedAfterMs).toBeLessThanOrEqual(HEADERS_MS * 1.25 + 1_000)
   })
 
   it('an idle keep-alive connection is closed after the keep-alive timeout (plus the 1 s margin Node 20 adds)', async () => {
@@ -120,7 +123,7 @@ describe('server timeouts (INNKEEPER_HEADERS_TIMEOUT_MS, _REQUEST_TIMEOUT_MS, _K
     )
     expect(out.status).toBe(200)
     expect(out.closedAfterMs).toBeGreaterThanOrEqual(KEEP_ALIVE_MS - 50)
-    expect(out.closedAfterMs).toBeLessThanOrEqual(KEEP_ALIVE_MS + 1_000 + 400)
+    expect(out.closedAfterMs).toBeLessThanOrEqual(KEEP_ALIVE_MS + 1_000 + 1_000)
   })
 
   it('a complete request is not cut by the timeouts', async () => {
