@@ -304,6 +304,26 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     )
   }
 
+  /** One read of the listings' calendar documents, however many listings. */
+  calendars(
+    listingIds: readonly ListingId[],
+    from: LocalDate,
+    to: LocalDate,
+  ): Effect.Effect<readonly (readonly NightState[])[]> {
+    if (listingIds.length === 0) return Effect.succeed([])
+    if (from >= to) return Effect.succeed(listingIds.map(() => []))
+    return this.read([...new Set(listingIds)], from, to).pipe(
+      Effect.map((views) => {
+        const now = this.clock.now()
+        const dates = datesOf(from, to)
+        return listingIds.map((id) => {
+          const view = views.get(id)
+          return dates.map((d) => this.nightState(view, d, now))
+        })
+      }),
+    )
+  }
+
   freeForStay(
     listingIds: readonly ListingId[],
     from: LocalDate,

@@ -207,14 +207,23 @@ export class SearchListings {
           suspended,
         )
       /** The hit of a listing that passed the static filter, or null when the dates or price rule it out. */
-      const hitOf = (listing: Listing, fit: boolean): Effect.Effect<SearchHit | null> =>
+      /**
+       * The hit of a listing that passed the static filter, or null when the dates or price rule it
+       * out. `read` are the stay's nights when the caller read them already (a ranked search reads a
+       * batch's calendars at once).
+       */
+      const hitOf = (
+        listing: Listing,
+        fit: boolean,
+        read?: readonly NightState[],
+      ): Effect.Effect<SearchHit | null> =>
         Effect.gen(function* () {
           if (suspended.get(listing.hostId) === true) return null
           let quote: Quote | null = null
           if (stay !== null) {
             if (!fit) return null
             // The nights' prices for the quote; checked again, as they may have changed since the batch.
-            const nights = yield* availability.calendar(listing.id, stay.checkIn, stay.checkOut)
+            const nights = read ?? (yield* availability.calendar(listing.id, stay.checkIn, stay.checkOut))
             if (!allAvailable(nights)) return null
             quote = quoteCalendarNights({
               listingId: listing.id,
@@ -350,7 +359,11 @@ const rankByStayPrice = (
   stay: Stay,
   allowed: (listing: Listing) => boolean,
   hostsOf: (batch: readonly Listing[]) => Effect.Effect<unknown>,
-  hitOf: (listing: Listing, fit: boolean) => Effect.Effect<SearchHit | null>,
+  hitOf: (
+    listing: Listing,
+    fit: boolean,
+    nights: readonly NightState[] | undefined,
+  ) => Effect.Effect<SearchHit | null>,
 ): Effect.Effect<SearchHit[] | null> =>
   Effect.gen(function* () {
     const cursor = yield* listings.search(filter, 'newest', null)
@@ -366,8 +379,15 @@ const rankByStayPrice = (
       }
       yield* hostsOf(batch)
       const fits = yield* fitting(availability, batch, stay, allowed)
-      for (let k = 0; k < batch.length; k++) {
-        const hit = yield* hitOf(batch[k]!, fits[k] === true)
+      // The calendars of the batch's free candidates, in one read, to quote each.
+      const free = batch.filter((_, k) => fits[k] === true)
+      const nights = yield* availability.calendars(
+        free.map((l) => l.id),
+        stay.checkIn,
+        stay.checkOut,
+      )
+      for (let k = 0; k < free.length; k++) {
+        const hit = yield* hitOf(free[k]!, true, nights[k])
         if (hit !== null) hits.push(hit)
       }
     }
