@@ -324,22 +324,14 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     )
   }
 
+  /** `calendars`, each reduced to whether every night has a unit free. */
   freeForStay(
     listingIds: readonly ListingId[],
     from: LocalDate,
     to: LocalDate,
   ): Effect.Effect<readonly boolean[]> {
-    if (listingIds.length === 0) return Effect.succeed([])
-    if (from >= to) return Effect.succeed(listingIds.map(() => true))
-    return this.read([...new Set(listingIds)], from, to).pipe(
-      Effect.map((views) => {
-        const now = this.clock.now()
-        const dates = datesOf(from, to)
-        return listingIds.map((id) => {
-          const view = views.get(id)
-          return dates.every((d) => this.nightState(view, d, now).available >= 1)
-        })
-      }),
+    return this.calendars(listingIds, from, to).pipe(
+      Effect.map((calendars) => calendars.map((nights) => nights.every((n) => n.available >= 1))),
     )
   }
 
