@@ -40,6 +40,15 @@ export interface AvailabilityStore {
   /** Every night in [from, to), in order. */
   calendar(listingId: ListingId, from: LocalDate, to: LocalDate): Effect.Effect<readonly NightState[]>
   /**
+   * For each listing, in order, every night in [from, to): `calendar` of many listings in one call
+   * (a search ranking stays by price quotes each candidate from it).
+   */
+  calendars(
+    listingIds: readonly ListingId[],
+    from: LocalDate,
+    to: LocalDate,
+  ): Effect.Effect<readonly (readonly NightState[])[]>
+  /**
    * For each listing, in order, whether every night of [from, to) has a unit available (what
    * `calendar` would report as `available ≥ 1` on each night): the check a search makes of many
    * candidates at once, one call per batch instead of a calendar per candidate.

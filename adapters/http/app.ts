@@ -144,7 +144,8 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
       }),
     )
 
-  // Operations endpoints and docs (outside /api/v1, not rate-limited: probes and scrapers must get through).
+  // Operations endpoints and docs (outside /api/v1, not rate-limited: probes must get through).
+  // `/metrics` is not here: it has a listener of its own on an internal port (metricsListener).
   const ops = new Router()
   ops.get('/health/live', (ctx) => {
     ctx.state.routeTemplate = '/health/live'
@@ -155,11 +156,6 @@ export const createHttpApp = (options: HttpAppOptions): HttpApp => {
     const ok = options.ready ? await options.ready().catch(() => false) : true
     ctx.status = ok ? 200 : 503
     ctx.body = { status: ok ? 'ready' : 'unavailable' }
-  })
-  ops.get('/metrics', async (ctx) => {
-    ctx.state.routeTemplate = '/metrics'
-    ctx.type = metrics.contentType
-    ctx.body = await metrics.text()
   })
   mountDocs(ops, openapi, options.docsAssets)
   // API requests never match an operations route: skip that router's dispatch for them.

@@ -15,7 +15,7 @@ export {
   listingTag,
   SEARCH_TAG,
 } from './cache-invalidation.js'
-export { HttpMetrics } from './metrics.js'
+export { HttpMetrics, metricsListener } from './metrics.js'
 export { openApiDocument } from './openapi.js'
 export { HttpProblem, knownCoreCodes, type Problem } from './problem.js'
 export type { Route, RouteSpec } from './route.js'

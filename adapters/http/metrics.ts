@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 
 /** Prometheus metrics of one app (its own registry, so two apps in one process never collide). */
@@ -65,3 +67,35 @@ export class HttpMetrics {
     return this.registry.contentType
   }
 }
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
+
+/**
+ * The request listener of the internal metrics port: `GET /metrics` answers the Prometheus text,
+ * anything else 404 (405 for another method on /metrics). With a token, a scrape without
+ * `Authorization: Bearer <token>` (scheme in any case) gets 401; tokens are compared in constant time.
+ */
+export const metricsListener =
+  (metrics: HttpMetrics, token: string | null) =>
+  (req: IncomingMessage, res: ServerResponse): void => {
+    const answer = (status: number, body: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        ...headers,
+      })
+      res.end(body)
+    }
+    const path = (req.url ?? '/').split('?')[0]
+    const m = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+    if (path !== '/metrics') answer(404, 'not found\n')
+    else if (req.method !== 'GET' && req.method !== 'HEAD')
+      answer(405, 'method not allowed\n', { allow: 'GET, HEAD' })
+    else if (token !== null && (m?.[1] === undefined || !timingSafeEqual(digest(m[1]), digest(token))))
+      answer(401, 'unauthorized\n', { 'www-authenticate': 'Bearer realm="metrics"' })
+    else
+      metrics.text().then(
+        (text) => answer(200, text, { 'content-type': metrics.contentType }),
+        () => answer(500, 'metrics unavailable\n'),
+      )
+  }

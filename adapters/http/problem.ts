@@ -35,6 +35,7 @@ export class HttpProblem extends Error {
 /** Status and title for each of the core's error codes. Unknown codes are treated as bugs (500). */
 const coreStatus: Readonly<Record<string, readonly [number, string]>> = {
   validation_failed: [400, 'The request is invalid'],
+  cursor_mismatch: [400, 'The cursor belongs to another search'],
   user_not_found: [404, 'User not found'],
   listing_not_found: [404, 'Listing not found'],
   booking_not_found: [404, 'Booking not found'],

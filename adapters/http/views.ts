@@ -1,7 +1,7 @@
 import { Schema } from 'effect'
 import type { CalendarNight } from '../../core/application/get-calendar.js'
 import type { PayoutBalances } from '../../core/application/get-payout-balance.js'
-import type { SearchHit } from '../../core/application/search-listings.js'
+import type { SearchHit, SearchResult } from '../../core/application/search-listings.js'
 import { type Booking, bookingExpiresAt } from '../../core/domain/bookings/booking.js'
 import { bookingStates } from '../../core/domain/bookings/lifecycle.js'
 import {
@@ -184,11 +184,46 @@ export const SearchHitView = Schema.Struct({
   listing: ListingView,
   quote: Nullable(QuoteView),
   distanceKm: Nullable(Schema.Number),
+  price: Nullable(
+    Schema.Struct({ amount: Amount, currency: Currency }).annotate({
+      description:
+        "The price the search filters and sorts by, in the search's currency: the stay's guest total with dates, else the base nightly price, converted with `exchange_rates`; null when the rates do not convert the listing's currency",
+    }),
+  ),
 })
 export const searchHitView = (h: SearchHit): typeof SearchHitView.Type => ({
   listing: listingView(h.listing),
   quote: h.quote === null ? null : quoteView(h.quote),
   distanceKm: h.distanceKm === null ? null : round2(h.distanceKm),
+  price: h.price === null ? null : { amount: h.price.amount, currency: h.price.currency },
+})
+
+/** A page of search hits, with the currency of their prices and the rates that converted them. */
+export const SearchPageView = Schema.Struct({
+  items: Schema.Array(SearchHitView),
+  nextCursor: Nullable(Schema.String),
+  currency: Currency,
+  exchangeRates: Schema.Struct({
+    asOf: Schema.String,
+    base: Currency,
+    rates: Schema.Array(
+      Schema.Struct({ currency: Currency, numerator: Schema.Int, denominator: Schema.Int }).annotate({
+        description: 'One minor unit of `currency` is worth numerator/denominator minor units of `base`',
+      }),
+    ),
+  }),
+})
+export const searchPageView = (r: SearchResult): typeof SearchPageView.Type => ({
+  items: r.items.map(searchHitView),
+  nextCursor: r.nextCursor,
+  currency: r.currency,
+  exchangeRates: {
+    asOf: r.exchangeRates.asOf,
+    base: r.exchangeRates.base,
+    rates: Object.entries(r.exchangeRates.rates)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([currency, rate]) => ({ currency, numerator: rate.numerator, denominator: rate.denominator })),
+  },
 })
 
 export const CalendarView = Schema.Struct({

@@ -342,6 +342,14 @@ export class InMemoryAvailabilityStore implements AvailabilityStore {
     })
   }
 
+  calendars(
+    listingIds: readonly ListingId[],
+    from: LocalDate,
+    to: LocalDate,
+  ): Effect.Effect<readonly (readonly NightState[])[]> {
+    return Effect.forEach(listingIds, (id) => this.calendar(id, from, to))
+  }
+
   freeForStay(
     listingIds: readonly ListingId[],
     from: LocalDate,

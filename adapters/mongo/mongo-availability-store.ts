@@ -304,22 +304,34 @@ export class MongoAvailabilityStore implements AvailabilityStore {
     )
   }
 
-  freeForStay(
+  /** One read of the listings' calendar documents, however many listings. */
+  calendars(
     listingIds: readonly ListingId[],
     from: LocalDate,
     to: LocalDate,
-  ): Effect.Effect<readonly boolean[]> {
+  ): Effect.Effect<readonly (readonly NightState[])[]> {
     if (listingIds.length === 0) return Effect.succeed([])
-    if (from >= to) return Effect.succeed(listingIds.map(() => true))
+    if (from >= to) return Effect.succeed(listingIds.map(() => []))
     return this.read([...new Set(listingIds)], from, to).pipe(
       Effect.map((views) => {
         const now = this.clock.now()
         const dates = datesOf(from, to)
         return listingIds.map((id) => {
           const view = views.get(id)
-          return dates.every((d) => this.nightState(view, d, now).available >= 1)
+          return dates.map((d) => this.nightState(view, d, now))
         })
       }),
+    )
+  }
+
+  /** `calendars`, each reduced to whether every night has a unit free. */
+  freeForStay(
+    listingIds: readonly ListingId[],
+    from: LocalDate,
+    to: LocalDate,
+  ): Effect.Effect<readonly boolean[]> {
+    return this.calendars(listingIds, from, to).pipe(
+      Effect.map((calendars) => calendars.map((nights) => nights.every((n) => n.available >= 1))),
     )
   }
 

@@ -29,6 +29,8 @@ const ListingDocument = currentDocument({
   lng: N,
   g: Schema.Int,
   pr: Schema.Int,
+  /** Currency (absent in documents written before searches converted prices: see `listingQuery`). */
+  cu: Schema.optionalKey(Schema.String),
   am: Schema.Array(Schema.String),
   pt: Schema.String,
   rt: Schema.String,
@@ -71,7 +73,7 @@ const DEG_PER_KM = (180 / Math.PI / 6371) * 1.000_001
 /**
  * The query of a search's static filter. Every value from the filter reaches it as a literal
  * (`$eq`, `$in`/`$all` of checked strings, numbers): never as an operator. A radius becomes its
- * bounding box here; the exact great-circle distance is checked on each match (`withinRadius`).
+ * bounding box here; the exact great-circle distance is checked on each match (`withinFilter`).
  */
 export const listingQuery = (f: ListingFilter): Filter<StoredDocument> => {
   checkFilter(f)
@@ -94,6 +96,8 @@ export const listingQuery = (f: ListingFilter): Filter<StoredDocument> => {
     }
   }
   if (f.minGuests > 1) and.push({ g: { $gte: num(f.minGuests) } })
+  // Documents written before `cu` existed match too; `withinFilter` checks the listing itself.
+  if (f.currency != null) and.push({ $or: [{ cu: { $eq: str(f.currency) } }, { cu: { $exists: false } }] })
   if (f.minPrice !== null) and.push({ pr: { $gte: num(f.minPrice) } })
   if (f.maxPrice !== null) and.push({ pr: { $lte: num(f.maxPrice) } })
   if (f.amenities.length > 0) and.push({ am: { $all: f.amenities.map(str) } })
@@ -126,6 +130,7 @@ const checkFilter = (f: ListingFilter): void => {
   const near = f.near as unknown
   const ok =
     (f.city === null || typeof f.city === 'string') &&
+    (f.currency == null || typeof f.currency === 'string') &&
     (near === null ||
       (typeof near === 'object' &&
         isNumber((near as Record<string, unknown>).lat) &&
@@ -146,8 +151,11 @@ const checkFilter = (f: ListingFilter): void => {
   if (!ok) throw new TypeError('a listing filter field is not of its type: the search is refused')
 }
 
-const withinRadius = (l: Listing, f: ListingFilter): boolean =>
-  f.near === null || haversineKm(f.near.lat, f.near.lng, l.location.lat, l.location.lng) <= f.near.radiusKm
+/** What the query cannot decide exactly: the great-circle radius, and the currency of old documents. */
+const withinFilter = (l: Listing, f: ListingFilter): boolean =>
+  (f.near === null ||
+    haversineKm(f.near.lat, f.near.lng, l.location.lat, l.location.lng) <= f.near.radiusKm) &&
+  (f.currency == null || l.currency === f.currency)
 
 /** How many listings a search cursor reads ahead once a caller pulls a second batch. */
 const READ_AHEAD = 64
@@ -191,6 +199,7 @@ export class MongoListingRepository implements ListingRepository {
         lng: l.location.lng,
         g: l.maxGuests,
         pr: l.pricing.baseNightly,
+        cu: l.currency,
         am: [...l.amenities],
         pt: l.propertyType,
         rt: l.roomType,
@@ -257,7 +266,7 @@ export class MongoListingRepository implements ListingRepository {
       while (out.length < want && ahead.length > 0) {
         const l = ahead.shift()!
         position = { key: sortKey(l, sort, null), id: l.id }
-        if (withinRadius(l, filter)) out.push(l)
+        if (withinFilter(l, filter)) out.push(l)
       }
     }
     const fetch = (want: number, out: Listing[]): Effect.Effect<readonly Listing[]> =>
@@ -334,7 +343,7 @@ export class MongoListingRepository implements ListingRepository {
         : this.store.find(query, { _id: 1 }).pipe(
             Effect.tap((found) => {
               ordered = found
-                .filter((l) => withinRadius(l, filter))
+                .filter((l) => withinFilter(l, filter))
                 .map((l) => ({ key: sortKey(l, 'distance', near), listing: l }))
                 .filter((x) => start === null || after(x.key, x.listing.id, start))
                 .sort(

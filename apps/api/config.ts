@@ -13,6 +13,7 @@ const proxyHops = (v: string | undefined): number =>
       : Number(v)
 const truthy = (v: string | undefined, fallback: boolean): boolean =>
   v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)
+const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v))
 const IntString = (min: number, max: number) =>
   Schema.String.check(
     Schema.makeFilter((s: string) => {
@@ -88,6 +89,12 @@ const Env = Schema.Struct({
   INNKEEPER_API_BACKGROUND: Schema.optionalKey(
     Schema.Literals(['all', 'webhooks']).annotate({ message: 'Expected one of: all, webhooks' }),
   ),
+  INNKEEPER_HEADERS_TIMEOUT_MS: Schema.optionalKey(IntString(100, 600_000)),
+  INNKEEPER_REQUEST_TIMEOUT_MS: Schema.optionalKey(IntString(100, 600_000)),
+  INNKEEPER_KEEP_ALIVE_TIMEOUT_MS: Schema.optionalKey(IntString(100, 600_000)),
+  INNKEEPER_METRICS_PORT: Schema.optionalKey(IntString(0, 65_535)),
+  INNKEEPER_METRICS_HOST: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
+  INNKEEPER_METRICS_TOKEN: Schema.optionalKey(Schema.String.check(Schema.isMinLength(16))),
   ...PaymentsEnv.fields,
 })
 
@@ -160,9 +167,42 @@ export interface ApiConfig {
    * with a shared store and a real provider.
    */
   readonly background: 'all' | 'webhooks' | 'auto'
+  readonly timeouts: ServerTimeouts
+  readonly metrics: MetricsEndpoint
   /** The in-memory payment provider's webhook signing secret (development and tests). */
   readonly paymentWebhookSecret: string
   readonly payments: PaymentsConfig
+}
+
+/**
+ * How long a connection may take over each part of its life: slow clients (slowloris, a body that
+ * never finishes) are answered 408 and closed instead of holding a connection and its memory.
+ */
+export interface ServerTimeouts {
+  /** From the connection's first byte to the end of the request's headers. */
+  readonly headersMs: number
+  /** From the first byte to the end of the request body: bounds a body that stops coming. */
+  readonly requestMs: number
+  /** How long an idle keep-alive connection stays open between requests. */
+  readonly keepAliveMs: number
+}
+
+/** Defaults: headers 10 s, whole request 30 s, idle keep-alive 5 s (Node's own: 60 s, 300 s, 5 s). */
+export const defaultServerTimeouts: ServerTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+}
+
+/**
+ * Where Prometheus scrapes `/metrics`: a listener of its own, never the public API port (the counters
+ * tell business volumes). Default 127.0.0.1:9464, or an ephemeral port when PORT=0; with a token,
+ * scrapes must send `Authorization: Bearer <token>`.
+ */
+export interface MetricsEndpoint {
+  readonly port: number
+  readonly host: string
+  readonly token: string | null
 }
 
 /**
@@ -255,9 +295,22 @@ export const loadApiConfig = (
   for (const o of origins)
     if (o !== '*' && !/^https?:\/\/[^\s/]+$/.test(o))
       problems.push(`INNKEEPER_CORS_ORIGINS: "${o}" is not an origin like https://app.example.com`)
+  const timeouts: ServerTimeouts = {
+    headersMs: num(e.INNKEEPER_HEADERS_TIMEOUT_MS, defaultServerTimeouts.headersMs),
+    requestMs: num(e.INNKEEPER_REQUEST_TIMEOUT_MS, defaultServerTimeouts.requestMs),
+    keepAliveMs: num(e.INNKEEPER_KEEP_ALIVE_TIMEOUT_MS, defaultServerTimeouts.keepAliveMs),
+  }
+  if (timeouts.headersMs > timeouts.requestMs)
+    problems.push(
+      `INNKEEPER_HEADERS_TIMEOUT_MS: ${timeouts.headersMs} is longer than the whole request may take (INNKEEPER_REQUEST_TIMEOUT_MS ${timeouts.requestMs})`,
+    )
+  const port = e.PORT === undefined ? 3000 : Number(e.PORT)
+  const metricsPort = num(e.INNKEEPER_METRICS_PORT, port === 0 ? 0 : 9464)
+  if (metricsPort !== 0 && metricsPort === port)
+    problems.push(`INNKEEPER_METRICS_PORT: ${metricsPort} is the API port; metrics need a port of their own`)
   if (problems.length > 0) return Result.fail(problems)
   return Result.succeed({
-    port: e.PORT === undefined ? 3000 : Number(e.PORT),
+    port,
     host: e.HOST ?? '127.0.0.1',
     mode,
     logLevel: e.LOG_LEVEL ?? 'info',
@@ -277,6 +330,12 @@ export const loadApiConfig = (
     shutdownGraceMs:
       e.INNKEEPER_SHUTDOWN_GRACE_MS === undefined ? 10_000 : Number(e.INNKEEPER_SHUTDOWN_GRACE_MS),
     background: e.INNKEEPER_API_BACKGROUND ?? 'auto',
+    timeouts,
+    metrics: {
+      port: metricsPort,
+      host: e.INNKEEPER_METRICS_HOST ?? '127.0.0.1',
+      token: e.INNKEEPER_METRICS_TOKEN ?? null,
+    },
     paymentWebhookSecret: e.INNKEEPER_PAYMENT_WEBHOOK_SECRET ?? 'whsec_innkeeper_memory',
     payments: paid.payments,
   })

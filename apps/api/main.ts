@@ -16,7 +16,7 @@ import {
 } from '../composition/store.js'
 import { apiEnvNames, loadApiConfig, unknownInnkeeperVariables } from './config.js'
 import { type DegradationSink, degradationSink } from './degradation.js'
-import { seedDemo } from './seed.js'
+import { type SeedReport, seedDemo } from './seed.js'
 import { startApiServer } from './server.js'
 
 /**
@@ -105,16 +105,19 @@ const main = async () => {
       const storeOk = store === null || (await store.ping())
       return redisOk && amqpOk && storeOk
     },
+    // In memory the demo data is made at every start; in a shared store, once per database. Until
+    // it is there, /health/ready answers 503: a first login right after ready finds its account.
+    startup: async (server) =>
+      !config.seed
+        ? null
+        : store === null
+          ? await seedDemo(server.engine)
+          : await store.seedOnce('demo', () => seedDemo(server.engine)),
   })
   degraded = degradationSink(api.logger, api.metrics.registry, () =>
     api.engine.run(api.engine.deps.outbox.backlog()),
   )
-  // In memory the demo data is made at every start; in a shared store, once per database.
-  const seeded = !config.seed
-    ? null
-    : store === null
-      ? await seedDemo(api.engine)
-      : await store.seedOnce('demo', () => seedDemo(api.engine))
+  const seeded = (await api.started) as SeedReport | null
   const storeLine =
     store === null
       ? 'in-memory engine'
@@ -126,7 +129,8 @@ const main = async () => {
     `  ports    cache=${infraConfig.cache} rate-limiter=${infraConfig.rateLimiter} idempotency=${infraConfig.idempotency} sessions=${infraConfig.sessions} events=${infraConfig.events}${usesRedis(infraConfig) ? ` redis=${infraConfig.redisUrl.replace(/\/\/[^@]*@/, '//***@')}` : ''}${infraConfig.events === 'amqp' ? ` amqp=${redactAmqpUrl(infraConfig.amqpUrl)}` : ''}`,
     `  docs     ${api.url}/docs`,
     `  openapi  ${api.url}/openapi.json`,
-    `  health   ${api.url}/health/ready    metrics ${api.url}/metrics`,
+    `  health   ${api.url}/health/ready`,
+    `  metrics  ${api.metricsUrl}/metrics (internal port${config.metrics.token === null ? '' : ', bearer token'})`,
   ]
   if (config.seed && seeded === null) lines.push('  demo data: already in this database (seeded once)')
   if (seeded) {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo, Socket } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -17,6 +17,7 @@ import {
   type HttpApp,
   HttpMetrics,
   type LoginLimits,
+  metricsListener,
   type RateLimitSettings,
 } from '../../adapters/http/index.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
@@ -54,12 +55,22 @@ export interface ApiServerOptions {
   readonly amqp?: { readonly consumer: AmqpConsumer; readonly queuePrefix?: string }
   /** Readiness of the backing services (Redis, RabbitMQ) for `/health/ready`. */
   readonly ready?: () => Promise<boolean>
+  /**
+   * Start-up work the server must finish before it is ready (the demo seed): it runs once the
+   * server listens, and `/health/ready` answers 503 until it has resolved. A failure
+   * leaves the server unready; `ApiServer.started` rejects with it.
+   */
+  readonly startup?: (server: ApiServer) => Promise<unknown>
   /** Events the process publishes, for consumers that live in it (metrics, cache invalidation). */
   readonly onEvent?: (event: DomainEvent) => void
 }
 
 export interface ApiServer {
   readonly url: string
+  /** The internal metrics listener's base URL (`${metricsUrl}/metrics`). */
+  readonly metricsUrl: string
+  /** Resolves with the start-up work's result once it is done (at once without any). */
+  readonly started: Promise<unknown>
   readonly engine: InMemoryEngine
   readonly app: HttpApp
   readonly metrics: HttpMetrics
@@ -157,6 +168,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   recorded = invalidation.handle
   const stopInvalidation = engine.adapters.outbox.onAppend(invalidation.handle)
 
+  let startedUp = options.startup === undefined
   const docsDir = swaggerDir()
   const routes = apiRoutes({
     useCases:
@@ -187,7 +199,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     },
     rateLimits: options.rateLimits ?? (config.rateLimit ? defaultRateLimits : false),
     bodyLimit: config.bodyLimit,
-    ...(options.ready === undefined ? {} : { ready: options.ready }),
+    ready: async () => startedUp && (options.ready === undefined || (await options.ready())),
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     ...(docsDir === undefined
@@ -235,15 +247,53 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   const timer = options.background === false ? null : setInterval(() => void tick(), config.tickMs)
   timer?.unref()
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.koa.listen(config.port, config.host, () => resolve(s))
-    s.once('error', reject)
+  // Slow clients are bounded (config.timeouts): headers, then the whole request (a body that stops
+  // coming is answered 408 and closed), and idle keep-alive. Node checks the first two every
+  // `connectionsCheckingInterval`, a quarter of the shorter one (at most 1 s), so the bound holds
+  // within 25 %.
+  const { headersMs, requestMs, keepAliveMs } = config.timeouts
+  const listen = (s: Server, port: number, host: string): Promise<Server> =>
+    new Promise((resolve, reject) => {
+      s.once('error', reject)
+      s.listen(port, host, () => {
+        s.off('error', reject)
+        resolve(s)
+      })
+    })
+  const server = await listen(
+    createServer(
+      {
+        headersTimeout: headersMs,
+        requestTimeout: requestMs,
+        keepAliveTimeout: keepAliveMs,
+        connectionsCheckingInterval: Math.max(
+          25,
+          Math.min(1_000, Math.floor(Math.min(headersMs, requestMs) / 4)),
+        ),
+      },
+      app.koa.callback(),
+    ),
+    config.port,
+    config.host,
+  )
+  // Prometheus scrapes an internal port of its own: the public one has no /metrics.
+  const metricsServer = await listen(
+    createServer(
+      { headersTimeout: headersMs, requestTimeout: requestMs, keepAliveTimeout: keepAliveMs },
+      metricsListener(metrics, config.metrics.token),
+    ),
+    config.metrics.port,
+    config.metrics.host,
+  ).catch((err: unknown) => {
+    server.close()
+    throw err
   })
-  server.keepAliveTimeout = 5_000
   const drain = trackConnections(server)
   const shutdown = async (): Promise<DrainReport> => {
     if (timer) clearInterval(timer)
     stopInvalidation()
+    metricsServer.closeAllConnections()
+    await new Promise<void>((resolve) => metricsServer.close(() => resolve()))
     const report = await drain(config.shutdownGraceMs)
     if (ticking) await ticking
     await notifications?.close()
@@ -252,9 +302,20 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
+  const metricsAddress = metricsServer.address() as AddressInfo
+  const metricsHost =
+    metricsAddress.family === 'IPv6' ? `[${metricsAddress.address}]` : metricsAddress.address
 
-  return {
+  let markStarted: (value: unknown) => void = () => {}
+  let markFailed: (err: unknown) => void = () => {}
+  const started = new Promise<unknown>((resolve, reject) => {
+    markStarted = resolve
+    markFailed = reject
+  })
+  const api: ApiServer = {
     url,
+    metricsUrl: `http://${metricsHost}:${metricsAddress.port}`,
+    started,
     engine,
     app,
     metrics,
@@ -265,6 +326,21 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       await shutdown()
     },
   }
+  if (options.startup === undefined) markStarted(undefined)
+  else
+    options.startup(api).then(
+      (value) => {
+        startedUp = true
+        markStarted(value)
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'start-up work failed: the server stays unready')
+        markFailed(err)
+      },
+    )
+  // A caller that never awaits `started` does not make its failure an unhandled rejection.
+  started.catch(() => {})
+  return api
 }
 
 /**

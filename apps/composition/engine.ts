@@ -5,6 +5,7 @@ import {
   InMemoryBookingRepository,
   InMemoryCache,
   InMemoryEventPublisher,
+  InMemoryExchangeRates,
   InMemoryGuestProfileRepository,
   InMemoryIdempotencyStore,
   InMemoryListingRepository,
@@ -139,6 +140,8 @@ export interface InMemoryAdapters {
   readonly payoutLedger: InMemoryPayoutLedger
   readonly payoutGateway: InMemoryPayoutGateway
   readonly publisher: InMemoryEventPublisher
+  /** The fixed exchange-rate table searches convert prices with. */
+  readonly exchangeRates: InMemoryExchangeRates
   readonly notifier: RecordingNotifier
   readonly cache: InMemoryCache
   readonly rateLimiter: InMemoryRateLimiter
@@ -220,6 +223,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
     payoutLedger: new InMemoryPayoutLedger(outbox),
     payoutGateway: new InMemoryPayoutGateway(),
     publisher: new InMemoryEventPublisher(),
+    exchangeRates: new InMemoryExchangeRates(),
     notifier: new RecordingNotifier(),
     cache: new InMemoryCache(clock),
     rateLimiter: new InMemoryRateLimiter(clock),

@@ -81,7 +81,7 @@ export const twinApp = (bodies: BareBodies, routes: readonly TwinRoute[], logger
     ctx.type = 'application/json'
     ctx.body = body
   }
-  for (const ops of ['/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs', '/docs/:file'])
+  for (const ops of ['/health/live', '/health/ready', '/openapi.json', '/docs', '/docs/:file'])
     router.get(ops, (ctx) => {
       ctx.state.routeTemplate = ops
     })

@@ -18,7 +18,9 @@ import { retryOnConflict } from './support/retry.js'
 import { BoundedString } from './support/schemas.js'
 import { type SettleDeps, thenSettle } from './support/settle-booking.js'
 
-export const CancelBookingInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(1000)) })
+export const CancelBookingInput = Schema.Struct({
+  reason: Schema.optionalKey(BoundedString(1000, 'multi_line')),
+})
 
 /**
  * Guest, host or admin cancels a booking that is pending, awaiting the host, confirmed or in

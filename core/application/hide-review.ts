@@ -19,7 +19,7 @@ import { BoundedString, NonBlank } from './support/schemas.js'
 
 export const HideReviewInput = Schema.Struct({
   reviewId: NonBlank(64),
-  reason: Schema.optionalKey(BoundedString(500)),
+  reason: Schema.optionalKey(BoundedString(500, 'multi_line')),
 })
 export type HideReviewInput = typeof HideReviewInput.Type
 

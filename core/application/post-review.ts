@@ -42,7 +42,7 @@ export const PostReviewInput = Schema.Struct({
       description: 'Only when the guest reviews the stay; a host reviewing the guest sends none (400)',
     }),
   ),
-  comment: Schema.optionalKey(BoundedString(2000)),
+  comment: Schema.optionalKey(BoundedString(2000, 'multi_line')),
 })
 export type PostReviewInput = typeof PostReviewInput.Type
 

@@ -17,7 +17,7 @@ export const RegisterUserInput = Schema.Struct({
   name: NonBlank(120),
   /** Guests may also host; admins are never self-registered. */
   roles: Schema.optionalKey(Schema.Array(Schema.Literals(['guest', 'host'])).check(Schema.isMinLength(1))),
-  bio: Schema.optionalKey(BoundedString(2000)),
+  bio: Schema.optionalKey(BoundedString(2000, 'multi_line')),
 })
 export type RegisterUserInput = typeof RegisterUserInput.Type
 

@@ -15,7 +15,7 @@ import { changeUserStatus } from './support/user-status.js'
 
 export const ReinstateUserInput = Schema.Struct({
   userId: NonBlank(64),
-  reason: Schema.optionalKey(BoundedString(500)),
+  reason: Schema.optionalKey(BoundedString(500, 'multi_line')),
 })
 export type ReinstateUserInput = typeof ReinstateUserInput.Type
 

@@ -35,7 +35,7 @@ export const RequestBookingInput = Schema.Struct({
   checkOut: LocalDateString.annotate({ description: 'Day of departure: after check_in' }),
   guests: Guests,
   /** A note to the host (request-to-book). */
-  message: Schema.optionalKey(BoundedString(2000)),
+  message: Schema.optionalKey(BoundedString(2000, 'multi_line')),
 })
 export type RequestBookingInput = typeof RequestBookingInput.Type
 

@@ -19,7 +19,7 @@ import { NonBlank } from './support/schemas.js'
 
 export const RespondToReviewInput = Schema.Struct({
   reviewId: NonBlank(64),
-  comment: NonBlank(2000),
+  comment: NonBlank(2000, 'multi_line'),
 })
 export type RespondToReviewInput = typeof RespondToReviewInput.Type
 

@@ -6,18 +6,21 @@ import type { Listing } from '../domain/listings/listing.js'
 import { propertyTypes, roomTypes } from '../domain/listings/listing.js'
 import { brokenStayRule } from '../domain/listings/restrictions.js'
 import { haversineKm, sortKey } from '../domain/listings/search-order.js'
-import { averageNightly, type Quote, quoteCalendarNights } from '../domain/pricing/quote.js'
-import { decodeCursor, encodeCursor } from '../domain/shared/cursor.js'
+import { type Quote, quoteCalendarNights } from '../domain/pricing/quote.js'
+import { decodeCursor, encodeCursor, fingerprintOf } from '../domain/shared/cursor.js'
 import { localDateAt, type Stay, toEpochDay } from '../domain/shared/dates.js'
-import { ValidationFailed } from '../domain/shared/errors.js'
+import { CursorMismatch, ValidationFailed } from '../domain/shared/errors.js'
+import { convertAmount, type RateTable, rateOf } from '../domain/shared/exchange.js'
 import type { ListingId, UserId } from '../domain/shared/ids.js'
+import type { Currency, Money } from '../domain/shared/money.js'
 import type { Instant } from '../domain/shared/time.js'
 import { decodeInput } from '../domain/shared/validation.js'
 import type { CoreDeps } from './support/deps.js'
 import { suspendedHosts } from './support/listing-access.js'
 import { PageFields } from './support/page-input.js'
+import { mergedByWorth, type PricePosition } from './support/price-order.js'
 import { parseStay } from './support/price-stay.js'
-import { Amount, Guests, LocalDateString, NonBlank } from './support/schemas.js'
+import { Amount, CurrencyCode, Guests, LocalDateString, NonBlank } from './support/schemas.js'
 
 export const SearchListingsInput = Schema.Struct({
   city: Schema.optionalKey(NonBlank(100)),
@@ -39,9 +42,23 @@ export const SearchListingsInput = Schema.Struct({
     LocalDateString.annotate({ description: 'Day of departure: after check_in; the two go together' }),
   ),
   guests: Schema.optionalKey(Guests),
-  /** Nightly price range, minor units: the average nightly price of the stay when dates are given. */
-  minPrice: Schema.optionalKey(Amount.annotate({ description: 'Minor units; at most max_price' })),
-  maxPrice: Schema.optionalKey(Amount.annotate({ description: 'Minor units; at least min_price' })),
+  /**
+   * The currency of the price range, the price sort and the prices shown (default: the exchange-rate
+   * table's base). Listings priced in another currency are converted (`convertAmount`).
+   */
+  currency: Schema.optionalKey(
+    CurrencyCode.annotate({ description: "ISO 4217; default the exchange-rate table's base (EUR)" }),
+  ),
+  /**
+   * Price range, minor units of the search's currency, both inclusive, on the price a search uses
+   * (`SearchHit.price`): the stay's total for the guest when dates are given, else the base nightly.
+   */
+  minPrice: Schema.optionalKey(
+    Amount.annotate({ description: "Minor units of the search's currency; at most max_price" }),
+  ),
+  maxPrice: Schema.optionalKey(
+    Amount.annotate({ description: "Minor units of the search's currency; at least min_price" }),
+  ),
   amenities: Schema.optionalKey(Schema.Array(NonBlank(60)).check(Schema.isMaxLength(20))),
   propertyTypes: Schema.optionalKey(Schema.Array(Schema.Literals(propertyTypes))),
   roomTypes: Schema.optionalKey(Schema.Array(Schema.Literals(roomTypes))),
@@ -61,40 +78,89 @@ export interface SearchHit {
   /** The stay's quote when dates were given. */
   readonly quote: Quote | null
   readonly distanceKm: number | null
+  /**
+   * The one price the search filters and sorts by, in the search's currency: the stay's guest total
+   * with dates, else the base nightly price; null when the rates do not convert the listing's currency
+   * (such a listing is left out of searches that filter or sort by price).
+   */
+  readonly price: Money | null
 }
 
 export interface SearchResult {
   readonly items: readonly SearchHit[]
   readonly nextCursor: string | null
+  /** The currency of every `price` and of the price range. */
+  readonly currency: Currency
+  /** The exchange rates the prices were converted with. */
+  readonly exchangeRates: RateTable
 }
 
 /** How many candidates one page may examine before it returns what it has (bounded work per call). */
 export const MAX_EXAMINED_PER_PAGE = 5_000
 
-/** A search cursor is the position of the last listing returned: `[sort key, id]`. */
-const positionCursor = (p: SearchPosition): string => encodeCursor([p.key, p.id])
-const positionOf = (c: string): SearchPosition | null => {
+/** Where a page ends: a sort key and id, or (price order without dates) the last listing's own price. */
+type Position =
+  | { readonly kind: 'key'; readonly at: SearchPosition }
+  | { readonly kind: 'worth'; readonly at: PricePosition }
+
+/**
+ * A search cursor: the fingerprint of the search that issued it (filters, sort, currency, rates),
+ * then the position of the last listing examined.
+ */
+const positionCursor = (search: string, p: Position): string =>
+  encodeCursor(
+    p.kind === 'key' ? [search, 'k', p.at.key, p.at.id] : [search, 'w', p.at.currency, p.at.amount, p.at.id],
+  )
+const cursorOf = (c: string): { readonly search: string; readonly position: Position } | null => {
   const v = decodeCursor(c)
-  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string'
-    ? { key: v[0], id: v[1] }
-    : null
+  if (!Array.isArray(v) || typeof v[0] !== 'string') return null
+  if (v.length === 4 && v[1] === 'k' && typeof v[2] === 'number' && typeof v[3] === 'string')
+    return { search: v[0], position: { kind: 'key', at: { key: v[2], id: v[3] } } }
+  if (
+    v.length === 5 &&
+    v[1] === 'w' &&
+    typeof v[2] === 'string' &&
+    Number.isSafeInteger(v[3]) &&
+    typeof v[4] === 'string'
+  )
+    return {
+      search: v[0],
+      position: { kind: 'worth', at: { currency: v[2], amount: v[3] as number, id: v[4] } },
+    }
+  return null
 }
+
+/** The most candidates a search by the stay's price ranks (every one is quoted to be ranked). */
+export const MAX_PRICE_RANKED = 20_000
 
 /**
  * Finds active listings: by city or by point and radius, with dates (every night free and the stay
- * allowed by the listing's rules), guests, nightly price range, amenities, property and room types,
- * instant book and minimum rating; sorted by price, rating, newest or distance; cursor-paginated.
- * Static filters and order come from the repository (which may index them); dates and prices for
- * the dates are checked here, candidate by candidate, until the page is full. Listings of a
- * suspended host are left out (each host of a batch looked up once per search).
+ * allowed by the listing's rules), guests, price range, amenities, property and room types, instant
+ * book and minimum rating; sorted by price, rating, newest or distance; cursor-paginated.
+ *
+ * Price: one price per listing, in the search's currency: the stay's guest total when dates are
+ * given, else the base nightly price, converted with the ExchangeRates table (the answer carries the
+ * table). The range and the price sorts use that price; amounts in different currencies are never
+ * compared as such. Without dates, a price sort merges the repository's price order of each
+ * currency (conversion keeps the order); with dates every candidate is quoted and ranked (at most
+ * MAX_PRICE_RANKED of them).
+ *
+ * A cursor is bound to its search: sent with another one (other filters, sort, currency or rates)
+ * it is refused with CursorMismatch. Listings of a suspended host are left out (each host of a
+ * batch looked up once per search).
  */
 export class SearchListings {
-  constructor(private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock' | 'users'>) {}
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'listings' | 'availability' | 'clock' | 'exchangeRates' | 'users'>,
+  ) {}
 
-  execute(raw: typeof SearchListingsInput.Encoded = {}): Effect.Effect<SearchResult, ValidationFailed> {
-    const { listings, availability, clock, users } = this.deps
+  execute(
+    raw: typeof SearchListingsInput.Encoded = {},
+  ): Effect.Effect<SearchResult, ValidationFailed | CursorMismatch> {
+    const { listings, availability, clock, exchangeRates, users } = this.deps
     return Effect.gen(function* () {
       const input = yield* decodeInput(SearchListingsInput, raw)
+      const table = yield* exchangeRates.current()
       const issues: { path: string; message: string }[] = []
       const hasPoint = input.lat !== undefined || input.lng !== undefined
       if (hasPoint && (input.lat === undefined || input.lng === undefined))
@@ -109,10 +175,20 @@ export class SearchListings {
         issues.push({ path: 'sort', message: 'distance sort needs lat and lng' })
       if (input.minPrice !== undefined && input.maxPrice !== undefined && input.minPrice > input.maxPrice)
         issues.push({ path: 'minPrice', message: 'must not exceed maxPrice' })
-      const after = input.cursor ? positionOf(input.cursor) : null
-      if (input.cursor && after === null)
+      const currency = (input.currency ?? table.base) as Currency
+      if (rateOf(table, currency) === undefined)
+        issues.push({
+          path: 'currency',
+          message: `prices convert into ${Object.keys(table.rates).sort().join(', ')} only`,
+        })
+      // What the cursor is bound to: everything that shapes the order and the matches.
+      const { cursor: _cursor, limit: _limit, ...shape } = input
+      const search = fingerprintOf([shape, sort, currency, table.asOf])
+      const sent = input.cursor ? cursorOf(input.cursor) : null
+      if (input.cursor && sent === null)
         issues.push({ path: 'cursor', message: 'not a cursor this search issued' })
       if (issues.length > 0) return yield* Effect.fail(new ValidationFailed({ issues }))
+      if (sent !== null && sent.search !== search) return yield* Effect.fail(new CursorMismatch())
 
       let stay: Stay | null = null
       if (input.checkIn !== undefined && input.checkOut !== undefined)
@@ -122,13 +198,15 @@ export class SearchListings {
           ? { lat: input.lat, lng: input.lng, radiusKm: input.radiusKm ?? 25 }
           : null
       const guests = input.guests ?? 1
+      const byPrice = sort === 'price_asc' || sort === 'price_desc'
+      const priced = byPrice || input.minPrice !== undefined || input.maxPrice !== undefined
       const filter: ListingFilter = {
         city: input.city ?? null,
         near,
         minGuests: guests,
-        // With dates the price range applies to the stay's own nightly average, checked below.
-        minPrice: stay === null ? (input.minPrice ?? null) : null,
-        maxPrice: stay === null ? (input.maxPrice ?? null) : null,
+        // The price range is on the converted price, checked here listing by listing.
+        minPrice: null,
+        maxPrice: null,
         amenities: input.amenities ?? [],
         propertyTypes: input.propertyTypes ?? [],
         roomTypes: input.roomTypes ?? [],
@@ -143,7 +221,106 @@ export class SearchListings {
       const suspended = new Map<UserId, boolean>()
       const rules = stay === null ? () => true : stayRules(clock.now(), guests, stay)
       const allowed = (l: Listing): boolean => suspended.get(l.hostId) !== true && rules(l)
-      const cursor = yield* listings.search(filter, sort, after)
+      /** Looks up the hosts of a batch not seen yet (before `allowed` or `hitOf` is asked about it). */
+      const hostsOf = (batch: readonly Listing[]) =>
+        suspendedHosts(
+          users,
+          batch.map((l) => l.hostId),
+          suspended,
+        )
+      /** The hit of a listing that passed the static filter, or null when the dates or price rule it out. */
+      /**
+       * The hit of a listing that passed the static filter, or null when the dates or price rule it
+       * out. `read` are the stay's nights when the caller read them already (a ranked search reads a
+       * batch's calendars at once).
+       */
+      const hitOf = (
+        listing: Listing,
+        fit: boolean,
+        read?: readonly NightState[],
+      ): Effect.Effect<SearchHit | null> =>
+        Effect.gen(function* () {
+          if (suspended.get(listing.hostId) === true) return null
+          let quote: Quote | null = null
+          if (stay !== null) {
+            if (!fit) return null
+            // The nights' prices for the quote; checked again, as they may have changed since the batch.
+            const nights = read ?? (yield* availability.calendar(listing.id, stay.checkIn, stay.checkOut))
+            if (!allAvailable(nights)) return null
+            quote = quoteCalendarNights({
+              listingId: listing.id,
+              currency: listing.currency,
+              rules: listing.pricing,
+              stay,
+              guests,
+              nights,
+            })
+          }
+          const amount = convertAmount(
+            table,
+            quote === null ? listing.pricing.baseNightly : quote.guestTotal,
+            listing.currency,
+            currency,
+          )
+          if (priced) {
+            if (amount === undefined) return null
+            if (input.minPrice !== undefined && amount < input.minPrice) return null
+            if (input.maxPrice !== undefined && amount > input.maxPrice) return null
+          }
+          const distanceKm = near
+            ? haversineKm(near.lat, near.lng, listing.location.lat, listing.location.lng)
+            : null
+          return { listing, quote, distanceKm, price: amount === undefined ? null : { amount, currency } }
+        })
+      const answer = (items: readonly SearchHit[], next: Position | null): SearchResult => ({
+        items,
+        nextCursor: next === null ? null : positionCursor(search, next),
+        currency,
+        exchangeRates: table,
+      })
+
+      // By the stay's price: every candidate is quoted, then ranked by (price, id).
+      if (byPrice && stay !== null) {
+        const ranked = yield* rankByStayPrice(listings, availability, filter, stay, allowed, hostsOf, hitOf)
+        if (ranked === null)
+          return yield* Effect.fail(
+            new ValidationFailed({
+              issues: [
+                {
+                  path: 'sort',
+                  message: `more than ${MAX_PRICE_RANKED} listings match: narrow the search (city, guests, filters) to sort by the stay's price`,
+                },
+              ],
+            }),
+          )
+        const sign = sort === 'price_asc' ? 1 : -1
+        const keyed = ranked
+          .map((h) => ({ h, key: sign * (h.price?.amount ?? 0) }))
+          .sort((x, y) => x.key - y.key || (x.h.listing.id < y.h.listing.id ? -1 : 1))
+        const at = sent?.position.kind === 'key' ? sent.position.at : null
+        const rest =
+          at === null
+            ? keyed
+            : keyed.filter((e) => e.key > at.key || (e.key === at.key && e.h.listing.id > at.id))
+        const page = rest.slice(0, limit)
+        const last = page[page.length - 1]
+        return answer(
+          page.map((e) => e.h),
+          rest.length > limit && last !== undefined
+            ? { kind: 'key', at: { key: last.key, id: last.h.listing.id } }
+            : null,
+        )
+      }
+
+      const cursor = byPrice
+        ? yield* mergedByWorth(
+            listings,
+            table,
+            filter,
+            sort,
+            sent?.position.kind === 'worth' ? sent.position.at : null,
+          )
+        : yield* listings.search(filter, sort, sent?.position.kind === 'key' ? sent.position.at : null)
       const items: SearchHit[] = []
       let last: Listing | null = null
       let examined = 0
@@ -170,11 +347,7 @@ export class SearchListings {
           batch = yield* cursor.next(Math.min(want, MAX_EXAMINED_PER_PAGE - examined))
           at = 0
           if (batch.length === 0) break
-          yield* suspendedHosts(
-            users,
-            batch.map((l) => l.hostId),
-            suspended,
-          )
+          yield* hostsOf(batch)
           if (stay !== null) fits = yield* fitting(availability, batch, stay, allowed)
         }
         const listing = batch[at]!
@@ -182,41 +355,67 @@ export class SearchListings {
         at++
         examined++
         last = listing
-        if (suspended.get(listing.hostId) === true) continue
-        let quote: Quote | null = null
-        if (stay !== null) {
-          if (!fit) continue
-          // The nights' prices for the quote; checked again, as they may have changed since the batch.
-          const nights = yield* availability.calendar(listing.id, stay.checkIn, stay.checkOut)
-          if (!allAvailable(nights)) continue
-          quote = quoteCalendarNights({
-            listingId: listing.id,
-            currency: listing.currency,
-            rules: listing.pricing,
-            stay,
-            guests,
-            nights,
-          })
-          const nightly = averageNightly(quote.nights)
-          if (input.minPrice !== undefined && nightly < input.minPrice) continue
-          if (input.maxPrice !== undefined && nightly > input.maxPrice) continue
-        }
-        const distanceKm = near
-          ? haversineKm(near.lat, near.lng, listing.location.lat, listing.location.lng)
-          : null
-        items.push({ listing, quote, distanceKm })
+        const hit = yield* hitOf(listing, fit)
+        if (hit !== null) items.push(hit)
       }
       yield* cursor.close()
-      return {
+      if (exhausted || last === null) return answer(items, null)
+      return answer(
         items,
-        nextCursor:
-          !exhausted && last !== null
-            ? positionCursor({ key: sortKey(last, sort, near), id: last.id })
-            : null,
-      }
+        byPrice
+          ? { kind: 'worth', at: { currency: last.currency, amount: last.pricing.baseNightly, id: last.id } }
+          : { kind: 'key', at: { key: sortKey(last, sort, near), id: last.id } },
+      )
     })
   }
 }
+
+/**
+ * Every candidate of a search by the stay's price that fits the stay, with its hit (quote and
+ * converted price), or null when more than MAX_PRICE_RANKED listings pass the static filter.
+ */
+const rankByStayPrice = (
+  listings: CoreDeps['listings'],
+  availability: CoreDeps['availability'],
+  filter: ListingFilter,
+  stay: Stay,
+  allowed: (listing: Listing) => boolean,
+  hostsOf: (batch: readonly Listing[]) => Effect.Effect<unknown>,
+  hitOf: (
+    listing: Listing,
+    fit: boolean,
+    nights: readonly NightState[] | undefined,
+  ) => Effect.Effect<SearchHit | null>,
+): Effect.Effect<SearchHit[] | null> =>
+  Effect.gen(function* () {
+    const cursor = yield* listings.search(filter, 'newest', null)
+    const hits: SearchHit[] = []
+    let examined = 0
+    while (true) {
+      const batch = yield* cursor.next(MAX_BATCH)
+      if (batch.length === 0) break
+      examined += batch.length
+      if (examined > MAX_PRICE_RANKED) {
+        yield* cursor.close()
+        return null
+      }
+      yield* hostsOf(batch)
+      const fits = yield* fitting(availability, batch, stay, allowed)
+      // The calendars of the batch's free candidates, in one read, to quote each.
+      const free = batch.filter((_, k) => fits[k] === true)
+      const nights = yield* availability.calendars(
+        free.map((l) => l.id),
+        stay.checkIn,
+        stay.checkOut,
+      )
+      for (let k = 0; k < free.length; k++) {
+        const hit = yield* hitOf(free[k]!, true, nights[k])
+        if (hit !== null) hits.push(hit)
+      }
+    }
+    yield* cursor.close()
+    return hits
+  })
 
 /**
  * For each listing of a batch, whether the stay fits: its rules allow the stay (checked first, it

@@ -23,7 +23,7 @@ export type UpcomingBookingChoice = (typeof upcomingBookingChoices)[number]
 
 /** What an admin says when suspending (the HTTP body); the user is named apart (the path). */
 export const SuspensionTerms = Schema.Struct({
-  reason: Schema.optionalKey(BoundedString(500)),
+  reason: Schema.optionalKey(BoundedString(500, 'multi_line')),
   /**
    * `keep` (the default): the host's bookings that have not started stand. `cancel`: each is
    * cancelled by the admin, which refunds the guest everything paid, with the usual

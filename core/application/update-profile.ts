@@ -30,7 +30,7 @@ export const PayoutAccountId = Schema.String.check(
 /** A partial patch of the caller's own profile: only the keys present change; unknown keys are rejected. */
 export const UpdateProfileInput = Schema.Struct({
   name: Schema.optionalKey(NonBlank(120)),
-  bio: Schema.optionalKey(BoundedString(2000)),
+  bio: Schema.optionalKey(BoundedString(2000, 'multi_line')),
   avatarUrl: Schema.optionalKey(Schema.NullOr(Url)),
   phone: Schema.optionalKey(Schema.NullOr(Phone)),
   languages: Schema.optionalKey(Schema.Array(LanguageTag).check(Schema.isMaxLength(20))),

@@ -84,7 +84,7 @@ export const availabilityStoreContract = (
       ])
     })
 
-    it('freeForStay says, per listing and in order, whether calendar has a unit available on every night', async () => {
+    it('freeForStay says, per listing and in order, whether calendar has a unit available on every night; calendars is calendar per listing', async () => {
       const other = asId('listing', `${L}_b`)
       const never = asId('listing', `${L}_never`)
       const empty = asId('listing', `${L}_nounits`)
@@ -120,6 +120,14 @@ export const availabilityStoreContract = (
             to,
             expected,
           ])
+          // calendars: each listing's calendar, in order, in one call (issue 15: ranked searches).
+          const each: unknown[] = []
+          for (const id of ids) each.push(await run(store.calendar(id, localDate(from), localDate(to))))
+          expect([from, to, await run(store.calendars(ids, localDate(from), localDate(to)))]).toEqual([
+            from,
+            to,
+            each,
+          ])
         }
       }
       await check()
@@ -131,6 +139,7 @@ export const availabilityStoreContract = (
         true,
       ])
       expect(await run(store.freeForStay([], localDate('2026-03-01'), localDate('2026-03-03')))).toEqual([])
+      expect(await run(store.calendars([], localDate('2026-03-01'), localDate('2026-03-03')))).toEqual([])
       // The short hold expires: its night is free again for both reads.
       h.clock.advance(MINUTE)
       await check()

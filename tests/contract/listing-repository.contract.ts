@@ -1,10 +1,18 @@
-import { Option } from 'effect'
+import { Effect, Option } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { InMemoryAvailabilityStore } from '../../adapters/memory/in-memory-availability-store.js'
+import { FIXED_RATE_TABLE, InMemoryExchangeRates } from '../../adapters/memory/in-memory-exchange-rates.js'
+import { InMemoryOutbox } from '../../adapters/memory/in-memory-outbox.js'
+import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository.js'
+import { ManualClock } from '../../adapters/memory/manual-clock.js'
+import { type SearchHit, SearchListings, type SearchResult } from '../../core/application/search-listings.js'
 import { listingMatches } from '../../core/domain/listings/filter.js'
 import type { Listing } from '../../core/domain/listings/listing.js'
 import { sortKey } from '../../core/domain/listings/search-order.js'
 import { ConcurrentModification } from '../../core/domain/shared/errors.js'
+import { compareWorth, convertAmount } from '../../core/domain/shared/exchange.js'
 import { asId } from '../../core/domain/shared/ids.js'
+import { type Currency, currency } from '../../core/domain/shared/money.js'
 import type { OutboxSource } from '../../ports/events.js'
 import type {
   ListingCursor,
@@ -118,6 +126,98 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
       expect((await search({ near: { ...lisbon, radiusKm: 400 } })).sort()).toEqual(['lst_near', 'lst_porto'])
     })
 
+    it('search filters by currency (issue 15: a price order is merged per currency)', async () => {
+      await saveAll([
+        makeListing('lst_usd'),
+        makeListing('lst_eur', { currency: currency('EUR') }),
+        makeListing('lst_jpy', { currency: currency('JPY') }),
+      ])
+      expect(await search({ currency: 'EUR' })).toEqual(['lst_eur'])
+      expect(await search({ currency: 'JPY' })).toEqual(['lst_jpy'])
+      expect(await search({ currency: 'GBP' })).toEqual([])
+      expect((await search({ currency: null })).sort()).toEqual(['lst_eur', 'lst_jpy', 'lst_usd'])
+    })
+
+    it('SearchListings over this repository: price order and range in one currency across EUR, USD and JPY, every page', async () => {
+      // Issue 15: amounts in different currencies are never compared as such. Prices converted with
+      // the fixed rates; a listing in a currency the table lacks (XTS) is left out of price searches.
+      const table = {
+        ...FIXED_RATE_TABLE,
+        rates: {
+          EUR: FIXED_RATE_TABLE.rates.EUR!,
+          USD: FIXED_RATE_TABLE.rates.USD!,
+          JPY: FIXED_RATE_TABLE.rates.JPY!,
+        },
+      }
+      let seed = 7
+      const rnd = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+        return seed % n
+      }
+      const ls = Array.from({ length: 40 }, (_, i) =>
+        makeListing(`lst_${String(i).padStart(3, '0')}`, {
+          currency: currency(['EUR', 'USD', 'JPY', 'XTS'][rnd(4)]!),
+          pricing: {
+            ...makeListing('x').pricing,
+            baseNightly: [4_000, 6_100, 6_500, 9_200, 10_000, 15_000][rnd(6)]!,
+          },
+        }),
+      )
+      await saveAll(ls)
+      const uc = new SearchListings({
+        listings: h.repo,
+        availability: new InMemoryAvailabilityStore(new ManualClock(at(0))),
+        clock: new ManualClock(at(0)),
+        // Three currencies: a price search queries the repository once per currency of the table.
+        exchangeRates: new InMemoryExchangeRates(table),
+        users: new InMemoryUserRepository(new InMemoryOutbox()),
+      })
+      const pages = async (input: Parameters<SearchListings['execute']>[0]): Promise<SearchHit[]> => {
+        const out: SearchHit[] = []
+        let cursor: string | null = null
+        do {
+          const r: SearchResult = await Effect.runPromise(
+            uc.execute({ ...input, ...(cursor ? { cursor } : {}) }),
+          )
+          out.push(...r.items)
+          cursor = r.nextCursor
+        } while (cursor !== null)
+        return out
+      }
+      for (const cur of ['EUR', 'USD', 'JPY'] as const)
+        for (const sort of ['price_asc', 'price_desc'] as const)
+          for (const range of [{}, { minPrice: 5_000, maxPrice: 9_000 }] as {
+            minPrice?: number
+            maxPrice?: number
+          }[]) {
+            const got = await pages({ currency: cur, sort, limit: 1 + rnd(7), ...range })
+            const priceOf = (l: Listing) =>
+              convertAmount(FIXED_RATE_TABLE, l.pricing.baseNightly, l.currency, cur)
+            const expected = ls
+              .filter((l) => l.currency !== 'XTS')
+              .filter((l) => {
+                const p = priceOf(l)!
+                return (
+                  (range.minPrice === undefined || p >= range.minPrice) &&
+                  (range.maxPrice === undefined || p <= range.maxPrice)
+                )
+              })
+              .sort(
+                (a, b) =>
+                  (sort === 'price_asc' ? 1 : -1) *
+                    compareWorth(
+                      table,
+                      { amount: a.pricing.baseNightly, currency: a.currency },
+                      { amount: b.pricing.baseNightly, currency: b.currency },
+                    ) || (a.id < b.id ? -1 : 1),
+              )
+            expect(got.map((x) => x.listing.id)).toEqual(expected.map((l) => l.id))
+            expect(got.every((x) => x.price?.currency === cur && x.price.amount === priceOf(x.listing))).toBe(
+              true,
+            )
+          }
+    })
+
     it('search filters by guests, price range, amenities, types, booking mode and status', async () => {
       await saveAll([
         makeListing('lst_small', { maxGuests: 2 }),
@@ -219,6 +319,7 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
             checkOutWeekdays: weekdays(),
           },
           pricing: { ...base.pricing, baseNightly: pick([5_000, 8_000, 12_000, 20_000]) },
+          currency: pick(['USD', 'USD', 'EUR', 'JPY'] as const) as Currency,
           rating: rnd(3) === 0 ? rated(0, 0) : rated(1 + rnd(4), pick([3, 3.9, 4, 4.5, 5])),
           createdAt: at(rnd(50)),
         }),
@@ -242,6 +343,7 @@ export const listingRepositoryContract = (name: string, make: () => Promise<List
           nights: on(9) ? 1 + rnd(10) : null,
           checkInWeekday: on(10) ? rnd(7) : null,
           checkOutWeekday: on(11) ? rnd(7) : null,
+          currency: rnd(4) === 0 ? pick(['USD', 'EUR', 'JPY', 'GBP']) : null,
         }
       })
       let matched = 0

@@ -65,24 +65,38 @@ describe('search', () => {
     expect(ids((await search(w, { city: 'Amsterdam', guests: 5 })).items)).toEqual([big.id])
   })
 
-  it('by price range with dates: the stay’s average nightly price decides, weekend prices included', async () => {
+  it('by price with dates: the stay’s guest total decides the range and the order (issue 15), weekend prices included', async () => {
     const w = await makeWorld()
     // Base 100.00 but 200.00 on Friday and Saturday nights.
     const weekendy = await listing(w, 'weekendy', {
       pricing: { baseNightly: 10_000, weekendNightly: 20_000 },
     })
     const flat = await listing(w, 'flat', { pricing: { baseNightly: 15_000 } })
-    // Without dates the base price is compared.
+    // Without dates the base nightly price is compared.
     expect(ids((await search(w, { city: 'Amsterdam', maxPrice: 12_000 })).items)).toEqual([weekendy.id])
-    // Friday and Saturday nights (2026-04-10 is a Friday): the weekendy listing averages 200.00.
+    expect(ids((await search(w, { city: 'Amsterdam', sort: 'price_asc' })).items)).toEqual([
+      weekendy.id,
+      flat.id,
+    ])
+    // Friday and Saturday nights (2026-04-10 is a Friday): the weekendy stay costs more in total.
     const weekend = { city: 'Amsterdam', checkIn: '2026-04-10', checkOut: '2026-04-12' }
-    expect(ids((await search(w, { ...weekend, maxPrice: 16_000 })).items)).toEqual([flat.id])
-    expect(ids((await search(w, { ...weekend, minPrice: 16_000 })).items)).toEqual([weekendy.id])
-    // Thursday to Sunday: (100 + 200 + 200) / 3 ≈ 166.67.
-    const long = { city: 'Amsterdam', checkIn: '2026-04-09', checkOut: '2026-04-12' }
-    expect(ids((await search(w, { ...long, minPrice: 16_600, maxPrice: 16_700 })).items)).toEqual([
+    const all = await search(w, weekend)
+    const total = (id: string) => all.items.find((h) => h.listing.id === id)!.quote!.guestTotal
+    expect(
+      all.items.every((h) => h.price?.amount === h.quote?.guestTotal && h.price?.currency === 'EUR'),
+    ).toBe(true)
+    expect(total(weekendy.id)).toBeGreaterThan(total(flat.id))
+    expect(ids((await search(w, { ...weekend, sort: 'price_asc' })).items)).toEqual([flat.id, weekendy.id])
+    expect(ids((await search(w, { ...weekend, sort: 'price_desc' })).items)).toEqual([weekendy.id, flat.id])
+    expect(ids((await search(w, { ...weekend, maxPrice: total(flat.id) })).items)).toEqual([flat.id])
+    expect(ids((await search(w, { ...weekend, minPrice: total(flat.id) + 1 })).items)).toEqual([weekendy.id])
+    const exactly = total(weekendy.id)
+    expect(ids((await search(w, { ...weekend, minPrice: exactly, maxPrice: exactly })).items)).toEqual([
       weekendy.id,
     ])
+    // Sunday and Monday nights: no weekend, the weekendy stay is the cheaper one again.
+    const weekdays = { city: 'Amsterdam', checkIn: '2026-04-12', checkOut: '2026-04-14' }
+    expect(ids((await search(w, { ...weekdays, sort: 'price_asc' })).items)).toEqual([weekendy.id, flat.id])
   })
 
   it('by amenities: a listing must have every amenity asked for', async () => {

@@ -81,27 +81,39 @@ describe('round trips of the hot use cases on the Mongo adapters', () => {
       run(useCases.requestBooking.execute(w.guest, { listingId: listing.id, ...stay, guests: 2 })),
     )
     const search = await commandsOf(() =>
+      run(
+        useCases.searchListings.execute({ city: 'Amsterdam', ...stay, guests: 2, limit: 20, sort: 'newest' }),
+      ),
+    )
+    const byPrice = await commandsOf(() =>
       run(useCases.searchListings.execute({ city: 'Amsterdam', ...stay, guests: 2, limit: 20 })),
     )
     const get = await commandsOf(() => run(useCases.getListing.execute(w.guest, listing.id)))
     console.info(
       `[mongo round trips] RequestBooking (7 nights): ${request.length} [${request.join(', ')}]\n` +
         `[mongo round trips] search page (20 of 25, with dates): ${search.length} [${search.join(', ')}]\n` +
+        `[mongo round trips] search page by price (20 of 25, with dates): ${byPrice.length} [${byPrice.join(', ')}]\n` +
         `[mongo round trips] GET listing: ${get.length} [${get.join(', ')}]`,
     )
     // GET listing: the listing's current document.
     expect(get).toEqual(['find listings'])
-    // RequestBooking: guest, listing, its host (a suspended host's listing takes no booking), the
-    // pending-bookings count; the stay's calendar for the quote; the hold (one read of the nights,
-    // one ordered insert of its claims); the booking's revision and current document; the count again.
+    // RequestBooking: guest, listing, the host's account (a suspended host's listing takes no
+    // booking), the pending-bookings count; the stay's calendar for the quote; the hold (one read of
+    // the nights, one ordered insert of its claims); the booking's revision and current document; the
+    // count again.
     expect(request).toHaveLength(10)
     // A page of 20 with dates: per batch of candidates one listing query and one availability check
     // for the whole batch, then each hit's calendar (the core re-reads the nights it quotes). The
     // booked listing is not free, so a second batch supplies the 20th hit; that batch reads ahead,
-    // so it first reads the listings' change mark; the hosts of the first batch are read once (a
-    // suspended host's listings leave search), the second batch's host is known: 2 × 2 + 1 + 1 + 20.
+    // so it first reads the listings' change mark: 2 × 2 + 1 + 20, and the host's account once
+    // (suspended hosts are left out; each host looked up once per search).
     expect(search).toHaveLength(26)
     expect(search.filter((c) => c === 'find listings')).toHaveLength(2)
+    // By price (the default sort) with dates, the order is the stays' totals (issue 15): every
+    // candidate is checked and quoted before the page is cut: per batch of candidates one listing
+    // query, its hosts' accounts (suspended hosts are left out), one availability check, and one read
+    // of the free candidates' calendars (`calendars`).
+    expect(byPrice).toEqual(['find listings', 'find users', 'find calendar', 'find calendar'])
   })
 
   it('a booking journey runs on the Mongo adapters: request, pay, confirm, cancel with refund', async () => {

@@ -2,6 +2,7 @@ import { Effect, Result } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { InMemoryAvailabilityStore } from '../../adapters/memory/in-memory-availability-store.js'
+import { FIXED_RATE_TABLE, InMemoryExchangeRates } from '../../adapters/memory/in-memory-exchange-rates.js'
 import { InMemoryListingRepository } from '../../adapters/memory/in-memory-listing-repository.js'
 import { InMemoryOutbox } from '../../adapters/memory/in-memory-outbox.js'
 import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository.js'
@@ -12,15 +13,19 @@ import { checkStay } from '../../core/domain/listings/restrictions.js'
 import { sortKey } from '../../core/domain/listings/search-order.js'
 import { type NightPricing, quoteStay } from '../../core/domain/pricing/quote.js'
 import { addDays, type LocalDate, localDate, localDateAt } from '../../core/domain/shared/dates.js'
+import { convertAmount } from '../../core/domain/shared/exchange.js'
 import { asId } from '../../core/domain/shared/ids.js'
+import type { Currency } from '../../core/domain/shared/money.js'
 import { DAY, type Instant } from '../../core/domain/shared/time.js'
 import { makeListing, T0 } from '../contract/fixtures.js'
 
 /**
  * Searches with dates through the use case (index walk, rules and `freeForStay` per batch, the
  * calendar and quote of each hit) against a brute-force model: every listing, the rules through
- * `checkStay`, every night's `available` from `calendar`, the quote through `quoteStay`, sorted by
- * (sort key, id). Every page is followed, so batches, page ends and cursors are all covered.
+ * `checkStay`, every night's `available` from `calendar`, the quote through `quoteStay`, its guest
+ * total converted into the search's currency (listings in EUR, USD and JPY; issue 15: the price
+ * range and the price sorts use that one price), sorted by (sort key, id), the key of a price sort
+ * being that price. Every page is followed, so batches, page ends and cursors are all covered.
  */
 
 const RUNS = process.env.INNKEEPER_DEEP === '1' ? 2_000 : 150
@@ -42,6 +47,7 @@ const listingArb = fc.record({
     { weight: 2, arbitrary: fc.integer({ min: 0, max: 3 }) },
   ),
   price: fc.constantFrom(5_000, 8_000, 12_000),
+  currency: fc.constantFrom('EUR', 'USD', 'JPY'),
   weekend: fc.option(fc.constantFrom(9_000, 15_000), { nil: null }),
   createdAt: fc.integer({ min: 0, max: 4 }),
   active: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
@@ -69,8 +75,9 @@ const searchArb = fc.record({
   guests: fc.integer({ min: 1, max: 4 }),
   sort: fc.constantFrom('price_asc' as const, 'price_desc' as const, 'rating' as const, 'newest' as const),
   limit: fc.integer({ min: 1, max: 4 }),
-  minPrice: fc.option(fc.constantFrom(6_000, 9_000), { nil: undefined, freq: 3 }),
-  maxPrice: fc.option(fc.constantFrom(9_000, 14_000), { nil: undefined, freq: 3 }),
+  currency: fc.constantFrom('EUR', 'USD', 'JPY'),
+  minPrice: fc.option(fc.constantFrom(15_000, 30_000), { nil: undefined, freq: 3 }),
+  maxPrice: fc.option(fc.constantFrom(30_000, 50_000), { nil: undefined, freq: 3 }),
 })
 
 const listingOf = (n: number, f: Fields): Listing => {
@@ -78,6 +85,7 @@ const listingOf = (n: number, f: Fields): Listing => {
   return {
     ...base,
     location: { ...base.location, city: f.city, timezone: f.timezone },
+    currency: f.currency as Currency,
     maxGuests: f.maxGuests,
     units: f.units,
     status: f.active ? 'active' : 'inactive',
@@ -158,10 +166,12 @@ describe('search with dates: the use case against a brute-force model', () => {
               guests: s.guests,
               calendar,
             })
-            const nightly = Math.round(quote.nights.reduce((a, n) => a + n.amount, 0) / quote.nights.length)
-            if (s.minPrice !== undefined && nightly < s.minPrice) return []
-            if (s.maxPrice !== undefined && nightly > s.maxPrice) return []
-            return [{ listing: l, quote, key: sortKey(l, s.sort, null) }]
+            const price = convertAmount(FIXED_RATE_TABLE, quote.guestTotal, l.currency, s.currency)!
+            if (s.minPrice !== undefined && price < s.minPrice) return []
+            if (s.maxPrice !== undefined && price > s.maxPrice) return []
+            const key =
+              s.sort === 'price_asc' ? price : s.sort === 'price_desc' ? -price : sortKey(l, s.sort, null)
+            return [{ listing: l, quote, key, price }]
           })
           .sort((a, b) =>
             a.key !== b.key
@@ -180,6 +190,7 @@ describe('search with dates: the use case against a brute-force model', () => {
           listings,
           availability,
           clock,
+          exchangeRates: new InMemoryExchangeRates(),
           users: new InMemoryUserRepository(new InMemoryOutbox()),
         })
         const got: SearchHit[] = []
@@ -192,6 +203,7 @@ describe('search with dates: the use case against a brute-force model', () => {
               checkOut,
               guests: s.guests,
               sort: s.sort,
+              currency: s.currency,
               limit: s.limit,
               ...(s.minPrice === undefined ? {} : { minPrice: s.minPrice }),
               ...(s.maxPrice === undefined ? {} : { maxPrice: s.maxPrice }),
@@ -204,6 +216,9 @@ describe('search with dates: the use case against a brute-force model', () => {
         }
         expect(got.map((h) => h.listing.id)).toEqual(expected.map((e) => e.listing.id))
         expect(got.map((h) => h.quote)).toEqual(expected.map((e) => e.quote))
+        expect(got.map((h) => h.price)).toEqual(
+          expected.map((e) => ({ amount: e.price, currency: s.currency })),
+        )
       }),
       { numRuns: RUNS },
     )

@@ -7,8 +7,8 @@ import { defineRoute, type Route } from '../route.js'
 import { HostReportView, hostReportView, MeView, meView, PageOf, ReviewView, reviewView } from '../views.js'
 import { bodyAs, IdParams, ok, type RouteDeps } from './common.js'
 
-const ReasonInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(500)) })
-const ResponseInput = Schema.Struct({ comment: NonBlank(2000) })
+const ReasonInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(500, 'multi_line')) })
+const ResponseInput = Schema.Struct({ comment: NonBlank(2000, 'multi_line') })
 
 /** Host reports, review responses, and the admin's tools. */
 export const adminRoutes = (deps: RouteDeps): Route[] => {

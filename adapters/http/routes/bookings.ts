@@ -21,7 +21,7 @@ import {
 } from '../views.js'
 import { bodyAs, IdParams, ok, type RouteDeps } from './common.js'
 
-const DeclineInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(1000)) })
+const DeclineInput = Schema.Struct({ reason: Schema.optionalKey(BoundedString(1000, 'multi_line')) })
 const ReviewBody = PostReviewInput.mapFields(({ bookingId: _b, ...rest }) => rest)
 
 const asBookingId = (id: string) => id as BookingId

@@ -25,8 +25,8 @@ import {
   quoteView,
   ReviewView,
   reviewView,
-  SearchHitView,
-  searchHitView,
+  SearchPageView,
+  searchPageView,
 } from '../views.js'
 import { wireEncoder } from '../wire-encoder.js'
 import { bodyAs, IdParams, noContent, ok, type RouteDeps } from './common.js'
@@ -37,7 +37,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
   const { useCases: uc, cache } = deps
   const responses = new ResponseCache(cache)
   // Cached answers are stored as the body the app would write (see wire-encoder.ts).
-  const renderSearch = wireEncoder(PageOf(SearchHitView))
+  const renderSearch = wireEncoder(SearchPageView)
   const renderListing = wireEncoder(ListingView)
 
   return [
@@ -69,14 +69,14 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
       operationId: 'searchListings',
       summary: 'Search active listings',
       description:
-        'Filters: city or lat/lng/radius_km, dates (check_in, check_out: only listings with every night free, priced for the stay), guests, price range (nightly, minor units), amenities, property and room types, instant book, minimum rating. Sorts: price, rating, newest, distance. Cursor pagination.',
+        "Filters: city or lat/lng/radius_km, dates (check_in, check_out: only listings with every night free, priced for the stay), guests, price range, amenities, property and room types, instant book, minimum rating. Sorts: price, rating, newest, distance. Price: one per hit (`price`), in the search's `currency` (default the rates' base): the stay's guest total with dates, else the base nightly price, converted with the `exchange_rates` the answer carries; `min_price`/`max_price` and the price sorts use it. Cursor pagination; a cursor sent with another search is refused (400 `cursor_mismatch`).",
       tags: ['listings'],
       auth: 'optional',
       query: SearchListingsInput,
       success: {
         status: 200,
         description: 'A page of hits',
-        schema: PageOf(SearchHitView),
+        schema: SearchPageView,
         headers: ['X-Cache'],
       },
       errors: [],
@@ -84,7 +84,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
         const key = `search-body:${createHash('sha256').update(JSON.stringify(query)).digest('hex')}`
         return responses.reply(key, renderSearch, () =>
           Effect.map(uc.searchListings.execute(query), (r) => ({
-            value: { items: r.items.map(searchHitView), nextCursor: r.nextCursor },
+            value: searchPageView(r),
             store: true,
             tags: [SEARCH_TAG],
             ttlMs: SEARCH_CACHE_TTL_MS,

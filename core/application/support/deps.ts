@@ -1,6 +1,7 @@
 import type { AvailabilityStore } from '../../../ports/availability-store.js'
 import type { Clock } from '../../../ports/clock.js'
 import type { EventPublisher, OutboxSource } from '../../../ports/events.js'
+import type { ExchangeRates } from '../../../ports/exchange-rates.js'
 import type { IdGenerator } from '../../../ports/id-generator.js'
 import type { Notifier } from '../../../ports/notifier.js'
 import type { PasswordHasher } from '../../../ports/password-hasher.js'
@@ -38,6 +39,8 @@ export interface CoreDeps {
   readonly payoutGateway: PayoutGateway
   readonly publisher: EventPublisher
   readonly outbox: OutboxSource
+  /** The rates a search converts prices into its currency with. */
+  readonly exchangeRates: ExchangeRates
   readonly clock: Clock
   readonly ids: IdGenerator
   readonly hasher: PasswordHasher

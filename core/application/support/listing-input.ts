@@ -94,7 +94,7 @@ const Hour = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 23 }))
 
 const listingFields = {
   title: NonBlank(120),
-  description: BoundedString(5000),
+  description: BoundedString(5000, 'multi_line'),
   propertyType: Schema.Literals(propertyTypes),
   roomType: Schema.Literals(roomTypes),
   location: LocationInput,

@@ -1,6 +1,7 @@
 import { Schema } from 'effect'
 import { parseLocalDate } from '../../domain/shared/dates.js'
 import { CURRENCY_PATTERN } from '../../domain/shared/money.js'
+import { cleanText, type TextKind } from '../../domain/shared/text.js'
 
 /**
  * Reusable field schemas for use-case inputs; the HTTP adapter derives its OpenAPI from these, so
@@ -70,9 +71,15 @@ export const isAnyKeyOf = (keys: readonly string[], message: string) =>
 export const Id = (max = 64) =>
   Schema.String.check(isChars(1, max), matches(/^[A-Za-z0-9_-]+$/, 'an id: letters, digits, _ and -'))
 
-export const NonBlank = (max: number) =>
-  Schema.String.check(isChars(1, max), matches(/\S/, 'a non-blank string'))
-export const BoundedString = (max: number) => Schema.String.check(isChars(0, max))
+/**
+ * Text with something in it: names, titles, cities. Single-line unless `lines` says `multi_line`;
+ * never control or bidi-override characters (`cleanText`).
+ */
+export const NonBlank = (max: number, lines: Exclude<TextKind, 'email'> = 'single_line') =>
+  Schema.String.check(isChars(1, max), matches(/\S/, 'a non-blank string'), cleanText(lines))
+/** Text that may be empty (a caption, a description …), with the same character rule as NonBlank. */
+export const BoundedString = (max: number, lines: Exclude<TextKind, 'email'> = 'single_line') =>
+  Schema.String.check(isChars(0, max), cleanText(lines))
 export const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 export const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
 /** An amount in minor units: a non-negative safe integer. */
@@ -96,6 +103,7 @@ export const Weekday = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 
 export const Email = Schema.String.check(
   isChars(0, 254),
   matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address'),
+  cleanText('email'),
 )
 export const Url = Schema.String.check(isChars(0, 2048), matches(/^https?:\/\/\S+$/, 'an http(s) URL'))
 export const Guests = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))

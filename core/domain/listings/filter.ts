@@ -22,7 +22,9 @@ export interface ListingFilter {
   readonly near: { readonly lat: number; readonly lng: number; readonly radiusKm: number } | null
   /** Listings taking at least this many guests. */
   readonly minGuests: number
-  /** On the base nightly price, minor units, both inclusive. */
+  /** Listings priced in this currency (absent or null: any). */
+  readonly currency?: string | null
+  /** On the base nightly price, minor units of the listing's own currency, both inclusive. */
   readonly minPrice: number | null
   readonly maxPrice: number | null
   /** Listings having every one of these. */
@@ -70,6 +72,7 @@ export const listingMatches = (l: Listing, f: ListingFilter): boolean => {
   )
     return false
   if (l.maxGuests < f.minGuests) return false
+  if (f.currency != null && l.currency !== f.currency) return false
   if (f.minPrice !== null && l.pricing.baseNightly < f.minPrice) return false
   if (f.maxPrice !== null && l.pricing.baseNightly > f.maxPrice) return false
   for (const a of f.amenities) if (!l.amenities.includes(a)) return false

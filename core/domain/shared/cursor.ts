@@ -20,3 +20,21 @@ export const decodeCursor = (cursor: string): unknown => {
     return undefined
   }
 }
+
+/**
+ * A short fingerprint of a JSON value (FNV-1a, 32 bits, twice with two seeds): what a cursor
+ * carries to say which search issued it. It detects a cursor sent with another search; it is not a
+ * secret and proves nothing.
+ */
+export const fingerprintOf = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? ''
+  const fnv = (seed: number): number => {
+    let h = seed
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i)
+      h = Math.imul(h, 0x01000193)
+    }
+    return h >>> 0
+  }
+  return fnv(0x811c9dc5).toString(36) + fnv(0x2f1a7c3b).toString(36)
+}

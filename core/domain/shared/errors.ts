@@ -20,6 +20,18 @@ export class ValidationFailed extends Data.TaggedError('ValidationFailed')<{
   }
 }
 
+/**
+ * A page cursor sent with another search than the one that issued it (other filters, sort,
+ * currency or exchange rates): its position means nothing there, so the page is refused rather
+ * than answered empty or wrong. Start the search again without a cursor.
+ */
+export class CursorMismatch extends Data.TaggedError('CursorMismatch')<Record<never, never>> {
+  readonly code = 'cursor_mismatch' as const
+  override get message(): string {
+    return 'the cursor belongs to another search (other filters, sort or currency): search again without it'
+  }
+}
+
 export class UserNotFound extends Data.TaggedError('UserNotFound')<{ readonly userId: string }> {
   readonly code = 'user_not_found' as const
 }
@@ -219,6 +231,7 @@ export type NotFoundError =
 /** Every expected failure of the core, for adapters that map errors exhaustively. */
 export type InnkeeperError =
   | ValidationFailed
+  | CursorMismatch
   | NotFoundError
   | EmailAlreadyRegistered
   | InvalidCredentials
