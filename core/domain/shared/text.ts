@@ -38,7 +38,6 @@ const describe = (kind: TextKind): string =>
     ? 'control or bidirectional-override characters (only line breaks \\n and tabs \\t are allowed)'
     : 'control, line-break or bidirectional-override characters'
 
-/** The same rule as a regular expression, for the OpenAPI document (`pattern`). */
 // The patterns name the control characters they refuse: that is their purpose, not a mistake.
 const MULTI_LINE_TEXT =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters this pattern refuses
@@ -50,6 +49,7 @@ const SINGLE_LINE_TEXT =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters this pattern refuses
   /^[^\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]*$/
 
+/** The same rule as a regular expression, for the OpenAPI document (`pattern`). */
 export const textPattern = (kind: TextKind): RegExp =>
   kind === 'multi_line' ? MULTI_LINE_TEXT : kind === 'email' ? EMAIL_TEXT : SINGLE_LINE_TEXT
 
