@@ -169,6 +169,11 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   const stopInvalidation = engine.adapters.outbox.onAppend(invalidation.handle)
 
   let startedUp = options.startup === undefined
+  // The currencies searches convert (the table at start) are the search's `currency` enum.
+  const rateTable = await engine.run(engine.deps.exchangeRates.current())
+  const [firstCurrency, ...otherCurrencies] = Object.keys(rateTable.rates).sort()
+  const searchCurrencies =
+    firstCurrency === undefined ? undefined : ([firstCurrency, ...otherCurrencies] as const)
   const docsDir = swaggerDir()
   const routes = apiRoutes({
     useCases:
@@ -181,6 +186,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     rateLimiter: options.ports?.rateLimiter ?? engine.adapters.rateLimiter,
     loginLimits: options.loginLimits ?? (config.rateLimit ? defaultLoginLimits : false),
     paymentProviders: [engine.gateway.provider],
+    ...(searchCurrencies === undefined ? {} : { searchCurrencies }),
   })
   const app = createHttpApp({
     routes,

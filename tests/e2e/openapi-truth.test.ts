@@ -48,14 +48,19 @@ describe('the document states the rules the server checks', () => {
       minLength: 10,
       maxLength: 200,
     })
-    expect(register.properties.email).toMatchObject({
-      maxLength: 254,
-      pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
-    })
+    // One pattern per field states the shape and the clean-text rule together (issue 15 item 5).
+    expect(register.properties.email.maxLength).toBe(254)
+    const email = new RegExp(register.properties.email.pattern, 'u')
+    for (const ok of ['a@b.co', 'ana.maria@example.com']) expect(email.test(ok)).toBe(true)
+    for (const bad of ['a@b', 'a b@c.de', 'a@@b.co', 'a\u200e@b.co', 'a@b.c\u0000o'])
+      expect(email.test(bad)).toBe(false)
     expect(bodyOf('post', '/auth/password-reset').properties.email.pattern).toBe(
       register.properties.email.pattern,
     )
-    expect(register.properties.name).toMatchObject({ minLength: 1, maxLength: 120, pattern: '\\S' })
+    expect(register.properties.name).toMatchObject({ minLength: 1, maxLength: 120 })
+    const name = new RegExp(register.properties.name.pattern, 'u')
+    for (const ok of ['Ana', ' Ana ', 'أحمد\u200f 2']) expect(name.test(ok)).toBe(true)
+    for (const bad of ['', '   ', 'Ana\u0000', 'Ana\u202e', 'Ana\nBo']) expect(name.test(bad)).toBe(false)
     const booking = bodyOf('post', '/bookings')
     expect(booking.properties.check_in).toMatchObject(DATE)
     expect(booking.properties.check_out).toMatchObject(DATE)

@@ -42,6 +42,11 @@ export interface RouteDeps {
   readonly loginLimits: LoginLimits | false
   /** Payment providers whose webhooks are accepted, by the `{provider}` path segment. */
   readonly paymentProviders: readonly string[]
+  /**
+   * The currencies a search may name (those of the exchange-rate table at start), declared as the
+   * `currency` parameter's enum; absent: any ISO 4217 code, the rest refused by the search.
+   */
+  readonly searchCurrencies?: readonly [string, ...string[]]
 }
 
 export const IdParams = Schema.Struct({ id: Id() })

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { Effect } from 'effect'
+import { Effect, Schema } from 'effect'
 import { GetCalendarInput } from '../../../core/application/get-calendar.js'
 import { QuoteStayInput } from '../../../core/application/quote-stay.js'
 import { SearchListingsInput } from '../../../core/application/search-listings.js'
@@ -34,6 +34,18 @@ import { bodyAs, IdParams, noContent, ok, type RouteDeps } from './common.js'
 const asListingId = (id: string) => id as ListingId
 
 export const listingRoutes = (deps: RouteDeps): Route[] => {
+  // The currencies the rate table converts, as the parameter's enum: a spec-valid search is accepted.
+  const searchQuery =
+    deps.searchCurrencies === undefined
+      ? SearchListingsInput
+      : Schema.Struct({
+          ...SearchListingsInput.fields,
+          currency: Schema.optionalKey(
+            Schema.Literals(deps.searchCurrencies).annotate({
+              description: "ISO 4217, one the exchange-rate table converts; default the table's base",
+            }),
+          ),
+        })
   const { useCases: uc, cache } = deps
   const responses = new ResponseCache(cache)
   // Cached answers are stored as the body the app would write (see wire-encoder.ts).
@@ -72,7 +84,7 @@ export const listingRoutes = (deps: RouteDeps): Route[] => {
         "Filters: city or lat/lng/radius_km, dates (check_in, check_out: only listings with every night free, priced for the stay), guests, price range, amenities, property and room types, instant book, minimum rating. Sorts: price, rating, newest, distance. Price: one per hit (`price`), in the search's `currency` (default the rates' base): the stay's guest total with dates, else the base nightly price, converted with the `exchange_rates` the answer carries; `min_price`/`max_price` and the price sorts use it. Cursor pagination; a cursor sent with another search is refused (400 `cursor_mismatch`).",
       tags: ['listings'],
       auth: 'optional',
-      query: SearchListingsInput,
+      query: searchQuery,
       success: {
         status: 200,
         description: 'A page of hits',

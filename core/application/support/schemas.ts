@@ -1,7 +1,7 @@
 import { Schema } from 'effect'
 import { parseLocalDate } from '../../domain/shared/dates.js'
 import { CURRENCY_PATTERN } from '../../domain/shared/money.js'
-import { cleanText, type TextKind } from '../../domain/shared/text.js'
+import { cleanShapedText, cleanText, type TextKind } from '../../domain/shared/text.js'
 
 /**
  * Reusable field schemas for use-case inputs; the HTTP adapter derives its OpenAPI from these, so
@@ -76,7 +76,7 @@ export const Id = (max = 64) =>
  * never control or bidi-override characters (`cleanText`).
  */
 export const NonBlank = (max: number, lines: Exclude<TextKind, 'email'> = 'single_line') =>
-  Schema.String.check(isChars(1, max), matches(/\S/, 'a non-blank string'), cleanText(lines))
+  Schema.String.check(isChars(1, max), cleanShapedText(lines, 'non_blank'))
 /** Text that may be empty (a caption, a description …), with the same character rule as NonBlank. */
 export const BoundedString = (max: number, lines: Exclude<TextKind, 'email'> = 'single_line') =>
   Schema.String.check(isChars(0, max), cleanText(lines))
@@ -100,10 +100,6 @@ export const CurrencyCode = Schema.String.check(
   matches(CURRENCY_PATTERN, 'an ISO 4217 code: three capital letters'),
 )
 export const Weekday = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 6 }))
-export const Email = Schema.String.check(
-  isChars(0, 254),
-  matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address'),
-  cleanText('email'),
-)
+export const Email = Schema.String.check(isChars(0, 254), cleanShapedText('email', 'email'))
 export const Url = Schema.String.check(isChars(0, 2048), matches(/^https?:\/\/\S+$/, 'an http(s) URL'))
 export const Guests = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))

@@ -59,16 +59,36 @@ export const textPattern = (kind: TextKind): RegExp =>
  * refused, naming the character and where it is.
  */
 export const cleanText = (kind: TextKind) =>
-  Schema.makeFilter(
-    (s: string) => {
-      const bad = forbiddenCharacter(s, kind)
-      return (
-        bad === null ||
-        `must not contain ${describe(kind)}: U+${bad.code.toString(16).toUpperCase().padStart(4, '0')} at index ${bad.index}`
-      )
-    },
-    {
-      description: `no ${describe(kind)}`,
-      toJsonSchema: () => ({ pattern: textPattern(kind).source }),
-    },
+  Schema.makeFilter((s: string) => refusal(s, kind), {
+    description: `no ${describe(kind)}`,
+    toJsonSchema: () => ({ pattern: textPattern(kind).source }),
+  })
+
+/** What `kind` text may not hold, as the inside of a regular-expression character class. */
+const forbiddenClass = (kind: TextKind): string => textPattern(kind).source.slice('^[^'.length, -']*$'.length)
+
+const refusal = (s: string, kind: TextKind): string | true => {
+  const bad = forbiddenCharacter(s, kind)
+  return (
+    bad === null ||
+    `must not contain ${describe(kind)}: U+${bad.code.toString(16).toUpperCase().padStart(4, '0')} at index ${bad.index}`
   )
+}
+
+/**
+ * `cleanText` for text of a shape — `non_blank`: something besides white space; `email`:
+ * local@domain.tld — published as one pattern that says both, not as two patterns in an `allOf`:
+ * the same rule, and one that tools generating values from the document (json-schema-faker, Prism)
+ * can meet.
+ */
+export const cleanShapedText = (kind: TextKind, shape: 'non_blank' | 'email') => {
+  const f = forbiddenClass(kind)
+  const [re, pattern, expected] =
+    shape === 'non_blank'
+      ? [/\S/, `^[^${f}]*[^\\s${f}][^${f}]*$`, 'a non-blank string']
+      : [/^[^\s@]+@[^\s@]+\.[^\s@]+$/, `^[^\\s@${f}]+@[^\\s@${f}]+\\.[^\\s@${f}]+$`, 'an e-mail address']
+  return Schema.makeFilter((s: string) => (re.test(s) ? refusal(s, kind) : `Expected ${expected}`), {
+    expected: `${expected} without ${describe(kind)}`,
+    toJsonSchema: () => ({ pattern }),
+  })
+}
