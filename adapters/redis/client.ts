@@ -124,27 +124,26 @@ export class LuaScript {
   }
 }
 
-const loading = new WeakMap<Redis, () => void>()
+/** Per client, how many of `scripts` it has been asked to load (scripts register as modules load). */
+const loaded = new WeakMap<Redis, number>()
 
 /**
  * Keeps every script loaded on the server behind `client`: now, and again each time the client is
  * ready after a reconnection (a restarted Redis has an empty script cache). Without it a script's
  * first EVALSHA may be one that timed out while Redis was frozen and runs when it wakes: it then
  * meets NOSCRIPT, and its EVAL fallback is never sent, so a write the caller counted on (an
- * idempotency claim given up) silently never happens.
+ * idempotency claim given up) silently never happens. Each adapter on the client calls it; only
+ * scripts not yet loaded on it are sent.
  */
 export const keepScriptsLoaded = (client: Redis): void => {
-  const known = loading.get(client)
-  if (known !== undefined) {
-    if (client.status === 'ready') known()
-    return
+  const load = (from: number) => {
+    for (const s of scripts.slice(from)) client.script('LOAD', s.source).catch(() => {})
+    loaded.set(client, scripts.length)
   }
-  const load = () => {
-    for (const s of scripts) client.script('LOAD', s.source).catch(() => {})
-  }
-  loading.set(client, load)
-  client.on('ready', load)
-  if (client.status === 'ready') load()
+  const done = loaded.get(client)
+  if (done === undefined) client.on('ready', () => load(0))
+  if (client.status === 'ready' && (done ?? 0) < scripts.length) load(done ?? 0)
+  else if (done === undefined) loaded.set(client, 0)
 }
 
 /** Lua helpers shared by the scripts: exact number formatting and a grow-only PEXPIRE. */
