@@ -9,7 +9,6 @@ import {
   retryQueueOf,
 } from '../../adapters/amqp/index.js'
 import { RecordingNotifier } from '../../adapters/memory/index.js'
-import { loadApiConfig } from '../../apps/api/config.js'
 import { type ApiServer, startApiServer } from '../../apps/api/server.js'
 import {
   createInfrastructure,
@@ -17,7 +16,7 @@ import {
   type Infrastructure,
 } from '../../apps/composition/infrastructure.js'
 import type { DomainEvent } from '../../core/domain/events/events.js'
-import { listingBody, PASSWORD } from './support/api.js'
+import { listingBody, PASSWORD, testApiConfig } from './support/api.js'
 
 /**
  * The API on real infrastructure, over real HTTP: cache, rate limiter, idempotency keys and refresh
@@ -77,13 +76,12 @@ beforeAll(async () => {
     },
     { connectionName: RUN },
   )
-  const loaded = loadApiConfig({
+  const config = testApiConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
     INNKEEPER_JWT_SECRET: 'api-e2e-secret-api-e2e-secret-0123456',
     INNKEEPER_SEED: 'false',
   })
-  if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
   tap = new AmqpConsumer(infra.amqp!.connection, { exchange }).consume({
     queue: tapQueue,
     bindings: ['innkeeper.booking.#', 'innkeeper.payment.#'],
@@ -95,7 +93,7 @@ beforeAll(async () => {
   })
   await tap.ready
   api = await startApiServer({
-    config: loaded.success,
+    config,
     ports: { ...infra.ports, notifier },
     amqp: { consumer: infra.amqp!.consumer, queuePrefix: apiQueuePrefix },
     engineOptions: { passwordHashCost: 2 ** 10 },

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createMongoAdapters } from '../../adapters/mongo/index.js'
-import { loadApiConfig } from '../../apps/api/config.js'
 import { type ApiServer, startApiServer } from '../../apps/api/server.js'
 import { openTestDatabase, type TestDatabase } from '../support/mongo.js'
-import { listingBody, PASSWORD } from './support/api.js'
+import { listingBody, PASSWORD, testApiConfig } from './support/api.js'
 
 /**
  * The API on a shared store (MongoDB: here the FerretDB of the global setup) reads its own writes
@@ -16,15 +15,14 @@ let api: ApiServer
 
 beforeAll(async () => {
   database = await openTestDatabase(inject('mongoUrl'), 'apicache')
-  const loaded = loadApiConfig({
+  const config = testApiConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
     INNKEEPER_JWT_SECRET: 'api-mongo-cache-secret-api-mongo-cache-01',
     INNKEEPER_SEED: 'false',
   })
-  if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
   api = await startApiServer({
-    config: loaded.success,
+    config,
     engineOptions: {
       passwordHashCost: 2 ** 10,
       store: (clock) => createMongoAdapters(database.db, { clock }),

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { loadApiConfig } from '../../apps/api/config.js'
 import { degradationSink } from '../../apps/api/degradation.js'
 import { startApiServer } from '../../apps/api/server.js'
 import type { TickReport } from '../../apps/composition/engine.js'
 import { createInMemoryEngine } from '../../apps/composition/in-memory-engine.js'
 import { activeListing, makeWorld, T0 } from '../integration/engine-fixtures.js'
+import { testApiConfig } from './support/api.js'
 
 /**
  * Issue 16 item 3, the API's side: when the API process relays its own outbox (in memory), each
@@ -15,12 +15,11 @@ import { activeListing, makeWorld, T0 } from '../integration/engine-fixtures.js'
  */
 describe('the API relay feeds the event-flow metrics', () => {
   it('a background turn reports the events it published; the sink counts them and the backlog drops to 0', async () => {
-    const loaded = loadApiConfig({ PORT: '0', LOG_LEVEL: 'silent', INNKEEPER_SEED: 'false' })
-    if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
+    const config = testApiConfig({ PORT: '0', LOG_LEVEL: 'silent', INNKEEPER_SEED: 'false' })
     const engine = createInMemoryEngine({ start: T0, passwordHashCost: 1024 })
     const reports: TickReport[] = []
     const api = await startApiServer({
-      config: loaded.success,
+      config,
       engine,
       background: false,
       onTick: (r) => reports.push(r),

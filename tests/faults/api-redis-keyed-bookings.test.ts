@@ -3,14 +3,13 @@ import { Redis } from 'ioredis'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OUTAGE_QUIET_MS } from '../../adapters/http/outage-log.js'
-import { loadApiConfig } from '../../apps/api/config.js'
 import { type ApiServer, startApiServer } from '../../apps/api/server.js'
 import {
   createInfrastructure,
   defaultInfrastructureConfig,
   type Infrastructure,
 } from '../../apps/composition/infrastructure.js'
-import { listingBody, PASSWORD } from '../e2e/support/api.js'
+import { listingBody, PASSWORD, testApiConfig } from '../e2e/support/api.js'
 import { PrivateRedis } from '../support/private-redis.js'
 import { sleep } from '../support/wait.js'
 
@@ -73,15 +72,14 @@ beforeAll(async () => {
     { degrade: true },
   )
   inspector = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  const loaded = loadApiConfig({
+  const config = testApiConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
     INNKEEPER_JWT_SECRET: 'api-freeze-secret-api-freeze-secret-0123',
     INNKEEPER_SEED: 'false',
   })
-  if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
   api = await startApiServer({
-    config: loaded.success,
+    config,
     ports: infra.ports,
     engineOptions: { passwordHashCost: 2 ** 10 },
     background: false,

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OutageReport } from '../../adapters/redis/index.js'
-import { loadApiConfig } from '../../apps/api/config.js'
 import { type ApiServer, startApiServer } from '../../apps/api/server.js'
 import {
   createInfrastructure,
   defaultInfrastructureConfig,
   type Infrastructure,
 } from '../../apps/composition/infrastructure.js'
-import { listingBody, PASSWORD } from '../e2e/support/api.js'
+import { listingBody, PASSWORD, testApiConfig } from '../e2e/support/api.js'
 import { PrivateRedis } from '../support/private-redis.js'
 
 /**
@@ -49,15 +48,14 @@ beforeAll(async () => {
     },
     { degrade: true, onOutage: (r) => reports.push(r) },
   )
-  const loaded = loadApiConfig({
+  const config = testApiConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
     INNKEEPER_JWT_SECRET: 'api-outage-secret-api-outage-secret-0123',
     INNKEEPER_SEED: 'false',
   })
-  if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
   api = await startApiServer({
-    config: loaded.success,
+    config,
     ports: infra.ports,
     engineOptions: { passwordHashCost: 2 ** 10 },
     background: false,

@@ -90,13 +90,20 @@ export interface TestApiOptions {
 
 let namespace = 0
 
+/** The API configuration `env` gives, for a test; a configuration it refuses throws its problems. */
+export const testApiConfig = (env: Record<string, string>): ApiConfig => {
+  const loaded = loadApiConfig(env)
+  if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
+  return loaded.success
+}
+
 /**
  * The real app listening on an ephemeral port, on an in-memory engine with a manual clock (the JWT
  * expiry reads the same clock), reached with a real HTTP client (fetch). Rate limits are off unless
  * a test asks for them; password hashing uses a low scrypt cost so suites register many users fast.
  */
 export const startTestApi = async (options: TestApiOptions = {}): Promise<TestApi> => {
-  const loaded = loadApiConfig({
+  const config = testApiConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
     INNKEEPER_MODE: options.mode ?? 'development',
@@ -112,8 +119,6 @@ export const startTestApi = async (options: TestApiOptions = {}): Promise<TestAp
       : {}),
     ...options.env,
   })
-  if (loaded._tag === 'Failure') throw new Error(loaded.failure.join('; '))
-  const config: ApiConfig = loaded.success
   let engineClock: Clock | null = null
   const stripe =
     options.payments === 'stripe'
